@@ -1,0 +1,129 @@
+"""ChartContext: a typed, read-only snapshot of one client's chart for one request.
+
+Built by the EHR gateway (`copilot.ehr`), read by the sidebar, the drafting engines
+and retrieval. Every entry keeps `source`, the FHIR reference it came from
+("Condition/abc"), so anything shown or drafted from it can cite it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from copilot.measures import GAD7, PHQ9, MeasureSeries
+
+
+@dataclass(frozen=True)
+class Client:
+    """Patient demographics. `age` is in whole years on the day the chart was read,
+    or at death when `deceased` (the date of death) is recorded."""
+
+    id: str
+    name: str
+    birth_date: date | None
+    age: int | None
+    gender: str | None
+    pronouns: str | None
+    mrn: str | None
+    deceased: date | None = None
+
+    @property
+    def source(self) -> str:
+        return f"Patient/{self.id}"
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    """One row of the client picker."""
+
+    id: str
+    name: str
+    birth_date: date | None
+    gender: str | None
+    mrn: str | None
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """An active Condition. `icd10` is set when the EHR coded it in ICD-10-CM;
+    `restricted` when it is labeled 42 CFR Part 2 substance-use information."""
+
+    display: str
+    icd10: str | None
+    code: str | None
+    system: str | None
+    onset: date | None
+    source: str
+    restricted: bool = False
+
+
+@dataclass(frozen=True)
+class Medication:
+    """An active MedicationStatement or MedicationRequest."""
+
+    display: str
+    rxnorm: str | None
+    status: str
+    start: date | None
+    dosage: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A treatment-plan Goal (`lifecycleStatus`, `achievementStatus`, first target due date)."""
+
+    description: str
+    lifecycle_status: str
+    achievement_status: str | None
+    start: date | None
+    due: date | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A clinical note (DocumentReference) with its plain text decoded."""
+
+    title: str
+    date: datetime | None
+    author: str | None
+    doc_status: str | None
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Visit:
+    """An Encounter: its start/end, type (e.g. CPT 90834) and status."""
+
+    start: datetime | None
+    end: datetime | None
+    type: str | None
+    status: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ChartContext:
+    """One client's chart as read at `read_at`.
+
+    `notes` are the most recent first; `skipped` counts resources the EHR returned
+    that were malformed and left out (each is logged with its reference).
+    """
+
+    client: Client
+    read_at: datetime
+    diagnoses: tuple[Diagnosis, ...] = ()
+    medications: tuple[Medication, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    notes: tuple[Note, ...] = ()
+    phq9: MeasureSeries = field(default_factory=lambda: MeasureSeries(PHQ9))
+    gad7: MeasureSeries = field(default_factory=lambda: MeasureSeries(GAD7))
+    last_visit: Visit | None = None
+    next_visit: Visit | None = None
+    skipped: int = 0
+
+    @property
+    def last_note_date(self) -> datetime | None:
+        return self.notes[0].date if self.notes else None

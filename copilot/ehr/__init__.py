@@ -1,0 +1,18 @@
+"""The only code that talks to an EHR: a chart gateway interface and its FHIR R4 backend."""
+
+from django.conf import settings
+
+from .base import ChartGateway, ClientNotFound, EhrError, EhrUnavailable
+from .fhir_r4 import FhirR4Gateway
+
+__all__ = ["ChartGateway", "ClientNotFound", "EhrError", "EhrUnavailable", "get_gateway"]
+
+
+def get_gateway() -> ChartGateway:
+    """The gateway configured by settings (FHIR_BASE_URL, FHIR_BEARER_TOKEN, …)."""
+    return FhirR4Gateway(
+        settings.FHIR_BASE_URL,
+        bearer_token=settings.FHIR_BEARER_TOKEN,
+        timeout=settings.FHIR_TIMEOUT_SECONDS,
+        notes_count=settings.CHART_NOTES_COUNT,
+    )

@@ -1,0 +1,233 @@
+"""FHIR R4 backend of the chart gateway, on fhirpy's async client.
+
+This module is the one place that makes HTTP calls to the EHR. The independent
+searches of one chart run concurrently (one asyncio TaskGroup); every failure is
+translated into an `EhrError` that says whether retrying can help.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import aiohttp
+from fhirpy import AsyncFHIRClient
+from fhirpy.base.exceptions import (
+    AuthorizationError,
+    BaseFHIRError,
+    ForbiddenError,
+    OperationOutcome,
+)
+
+from copilot.chart import ChartContext, ClientSummary
+from copilot.measures import GAD7, LOINC_SYSTEM, PHQ9, MeasureSeries
+
+from . import parsing
+from .base import ChartGateway, ClientNotFound, EhrError, EhrUnavailable
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# OperationOutcome.issue.code values that mean "the server failed, try later"
+# (FHIR R4 IssueType: https://hl7.org/fhir/R4/valueset-issue-type.html).
+TRANSIENT_ISSUES = {"exception", "transient", "timeout", "throttled", "lock-error", "no-store"}
+ACTIVE_GOAL_STATUSES = "proposed,planned,accepted,active,on-hold"
+
+
+@dataclass(frozen=True)
+class Search:
+    """One FHIR search: `GET [base]/{resource_type}?{params}`; `pages` caps how many
+    pages are read (None: follow every `next` link)."""
+
+    resource_type: str
+    params: dict[str, Any]
+    pages: int | None = None
+
+
+def chart_searches(client_id: str, *, now: datetime, notes_count: int) -> dict[str, Search]:
+    """The independent FHIR searches that make up one client's chart, by purpose.
+
+    Every search names the client as `subject=Patient/{id}` (or `_id` for the
+    Patient), so each can run at the same time as the others.
+    """
+    stamp = now.isoformat(timespec="seconds")
+    subject = {"subject": f"Patient/{client_id}"}
+    measure_codes = ",".join(f"{LOINC_SYSTEM}|{i.total_loinc}" for i in (PHQ9, GAD7))
+    return {
+        "patient": Search("Patient", {"_id": client_id}, pages=1),
+        "conditions": Search("Condition", {**subject, "clinical-status": "active"}),
+        "statements": Search("MedicationStatement", {**subject, "status": "active"}),
+        "requests": Search("MedicationRequest", {**subject, "status": "active"}),
+        "goals": Search("Goal", {**subject, "lifecycle-status": ACTIVE_GOAL_STATUSES}),
+        "notes": Search(
+            "DocumentReference", {**subject, "_sort": "-date", "_count": notes_count}, pages=1
+        ),
+        "measures": Search("Observation", {**subject, "code": measure_codes, "_sort": "date"}),
+        "last_visit": Search(
+            "Encounter", {**subject, "date": f"le{stamp}", "_sort": "-date", "_count": 1}, pages=1
+        ),
+        "next_visit": Search(
+            "Encounter",
+            {**subject, "date": f"gt{stamp}", "status": "planned", "_sort": "date", "_count": 1},
+            pages=1,
+        ),
+    }
+
+
+class FhirR4Gateway(ChartGateway):
+    """Chart gateway for any FHIR R4 server.
+
+    `base_url` is the FHIR base (".../fhir/R4"); `bearer_token` is sent as
+    `Authorization: Bearer …` when given; `timeout` is seconds per HTTP request;
+    `notes_count` is how many recent notes a chart carries; `page_size` is the
+    `_count` asked of each search (later pages are followed by their `next` link).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        bearer_token: str = "",
+        timeout: float = 10.0,
+        notes_count: int = 5,
+        page_size: int = 100,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.notes_count = notes_count
+        self.page_size = page_size
+        self._client = AsyncFHIRClient(
+            self.base_url,
+            authorization=f"Bearer {bearer_token}" if bearer_token else None,
+            aiohttp_config={"timeout": aiohttp.ClientTimeout(total=timeout)},
+        )
+
+    async def chart(self, client_id: str) -> ChartContext:
+        now = datetime.now(tz=UTC)
+        plan = chart_searches(client_id, now=now, notes_count=self.notes_count)
+        raw = await self._gather({key: self._search(search) for key, search in plan.items()})
+        if not raw["patient"]:
+            raise ClientNotFound(client_id)
+        return _assemble(raw, now=now, notes_count=self.notes_count)
+
+    async def clients(self) -> list[ClientSummary]:
+        raw = await self._gather({"patients": self._search(Search("Patient", {"_count": 200}))})
+        summaries, _ = parsing.parse_all(raw["patients"], parsing.build_client_summary)
+        return sorted(summaries, key=lambda s: (s.name.split()[-1].lower(), s.name.lower()))
+
+    async def _gather(self, searches: dict[str, Awaitable[Any]]) -> dict[str, Any]:
+        """Run every search at once; the first EhrError cancels the rest and is raised."""
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = {k: group.create_task(self._guard(v)) for k, v in searches.items()}
+        except* EhrError as errors:
+            error = _most_telling(errors.exceptions)
+            if error.retryable:
+                logger.warning("EHR at %s unavailable: %s", _host(self.base_url), error.__cause__)
+            raise error from None
+        return {key: task.result() for key, task in tasks.items()}
+
+    async def _search(self, search: Search) -> list[dict[str, Any]]:
+        """Search results as plain dicts, following `next` links up to `search.pages`."""
+        bundle = await self._client.execute(
+            search.resource_type, method="get", params={"_count": self.page_size, **search.params}
+        )
+        resources = _entries(bundle)
+        fetched = 1
+        while (link := _next_link(bundle)) and (search.pages is None or fetched < search.pages):
+            bundle = await self._client.execute(link, method="get")
+            resources.extend(_entries(bundle))
+            fetched += 1
+        return resources
+
+    async def _guard(self, call: Awaitable[T]) -> T:
+        try:
+            return await call
+        except EhrError:
+            raise
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise EhrUnavailable() from exc
+        except (AuthorizationError, ForbiddenError) as exc:
+            raise EhrError("The EHR refused the copilot's credentials.", retryable=False) from exc
+        except OperationOutcome as exc:
+            raise _from_outcome(exc.resource) from exc
+        except BaseFHIRError as exc:
+            raise EhrError("The EHR answered with an error.", retryable=False) from exc
+        except ValueError as exc:  # a body that is not JSON: a proxy or gateway page
+            raise EhrUnavailable() from exc
+
+
+def _assemble(raw: dict[str, Any], *, now: datetime, notes_count: int) -> ChartContext:
+    today = now.date()
+    client, bad_patient = parsing.parse_all(
+        raw["patient"][:1], lambda r: parsing.build_client(r, today=today)
+    )
+    if not client:
+        raise EhrError("The client's record in the EHR could not be read.", retryable=False)
+    diagnoses, s1 = parsing.parse_all(raw["conditions"], parsing.build_diagnosis)
+    medications, s2 = parsing.parse_all(
+        raw["statements"] + raw["requests"], parsing.build_medication
+    )
+    goals, s3 = parsing.parse_all(raw["goals"], parsing.build_goal)
+    notes, s4 = parsing.parse_all(raw["notes"], parsing.build_note)
+    measures, s5 = parsing.parse_all(raw["measures"], parsing.build_measure)
+    last_visit, s6 = parsing.parse_all(raw["last_visit"], parsing.build_visit)
+    next_visit, s7 = parsing.parse_all(raw["next_visit"], parsing.build_visit)
+    return ChartContext(
+        client=client[0],
+        read_at=now,
+        diagnoses=tuple(diagnoses),
+        medications=tuple(sorted(medications, key=lambda m: m.display.lower())),
+        goals=tuple(goals),
+        notes=tuple(notes[:notes_count]),
+        phq9=MeasureSeries.of(PHQ9, [m for m in measures if m.instrument is PHQ9]),
+        gad7=MeasureSeries.of(GAD7, [m for m in measures if m.instrument is GAD7]),
+        last_visit=last_visit[0] if last_visit else None,
+        next_visit=next_visit[0] if next_visit else None,
+        skipped=bad_patient + s1 + s2 + s3 + s4 + s5 + s6 + s7,
+    )
+
+
+def _entries(bundle: Any) -> list[dict[str, Any]]:
+    if not bundle or bundle.get("resourceType") != "Bundle":
+        raise ValueError("search did not return a Bundle")
+    return [dict(entry["resource"]) for entry in bundle.get("entry") or [] if "resource" in entry]
+
+
+def _next_link(bundle: Any) -> str | None:
+    return next(
+        (link["url"] for link in bundle.get("link") or [] if link.get("relation") == "next"), None
+    )
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc
+
+
+def _from_outcome(outcome: dict[str, Any]) -> EhrError:
+    issues = outcome.get("issue") or []
+    codes = {issue.get("code") for issue in issues}
+    if codes & TRANSIENT_ISSUES:
+        return EhrUnavailable()
+    detail = next(
+        (
+            i.get("diagnostics") or (i.get("details") or {}).get("text")
+            for i in issues
+            if i.get("diagnostics") or i.get("details")
+        ),
+        None,
+    )
+    return EhrError(
+        f"The EHR rejected the request: {detail or 'no detail given'}.", retryable=False
+    )
+
+
+def _most_telling(errors: tuple[Exception, ...]) -> EhrError:
+    """Of several failures, the one that explains the most (unavailable beats not found)."""
+    typed = [e for e in errors if isinstance(e, EhrError)]
+    return next((e for e in typed if isinstance(e, EhrUnavailable)), typed[0])

@@ -1,0 +1,63 @@
+"""`manage.py demo`: the sandbox EHR and the copilot together on loopback; Ctrl-C stops both."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from sandbox.launch import Sandbox, SandboxError
+
+
+class Command(BaseCommand):
+    help = "Start the sandbox EHR (with its demo charts) and the copilot under daphne."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000, help="copilot port (8000)")
+        parser.add_argument("--sandbox-port", type=int, default=8090, help="EHR port (8090)")
+
+    def handle(self, *args, port: int, sandbox_port: int, **options):
+        sandbox = Sandbox(port=sandbox_port)
+        try:
+            sandbox.start()
+        except SandboxError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(sandbox.output[-1])
+        call_command("migrate", interactive=False, verbosity=0)
+        env = {
+            **os.environ,
+            "FHIR_BASE_URL": sandbox.base_url,
+            "DJANGO_SETTINGS_MODULE": os.environ.get(
+                "DJANGO_SETTINGS_MODULE", "config.settings.local"
+            ),
+        }
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "config.asgi:application",
+            ],
+            env=env,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nCopilot running. Client picker: http://127.0.0.1:{port}/\n"
+                "Press Ctrl-C to stop the copilot and the sandbox EHR.\n"
+            )
+        )
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping…")
+        finally:
+            server.terminate()
+            server.wait()
+            sandbox.stop()

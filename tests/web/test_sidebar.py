@@ -1,0 +1,89 @@
+"""The sidebar pages over HTTP, with the chart read from the running sandbox EHR."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import synthea
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_picker_lists_every_synthea_patient_and_the_behavioral_health_clients(client, ehr):
+    response = client.get(reverse("client-picker"))
+    assert response.status_code == 200
+    linked = set(re.findall(r'href="/sidebar/([^/]+)/"', response.content.decode()))
+    assert {p["id"] for p in synthea("Patient")} <= linked
+    assert {f"bh-00{n}" for n in range(1, 7)} <= linked
+
+
+def test_the_picker_says_so_when_the_ehr_is_down(client, settings, down_url):
+    settings.FHIR_BASE_URL = down_url
+    response = client.get(reverse("client-picker"))
+    assert response.status_code == 503
+    assert "The EHR is unavailable right now." in response.content.decode()
+
+
+def test_the_sidebar_shell_shows_a_loading_state_that_fetches_the_chart(client, ehr):
+    response = client.get(reverse("sidebar", args=["bh-001"]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Loading chart from the EHR" in body
+    assert f'hx-get="{reverse("sidebar-chart", args=["bh-001"])}"' in body
+    assert 'hx-trigger="load"' in body
+
+
+def test_htmx_gets_only_the_chart_partial(client, ehr):
+    response = client.get(reverse("sidebar-chart", args=["bh-001"]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert 'class="client-header"' in body
+
+
+def test_without_htmx_the_chart_url_renders_the_whole_page(client, ehr):
+    response = client.get(reverse("sidebar-chart", args=["bh-001"]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in body and 'class="client-header"' in body
+    assert "Loading chart" not in body
+
+
+def test_a_synthea_patient_renders_with_diagnoses_and_medications(client, ehr):
+    patient_id = "79a66c97-6131-3213-f3c9-4606946ab056"
+    response = client.get(reverse("sidebar-chart", args=[patient_id]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Marine542 Ai120 Upton904" in body
+    assert "deceased Nov 11, 1994" in body
+    assert "No results recorded." in body  # Synthea has no PHQ-9 / GAD-7
+
+
+def test_an_unknown_client_gets_a_clear_404(client, ehr):
+    response = client.get(reverse("sidebar-chart", args=["nobody-here"]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 404
+    assert "The EHR has no client with id" in response.content.decode()
+    assert "Traceback" not in response.content.decode()
+
+
+def test_an_unreachable_ehr_gets_a_message_and_a_retry_link(client, settings, down_url):
+    settings.FHIR_BASE_URL = down_url
+    response = client.get(reverse("sidebar-chart", args=["bh-001"]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 503
+    assert "The EHR is unavailable right now." in body
+    assert "Try again" in body
+
+
+def test_an_id_that_is_not_a_fhir_id_is_not_routed(client, ehr):
+    assert client.get("/sidebar/not%20an%20id/").status_code == 404
+
+
+def test_the_vendored_htmx_is_served_from_static(client, ehr):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("copilot/vendor/htmx-2.0.11.min.js")
+    assert finders.find("copilot/sidebar.css")
