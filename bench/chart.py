@@ -9,13 +9,21 @@ notes) and a behavioral-health client measures, over RUNS runs each:
 - baseline: the same FHIR searches fetched one after another with httpx over one
             kept-alive connection, without parsing (what a naive client would do).
 
-Usage: python bench/chart.py [--runs 30]
+Each is run with the sandbox answering at once (loopback) and again with an added
+delay per response (--latency-ms, default 50), standing in for the network and
+database time of a real EHR. The sandbox is one Node process doing in-memory
+searches, so on loopback its CPU time dominates and concurrent reads cannot overlap;
+with latency they do.
+
+Usage: python bench/chart.py [--runs 30] [--latency-ms 50]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
+import logging
 import os
 import statistics
 import sys
@@ -31,6 +39,7 @@ import django  # noqa: E402
 import httpx  # noqa: E402
 
 django.setup()
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 from django.conf import settings  # noqa: E402
 from django.test import AsyncClient  # noqa: E402
@@ -58,31 +67,42 @@ async def timed(call, runs: int) -> list[float]:
     return times
 
 
-def sequential_baseline(base_url: str, client_id: str) -> callable:
+def sequential_baseline(base_url: str, client_id: str):
+    """The chart's searches awaited one after another on one kept-alive connection."""
     plan = chart_searches(client_id, now=datetime.now(tz=UTC), notes_count=5)
-    http = httpx.Client(base_url=base_url + "/", headers={"Accept": "application/fhir+json"})
+    http = httpx.AsyncClient(base_url=base_url + "/", headers={"Accept": "application/fhir+json"})
 
     async def fetch_all() -> None:
         for search in plan.values():
-            http.get(search.resource_type, params={"_count": 100, **search.params}).raise_for_status()
+            params = {"_count": 100, **search.params}
+            (await http.get(search.resource_type, params=params)).raise_for_status()
 
     return fetch_all
 
 
-async def main(runs: int) -> None:
+def set_latency(sandbox: Sandbox, latency_ms: int) -> None:
+    url = f"http://127.0.0.1:{sandbox.port}/_sandbox/config"
+    httpx.post(url, json={"delayMs": latency_ms}).raise_for_status()
+
+
+async def main(runs: int, latency_ms: int) -> None:
     with Sandbox() as sandbox:
         settings.FHIR_BASE_URL = sandbox.base_url
         gateway = FhirR4Gateway(sandbox.base_url)
         web = AsyncClient()
         print(f"Chart assembly, {runs} runs each (ms). Sandbox EHR on loopback, 2-core machine.")
-        print(f"{'client':<22}{'measure':<10}{'p50':>8}{'p95':>8}{'ratio p50':>11}")
-        for label, client_id in CLIENTS.items():
+        print(
+            f"{'client':<22}{'EHR delay':<11}{'measure':<10}{'p50':>8}{'p95':>8}{'vs baseline':>13}"
+        )
+        for (label, client_id), delay in itertools.product(CLIENTS.items(), (0, latency_ms)):
+            set_latency(sandbox, delay)
 
             async def chart(client_id=client_id):
                 await gateway.chart(client_id)
 
             async def view(client_id=client_id):
-                response = await web.get(f"/sidebar/{client_id}/chart/", headers={"HX-Request": "true"})
+                url = f"/sidebar/{client_id}/chart/"
+                response = await web.get(url, headers={"HX-Request": "true"})
                 assert response.status_code == 200, response.status_code
 
             results = {
@@ -93,13 +113,17 @@ async def main(runs: int) -> None:
             base = statistics.median(results["baseline"])
             for name, values in results.items():
                 p50, p95 = statistics.median(values), percentile(values, 95)
-                print(f"{label:<22}{name:<10}{p50:>8.1f}{p95:>8.1f}{p50 / base:>10.2f}x")
+                print(
+                    f"{label:<22}{f'{delay} ms':<11}{name:<10}{p50:>8.1f}{p95:>8.1f}"
+                    f"{p50 / base:>12.2f}x"
+                )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--latency-ms", type=int, default=50)
     args = parser.parse_args()
     if args.runs < 20:
         parser.error("use at least 20 runs")
-    asyncio.run(main(args.runs))
+    asyncio.run(main(args.runs, args.latency_ms))

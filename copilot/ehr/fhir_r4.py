@@ -210,9 +210,20 @@ def _host(url: str) -> str:
 
 
 def _from_outcome(outcome: dict[str, Any]) -> EhrError:
+    """A failed response as an EhrError.
+
+    fhirpy hides the HTTP status; what it keeps is the body. A FHIR server answers
+    in FHIR, so a body that was not an OperationOutcome (fhirpy then synthesizes one
+    whose `text.div` repeats the raw body) came from the infrastructure in front of
+    it - a proxy's or load balancer's 502/503/504 page - and is worth retrying, as
+    are outcomes whose issue codes say the failure is transient.
+    """
     issues = outcome.get("issue") or []
     codes = {issue.get("code") for issue in issues}
-    if codes & TRANSIENT_ISSUES:
+    synthesized = bool(issues) and (outcome.get("text") or {}).get("div") == issues[0].get(
+        "diagnostics"
+    )
+    if synthesized or codes & TRANSIENT_ISSUES:
         return EhrUnavailable()
     detail = next(
         (

@@ -82,8 +82,37 @@ def test_an_id_that_is_not_a_fhir_id_is_not_routed(client, ehr):
     assert client.get("/sidebar/not%20an%20id/").status_code == 404
 
 
-def test_the_vendored_htmx_is_served_from_static(client, ehr):
+def test_the_vendored_assets_are_found_by_staticfiles():
     from django.contrib.staticfiles import finders
 
     assert finders.find("copilot/vendor/htmx-2.0.11.min.js")
     assert finders.find("copilot/sidebar.css")
+
+
+def test_a_behavioral_health_chart_shows_diagnoses_scores_change_goals_and_trend(client, ehr):
+    response = client.get(reverse("sidebar-chart", args=["bh-001"]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "Maya Thompson" in body
+    assert "she/her/her" in body
+    assert "<code>F33.1</code> Major depressive disorder, recurrent, moderate" in body
+    assert "sertraline 50 MG Oral Tablet" in body
+    assert "Reduce PHQ-9 total below 10 within 12 weeks" in body
+    assert "<strong>6</strong>" in body and "mild" in body  # latest PHQ-9
+    assert "-13 since baseline (19)" in body
+    assert body.count('<svg class="trend"') == 2
+    assert "Last note:" in body and "Next:" in body
+    assert "item 9" not in body
+
+
+def test_a_positive_phq9_item9_shows_a_risk_alert_and_a_flagged_point(client, ehr):
+    response = client.get(reverse("sidebar-chart", args=["bh-003"]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "PHQ-9 item 9 (thoughts of death or self-harm) scored 1" in body
+    assert 'class="dot flagged"' in body
+
+
+def test_part2_diagnoses_carry_a_label(client, ehr):
+    response = client.get(reverse("sidebar-chart", args=["bh-006"]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<code>F10.20</code>" in body
+    assert ">Part 2</span>" in body
