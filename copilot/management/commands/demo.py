@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--sandbox-port", type=int, default=8090, help="EHR port (8090)")
 
     def handle(self, *args, port: int, sandbox_port: int, **options):
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, _stop)
         sandbox = Sandbox(port=sandbox_port)
         try:
             sandbox.start()
@@ -61,3 +64,7 @@ class Command(BaseCommand):
             server.terminate()
             server.wait()
             sandbox.stop()
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt
