@@ -116,3 +116,13 @@ def test_part2_diagnoses_carry_a_label(client, ehr):
     body = response.content.decode()
     assert "<code>F10.20</code>" in body
     assert ">Part 2</span>" in body
+
+
+def test_every_client_in_the_picker_gets_a_rendered_sidebar(client, ehr):
+    picker = client.get(reverse("client-picker")).content.decode()
+    ids = re.findall(r'href="/sidebar/([^/]+)/"', picker)
+    assert len(ids) >= 21
+    for client_id in ids:
+        response = client.get(reverse("sidebar-chart", args=[client_id]), HTTP_HX_REQUEST="true")
+        assert response.status_code == 200, client_id
+        assert 'class="client-header"' in response.content.decode(), client_id
