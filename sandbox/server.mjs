@@ -15,8 +15,9 @@
 //   POST /_sandbox/config         {"delayMs": n, "failStatus": s}
 //        delayMs: delay every FHIR response by n ms;
 //        failStatus: answer every FHIR request with HTTP s (0 = off): 500 with an
-//        OperationOutcome as a failing FHIR server would, other codes with an HTML
-//        page as a proxy or load balancer in front of it would.
+//        OperationOutcome as a failing FHIR server would, 4xx with an
+//        OperationOutcome rejecting the request, 502/503/504 with an HTML page as a
+//        proxy or load balancer in front of it would.
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -158,10 +159,13 @@ function addPagingLinks(bundle, url) {
 }
 
 function injectFailure(res, status) {
-  if (status === 500) {
-    return send(res, 500, {
+  if (status === 500 || status < 500) {
+    const [code, text] = status === 500
+      ? ['exception', 'Internal server error']
+      : ['invalid', 'Rejected by the sandbox (failStatus)'];
+    return send(res, status, {
       resourceType: 'OperationOutcome',
-      issue: [{ severity: 'error', code: 'exception', details: { text: 'Internal server error' } }],
+      issue: [{ severity: 'error', code, details: { text } }],
     });
   }
   res.writeHead(status, { 'Content-Type': 'text/html' });

@@ -87,3 +87,20 @@ def synthea(resource_type: str) -> list[dict]:
     """Every resource of one type in the shared Synthea export, as the sandbox loads it."""
     path = SHARED_DATA / "synthea-10" / f"{resource_type}.000.ndjson"
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture
+def clinician(db):
+    """A signed-in-able clinician linked to the sandbox's Practitioner Mei Chen."""
+    from tests.factories import ClinicianFactory
+
+    return ClinicianFactory().user
+
+
+@pytest.fixture
+def new_client(sandbox_control) -> str:
+    """A fresh Patient in the sandbox, so tests that write notes touch no shared chart."""
+    patient = sandbox_control.create(
+        {"resourceType": "Patient", "name": [{"given": ["Test"], "family": "Client"}]}
+    )
+    return patient["id"]

@@ -111,3 +111,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Sign-in (until OIDC): Django's login page ----------------------------------
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "client-picker"
+
+# --- Drafting ------------------------------------------------------------------
+DRAFT_ENGINE = env.str("DRAFT_ENGINE", default="grounded")  # grounded | llm
+DRAFT_INPUT_MAX_CHARS = env.int("DRAFT_INPUT_MAX_CHARS", default=60_000)
+NOTE_TEMPLATES_FILE = env.str("NOTE_TEMPLATES_FILE", default="")
+LLM_PROVIDER = env.str(
+    "LLM_PROVIDER", default=""
+)  # openai | azure_openai | anthropic | openai_compatible
+LLM_MODEL = env.str("LLM_MODEL", default="")
+LLM_BASE_URL = env.str("LLM_BASE_URL", default="")
+LLM_API_KEY = env.str("LLM_API_KEY", default="")
+LLM_API_VERSION = env.str("LLM_API_VERSION", default="2024-10-21")
+LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=30.0)
+LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=2)
+LLM_TEMPERATURE = env.float("LLM_TEMPERATURE", default=0.2)
+
+# --- Write-back outbox ---------------------------------------------------------
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=5.0)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=300.0)
+OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=5.0)

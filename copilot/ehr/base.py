@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import datetime
 
 from copilot.chart import ChartContext, ClientSummary
 
@@ -35,6 +37,57 @@ class ClientNotFound(EhrError):
         self.client_id = client_id
 
 
+@dataclass(frozen=True)
+class NoteSection:
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A person in the note's Provenance: FHIR Practitioner id and display name."""
+
+    practitioner_id: str
+    display: str
+
+
+@dataclass(frozen=True)
+class ApprovedNote:
+    """An approved progress note, ready for the EHR.
+
+    `draft_id` becomes the DocumentReference.identifier (urn:uuid), so writing the same
+    note again finds the first copy instead of creating a second. `sources` are the
+    FHIR references of chart entries the draft cited (Provenance.entity).
+    """
+
+    draft_id: str
+    client_id: str
+    template_name: str
+    sections: tuple[NoteSection, ...]
+    author: Agent
+    verifiers: tuple[Agent, ...]
+    drafted_at: datetime
+    approved_at: datetime
+    engine_name: str
+    engine_version: str
+    engine_model: str
+    encounter_id: str = ""
+    sources: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(f"{s.title}:\n{s.text}" for s in self.sections)
+
+
+@dataclass(frozen=True)
+class WrittenNote:
+    """Where an approved note landed: ids (and version) of its DocumentReference and Provenance."""
+
+    document_reference_id: str
+    document_reference_version: str
+    provenance_id: str
+
+
 class ChartGateway(ABC):
     """Reads charts from one EHR. Implementations raise only `EhrError` subclasses."""
 
@@ -49,3 +102,11 @@ class ChartGateway(ABC):
     @abstractmethod
     async def clients(self) -> list[ClientSummary]:
         """Every client the EHR lists, sorted by name."""
+
+    @abstractmethod
+    async def write_note(self, note: ApprovedNote) -> WrittenNote:
+        """Write an approved note and its Provenance, at most once per `note.draft_id`.
+
+        Safe to retry: a second call returns the resources the first one created.
+        Raises EhrUnavailable (retry later) or EhrError (retrying will not help).
+        """

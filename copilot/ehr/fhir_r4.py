@@ -27,8 +27,15 @@ from fhirpy.base.exceptions import (
 from copilot.chart import ChartContext, ClientSummary
 from copilot.measures import GAD7, LOINC_SYSTEM, PHQ9, MeasureSeries
 
-from . import parsing
-from .base import ChartGateway, ClientNotFound, EhrError, EhrUnavailable
+from . import documents, parsing
+from .base import (
+    ApprovedNote,
+    ChartGateway,
+    ClientNotFound,
+    EhrError,
+    EhrUnavailable,
+    WrittenNote,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +126,56 @@ class FhirR4Gateway(ChartGateway):
         raw = await self._gather({"patients": self._search(Search("Patient", {"_count": 200}))})
         summaries, _ = parsing.parse_all(raw["patients"], parsing.build_client_summary)
         return sorted(summaries, key=lambda s: (s.name.split()[-1].lower(), s.name.lower()))
+
+    async def write_note(self, note: ApprovedNote) -> WrittenNote:
+        identifier = documents.note_identifier(note.draft_id)
+        document = await self._guard(
+            self._create_once(
+                documents.document_reference(note),
+                if_none_exist=f"identifier={identifier['system']}|{identifier['value']}",
+            )
+        )
+        target = f"DocumentReference/{document['id']}"
+        provenance = await self._guard(
+            self._create_once(documents.provenance(note, target=target), f"target={target}")
+        )
+        return WrittenNote(
+            document_reference_id=document["id"],
+            document_reference_version=(document.get("meta") or {}).get("versionId", ""),
+            provenance_id=provenance["id"],
+        )
+
+    async def _create_once(self, resource: dict[str, Any], if_none_exist: str) -> dict[str, Any]:
+        """FHIR conditional create (`If-None-Exist`) sent as a one-entry transaction.
+
+        Returns the created resource, or the one already matching `if_none_exist`.
+        """
+        bundle = {
+            "resourceType": "Bundle",
+            "type": "transaction",
+            "entry": [
+                {
+                    "resource": resource,
+                    "request": {
+                        "method": "POST",
+                        "url": resource["resourceType"],
+                        "ifNoneExist": if_none_exist,
+                    },
+                }
+            ],
+        }
+        response = await self._client.execute("", method="post", data=bundle)
+        entry = ((response or {}).get("entry") or [{}])[0]
+        status = str((entry.get("response") or {}).get("status", ""))
+        if not status.startswith("2") or "resource" not in entry:
+            outcome = (entry.get("response") or {}).get("outcome")
+            if outcome:
+                raise _from_outcome(outcome)
+            kind = resource["resourceType"]
+            raise EhrError(
+                f"The EHR did not store the {kind} (status {status or '?'}).", retryable=False
+            )
+        return dict(entry["resource"])
 
     async def _gather(self, searches: dict[str, Awaitable[Any]]) -> dict[str, Any]:
         """Run every search at once; the first EhrError cancels the rest and is raised."""
@@ -220,9 +277,8 @@ def _from_outcome(outcome: dict[str, Any]) -> EhrError:
     """
     issues = outcome.get("issue") or []
     codes = {issue.get("code") for issue in issues}
-    synthesized = bool(issues) and (outcome.get("text") or {}).get("div") == issues[0].get(
-        "diagnostics"
-    )
+    div = (outcome.get("text") or {}).get("div")
+    synthesized = bool(issues) and div is not None and div == issues[0].get("diagnostics")
     if synthesized or codes & TRANSIENT_ISSUES:
         return EhrUnavailable()
     detail = next(

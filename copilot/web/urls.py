@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from . import views
@@ -7,6 +8,10 @@ register_converter(FhirIdConverter, "fhirid")
 
 urlpatterns = [
     path("", views.client_picker, name="client-picker"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sidebar/<fhirid:client_id>/", views.sidebar, name="sidebar"),
     path("sidebar/<fhirid:client_id>/chart/", views.sidebar_chart, name="sidebar-chart"),
+    path("drafts/<uuid:draft_id>/status/", views.draft_status, name="draft-status"),
+    path("drafts/<uuid:draft_id>/approve/", views.draft_approve, name="draft-approve"),
 ]

@@ -1,13 +1,22 @@
-"""Sidebar pages. Views translate: read the request, call the gateway, render."""
+"""Sidebar pages. Views translate: read the request, call a service or the gateway, render."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from asgiref.sync import sync_to_async
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from copilot.ehr import ClientNotFound, EhrError, get_gateway
+from copilot.review import outbox, selectors, services
+from copilot.review.models import Draft
 
+from .presenters import draft_view
+from .sidebar import drafting_context
 from .trend import trend_for
+
+DRAFT_TEMPLATE = "copilot/draft.html"
 
 
 def _status_for(error: EhrError) -> int:
@@ -16,6 +25,7 @@ def _status_for(error: EhrError) -> int:
     return 503 if error.retryable else 502
 
 
+@login_required
 async def client_picker(request: HttpRequest) -> HttpResponse:
     """Every client the EHR lists, each linking to its sidebar (demo and development)."""
     try:
@@ -25,15 +35,21 @@ async def client_picker(request: HttpRequest) -> HttpResponse:
     return render(request, "copilot/picker.html", {"clients": clients})
 
 
+@login_required
 def sidebar(request: HttpRequest, client_id: str) -> HttpResponse:
-    """The sidebar shell: shows a loading state and fetches the chart with htmx."""
-    return render(request, "copilot/sidebar.html", {"client_id": client_id})
+    """The sidebar: the chart (fetched with htmx, with a loading state) and the drafting panel."""
+    context = {"client_id": client_id, **drafting_context(request.user, client_id)}
+    return render(request, "copilot/sidebar.html", context)
 
 
+@login_required
 async def sidebar_chart(request: HttpRequest, client_id: str) -> HttpResponse:
     """The chart panel: the `chart` partial for htmx, the whole sidebar page otherwise."""
     template = "copilot/sidebar.html#chart" if request.htmx else "copilot/sidebar.html"
     context: dict = {"client_id": client_id, "loaded": True}
+    if not request.htmx:
+        user = await request.auser()
+        context.update(await sync_to_async(drafting_context)(user, client_id))
     try:
         chart = await get_gateway().chart(client_id)
     except EhrError as error:
@@ -41,3 +57,40 @@ async def sidebar_chart(request: HttpRequest, client_id: str) -> HttpResponse:
         return render(request, template, context, status=_status_for(error))
     context.update(chart=chart, phq9_trend=trend_for(chart.phq9), gad7_trend=trend_for(chart.gad7))
     return render(request, template, context)
+
+
+def _draft_or_404(request: HttpRequest, draft_id) -> Draft:
+    try:
+        return selectors.draft_get_for_user(request.user, str(draft_id))
+    except Draft.DoesNotExist:
+        raise Http404("No such draft.") from None
+
+
+@login_required
+@require_GET
+def draft_status(request: HttpRequest, draft_id) -> HttpResponse:
+    """The approval status (polled by htmx while the note waits for the EHR)."""
+    view = draft_view(_draft_or_404(request, draft_id))
+    if view.approval is None:
+        raise Http404("This draft is not approved.")
+    return render(request, f"{DRAFT_TEMPLATE}#approval-status", {"view": view})
+
+
+@login_required
+@require_POST
+async def draft_approve(request: HttpRequest, draft_id) -> HttpResponse:
+    """Approve over HTTP (the form works without JavaScript); same rules as the websocket."""
+    user = await request.auser()
+    draft = await sync_to_async(_draft_or_404)(request, draft_id)
+    try:
+        approval = await sync_to_async(services.draft_approve)(
+            actor=user, draft=draft, idempotency_key=request.POST.get("idempotency_key", "")
+        )
+    except services.ReviewError as error:
+        return HttpResponse(error.message, status=409, content_type="text/plain; charset=utf-8")
+    write_back = await sync_to_async(lambda: approval.write_back)()
+    await outbox.deliver(write_back.pk)
+    if request.htmx:
+        view = await sync_to_async(draft_view)(draft)
+        return render(request, f"{DRAFT_TEMPLATE}#approval-status", {"view": view})
+    return redirect("sidebar", client_id=draft.client_id)

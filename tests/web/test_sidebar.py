@@ -8,8 +8,24 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import synthea
+from tests.factories import ClinicianFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def signed_in(client):
+    client.force_login(ClinicianFactory().user)
+    return client
+
+
+def test_anonymous_users_are_sent_to_sign_in(ehr):
+    from django.test import Client
+
+    for url in (reverse("client-picker"), reverse("sidebar", args=["bh-001"])):
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
 
 
 def test_the_picker_lists_every_synthea_patient_and_the_behavioral_health_clients(client, ehr):

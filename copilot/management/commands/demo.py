@@ -30,6 +30,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(sandbox.output[-1])
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("seed_demo_users")
         env = {
             **os.environ,
             "FHIR_BASE_URL": sandbox.base_url,
@@ -37,32 +38,26 @@ class Command(BaseCommand):
                 "DJANGO_SETTINGS_MODULE", "config.settings.local"
             ),
         }
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "config.asgi:application",
-            ],
-            env=env,
-        )
+        daphne = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+        processes = [
+            subprocess.Popen([*daphne, "config.asgi:application"], env=env),
+            subprocess.Popen([sys.executable, "manage.py", "run_outbox"], env=env),
+        ]
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nCopilot running. Client picker: http://127.0.0.1:{port}/\n"
+                "Sign in as chen, okafor, patel or rivera (password: demo).\n"
                 "Press Ctrl-C to stop the copilot and the sandbox EHR.\n"
             )
         )
         try:
-            server.wait()
+            processes[0].wait()
         except KeyboardInterrupt:
             self.stdout.write("\nStopping…")
         finally:
-            server.terminate()
-            server.wait()
+            for process in processes:
+                process.terminate()
+                process.wait()
             sandbox.stop()
 
 

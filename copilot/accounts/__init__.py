@@ -1,0 +1,1 @@
+"""Clinicians: the link from a Django user to their FHIR Practitioner, role and supervisor."""

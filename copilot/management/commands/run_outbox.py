@@ -1,0 +1,28 @@
+"""`manage.py run_outbox`: keep sending approved notes that wait for the EHR."""
+
+from __future__ import annotations
+
+import asyncio
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from copilot.review.outbox import deliver_due
+
+
+class Command(BaseCommand):
+    help = "Deliver approved notes to the EHR, retrying with backoff (runs until stopped)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="one pass, then exit")
+
+    def handle(self, *args, once: bool = False, **options):
+        asyncio.run(self.loop(once=once))
+
+    async def loop(self, *, once: bool) -> None:
+        while True:
+            for row in await deliver_due():
+                self.stdout.write(f"write-back {row.pk}: {row.status} {row.last_error}".rstrip())
+            if once:
+                return
+            await asyncio.sleep(settings.OUTBOX_POLL_SECONDS)

@@ -1,0 +1,21 @@
+"""Models of the one `copilot` app, defined in their domain packages."""
+
+from copilot.accounts.models import Clinician
+from copilot.review.models import (
+    Approval,
+    ComposerText,
+    Draft,
+    DraftSection,
+    RiskFlag,
+    WriteBack,
+)
+
+__all__ = [
+    "Approval",
+    "Clinician",
+    "ComposerText",
+    "Draft",
+    "DraftSection",
+    "RiskFlag",
+    "WriteBack",
+]

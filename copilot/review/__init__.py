@@ -1,0 +1,1 @@
+"""Draft lifecycle: sections and decisions, risk-flag acknowledgement, approval, write-back."""

@@ -1,0 +1,56 @@
+"""Running an engine for a draft: risk flags first, then each section as it finishes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from contextlib import aclosing
+
+from asgiref.sync import sync_to_async
+
+from copilot.drafting.engines import DraftEngine, EngineError
+from copilot.drafting.risk import find_risk
+from copilot.drafting.types import DraftRequest, EngineEvent, SectionCompleted
+
+from . import services
+from .models import Draft, RiskFlag
+
+Emit = Callable[[EngineEvent], Awaitable[None]]
+
+
+async def draft_flag_risks(*, draft: Draft, request: DraftRequest) -> list[RiskFlag]:
+    """Find risk statements in the input and the chart and store them on the draft."""
+    findings = await sync_to_async(find_risk, thread_sensitive=False)(request.text, request.chart)
+    return await sync_to_async(services.draft_risk_flags_record)(draft=draft, findings=findings)
+
+
+async def draft_run(
+    *, draft: Draft, request: DraftRequest, engine: DraftEngine, emit: Emit
+) -> Draft:
+    """Stream the engine's events to `emit`, storing each finished section.
+
+    Ends with the draft `complete`; or `incomplete` when the engine fails (EngineError,
+    re-raised) or the run is cancelled (CancelledError, re-raised). Sections stored
+    before the stop are kept.
+    """
+    position = 0
+    try:
+        async with aclosing(engine.stream(request)) as events:
+            async for event in events:
+                if isinstance(event, SectionCompleted):
+                    await sync_to_async(services.draft_section_record)(
+                        draft=draft, section=event.section, position=position
+                    )
+                    position += 1
+                await emit(event)
+    except asyncio.CancelledError:
+        await asyncio.shield(_finish(draft, complete=False, detail="cancelled by the clinician"))
+        raise
+    except EngineError as error:
+        await _finish(draft, complete=False, detail=error.message)
+        raise
+    return await _finish(draft, complete=True)
+
+
+async def _finish(draft: Draft, *, complete: bool, detail: str = "") -> Draft:
+    return await sync_to_async(services.draft_finish)(draft=draft, complete=complete, detail=detail)

@@ -1,0 +1,134 @@
+"""Delivery of approved notes to the EHR: at least once from here, exactly once there.
+
+Each approval has one WriteBack row. A sender first claims the row (a conditional
+UPDATE to `sending` with a lease), so two senders never send the same note at the
+same time; the EHR write itself is a conditional create on the draft's identifier,
+so a retry after a lost response finds the first copy. A retryable failure (EHR down)
+puts the row back to `pending` with exponential backoff; a permanent one records
+the reason as `failed`. Nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from asgiref.sync import sync_to_async
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from copilot.drafting.templates import get_template
+from copilot.ehr import EhrError, get_gateway
+from copilot.ehr.base import Agent, ApprovedNote, ChartGateway, WrittenNote
+
+from . import selectors
+from .models import WriteBack
+from .services import retry_delay
+
+logger = logging.getLogger(__name__)
+LEASE = timedelta(minutes=2)
+
+
+def _due(now: datetime) -> Q:
+    return Q(status=WriteBack.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=WriteBack.Status.SENDING, lease_until__lt=now
+    )
+
+
+def claim(write_back_id: int, *, now: datetime | None = None) -> bool:
+    """Take the row for sending if it is due and nobody holds it; True if we got it."""
+    now = now or timezone.now()
+    claimed = WriteBack.objects.filter(_due(now), pk=write_back_id).update(
+        status=WriteBack.Status.SENDING, lease_until=now + LEASE
+    )
+    return claimed == 1
+
+
+def approved_note(write_back: WriteBack) -> ApprovedNote:
+    """The note as the EHR should receive it, from the approval and its draft."""
+    approval = write_back.approval
+    draft = approval.draft
+    author = draft.author.clinician
+    approver = approval.approved_by.clinician
+    agent = Agent(author.practitioner_id, author.display_name)
+    verifier = Agent(approver.practitioner_id, approver.display_name)
+    return ApprovedNote(
+        draft_id=str(draft.id),
+        client_id=draft.client_id,
+        template_name=get_template(draft.template_key).name,
+        sections=selectors.note_sections(draft),
+        author=agent,
+        verifiers=(verifier,),
+        drafted_at=draft.created_at,
+        approved_at=approval.approved_at,
+        engine_name=draft.engine_name,
+        engine_version=draft.engine_version,
+        engine_model=draft.engine_model,
+        encounter_id=draft.encounter_id,
+        sources=selectors.cited_references(draft),
+    )
+
+
+@transaction.atomic
+def record_written(write_back_id: int, written: WrittenNote) -> WriteBack:
+    row = WriteBack.objects.select_for_update().get(pk=write_back_id)
+    row.status = WriteBack.Status.WRITTEN
+    row.attempts += 1
+    row.document_reference_id = written.document_reference_id
+    row.document_reference_version = written.document_reference_version
+    row.provenance_id = written.provenance_id
+    row.written_at = timezone.now()
+    row.lease_until = None
+    row.last_error = ""
+    row.save()
+    return row
+
+
+@transaction.atomic
+def record_failure(write_back_id: int, error: EhrError) -> WriteBack:
+    row = WriteBack.objects.select_for_update().get(pk=write_back_id)
+    row.attempts += 1
+    row.last_error = error.message[:500]
+    row.lease_until = None
+    if error.retryable:
+        row.status = WriteBack.Status.PENDING
+        row.next_attempt_at = timezone.now() + retry_delay(row.attempts)
+    else:
+        row.status = WriteBack.Status.FAILED
+    row.save()
+    return row
+
+
+def _load(write_back_id: int) -> WriteBack:
+    return WriteBack.objects.select_related(
+        "approval__draft__author__clinician", "approval__approved_by__clinician"
+    ).get(pk=write_back_id)
+
+
+async def deliver(write_back_id: int, *, gateway: ChartGateway | None = None) -> WriteBack:
+    """Send one approved note if it is due and unclaimed; returns the row as it ends up."""
+    if not await sync_to_async(claim)(write_back_id):
+        return await sync_to_async(_load)(write_back_id)
+    row = await sync_to_async(_load)(write_back_id)
+    note = await sync_to_async(approved_note)(row)
+    try:
+        written = await (gateway or get_gateway()).write_note(note)
+    except EhrError as error:
+        logger.warning("Write-back %s failed (%s): %s", write_back_id, error.retryable, error)
+        return await sync_to_async(record_failure)(write_back_id, error)
+    return await sync_to_async(record_written)(write_back_id, written)
+
+
+def due_ids(now: datetime | None = None) -> list[int]:
+    return list(
+        WriteBack.objects.filter(_due(now or timezone.now()))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)
+    )
+
+
+async def deliver_due(*, gateway: ChartGateway | None = None) -> list[WriteBack]:
+    """Send every note that is due now; returns the rows it touched."""
+    ids = await sync_to_async(due_ids)()
+    return [await deliver(pk, gateway=gateway) for pk in ids]

@@ -1,0 +1,228 @@
+"""Writes of the draft lifecycle. Each is one transaction; views and consumers call these."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from copilot.drafting.templates import NoteTemplate, UnknownTemplate, get_template
+from copilot.drafting.types import DraftedSection, EngineInfo, InputKind
+
+from . import selectors
+from .models import Approval, ComposerText, Draft, DraftSection, RiskFlag, WriteBack
+
+
+class DraftInputError(ValueError):
+    """The draft form's input is not acceptable. `field` names the form field."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ReviewError(Exception):
+    """A review action that is not allowed now; `message` says why, for the clinician."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def draft_input_validate(*, template_key: str, text: str) -> tuple[NoteTemplate, str]:
+    """The template and the stripped text, or DraftInputError.
+
+    Limits: text must not be empty and at most DRAFT_INPUT_MAX_CHARS characters
+    (default 60,000: about two hours of transcript).
+    """
+    try:
+        template = get_template(template_key)
+    except UnknownTemplate as error:
+        raise DraftInputError(str(error), field="template") from None
+    stripped = text.strip()
+    if not stripped:
+        raise DraftInputError(
+            "Type or paste your session notes or a transcript first.", field="text"
+        )
+    limit = settings.DRAFT_INPUT_MAX_CHARS
+    if len(stripped) > limit:
+        raise DraftInputError(
+            f"The text is {len(stripped):,} characters; the limit is {limit:,}. "
+            "Shorten it or split the session into two notes.",
+            field="text",
+        )
+    return template, stripped
+
+
+def _require_clinician(actor: AbstractBaseUser) -> None:
+    if not hasattr(actor, "clinician"):
+        raise ReviewError("Your account is not linked to a clinician (FHIR Practitioner).")
+
+
+@transaction.atomic
+def draft_create(
+    *,
+    actor: AbstractBaseUser,
+    client_id: str,
+    template: NoteTemplate,
+    text: str,
+    kind: InputKind,
+    engine: EngineInfo,
+    encounter_id: str = "",
+) -> Draft:
+    """A new draft in `generating` state, holding the input exactly as submitted."""
+    _require_clinician(actor)
+    return Draft.objects.create(
+        client_id=client_id,
+        author=actor,
+        template_key=template.key,
+        engine_name=engine.name,
+        engine_version=engine.version,
+        engine_model=engine.model or "",
+        input_kind=kind,
+        input_text=text,
+        encounter_id=encounter_id,
+    )
+
+
+@transaction.atomic
+def draft_risk_flags_record(*, draft: Draft, findings: list) -> list[RiskFlag]:
+    """Store risk findings (copilot.drafting.risk.RiskFinding) found for the draft."""
+    return RiskFlag.objects.bulk_create(
+        RiskFlag(
+            draft=draft,
+            kind=f.kind,
+            negated=f.negated,
+            quote=f.quote,
+            source=f.source.as_dict(),
+        )
+        for f in findings
+    )
+
+
+@transaction.atomic
+def draft_section_record(*, draft: Draft, section: DraftedSection, position: int) -> DraftSection:
+    """Store one finished section as the engine wrote it (undecided)."""
+    return DraftSection.objects.create(
+        draft=draft,
+        key=section.key,
+        title=section.title,
+        position=position,
+        ai_text=section.text,
+        final_text=section.text,
+        sentences=[s.as_dict() for s in section.sentences],
+    )
+
+
+@transaction.atomic
+def draft_finish(*, draft: Draft, complete: bool, detail: str = "") -> Draft:
+    """Mark the engine's run over: `complete`, or `incomplete` with the reason."""
+    draft.status = Draft.Status.COMPLETE if complete else Draft.Status.INCOMPLETE
+    draft.status_detail = detail[:500]
+    draft.save(update_fields=["status", "status_detail", "updated_at"])
+    return draft
+
+
+def _editable(actor: AbstractBaseUser, draft: Draft) -> None:
+    if draft.author_id != actor.pk:
+        raise ReviewError("Only the draft's author can change it.")
+    if hasattr(draft, "approval"):
+        raise ReviewError("This note is approved; it can no longer be changed.")
+
+
+@transaction.atomic
+def section_decide(
+    *, actor: AbstractBaseUser, draft: Draft, key: str, decision: str, text: str | None = None
+) -> DraftSection:
+    """Accept (keep the AI text), edit (keep `text`) or reject a section.
+
+    An edit whose text equals the AI text counts as accepted.
+    """
+    _editable(actor, draft)
+    try:
+        section = draft.sections.select_for_update().get(key=key)
+    except DraftSection.DoesNotExist:
+        raise ReviewError(f"This draft has no section {key!r}.") from None
+    Decision = DraftSection.Decision
+    if decision == Decision.ACCEPTED:
+        section.final_text = section.ai_text
+    elif decision == Decision.EDITED:
+        if text is None:
+            raise ReviewError("An edit needs the edited text.")
+        section.final_text = text
+        decision = Decision.ACCEPTED if text.strip() == section.ai_text.strip() else Decision.EDITED
+    elif decision != Decision.REJECTED:
+        raise ReviewError(f"Unknown decision {decision!r}.")
+    section.decision = decision
+    section.decided_at = timezone.now()
+    section.save(update_fields=["final_text", "decision", "decided_at"])
+    return section
+
+
+@transaction.atomic
+def flag_acknowledge(*, actor: AbstractBaseUser, draft: Draft, flag_id: int) -> RiskFlag:
+    """Record that the author has seen and addressed a positive risk flag."""
+    _editable(actor, draft)
+    try:
+        flag = draft.risk_flags.get(pk=flag_id)
+    except (RiskFlag.DoesNotExist, ValueError):
+        raise ReviewError("No such risk flag on this draft.") from None
+    if flag.acknowledged_at is None:
+        flag.acknowledged_by = actor
+        flag.acknowledged_at = timezone.now()
+        flag.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    return flag
+
+
+def draft_approve(*, actor: AbstractBaseUser, draft: Draft, idempotency_key: str) -> Approval:
+    """Approve the draft: one Approval and one outbox entry per draft, however often called.
+
+    Repeated or concurrent calls (double clicks, two tabs, retries) return the first
+    approval. Raises ReviewError when the actor is not the author or the draft is
+    not ready (see selectors.approval_blockers).
+    """
+    if draft.author_id != actor.pk:
+        raise ReviewError("Only the draft's author can approve it.")
+    existing = Approval.objects.filter(draft=draft).first()
+    if existing:
+        return existing
+    blockers = selectors.approval_blockers(draft)
+    if blockers:
+        raise ReviewError(" ".join(blockers))
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise ReviewError("The approval request is missing its idempotency key.")
+    try:
+        with transaction.atomic():
+            approval = Approval.objects.create(
+                draft=draft,
+                approved_by=actor,
+                idempotency_key=idempotency_key,
+                note_text=selectors.note_text(draft),
+            )
+            WriteBack.objects.create(approval=approval, next_attempt_at=timezone.now())
+    except IntegrityError:
+        return Approval.objects.get(draft=draft)
+    return approval
+
+
+@transaction.atomic
+def composer_save(
+    *, actor: AbstractBaseUser, client_id: str, template_key: str, text: str
+) -> ComposerText:
+    """Autosave what the clinician is typing into the draft form for this client."""
+    composer, _ = ComposerText.objects.update_or_create(
+        author=actor,
+        client_id=client_id,
+        defaults={"template_key": template_key[:32], "text": text},
+    )
+    return composer
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: OUTBOX_RETRY_BASE_SECONDS x 2^(attempts-1), capped at the max."""
+    base, cap = settings.OUTBOX_RETRY_BASE_SECONDS, settings.OUTBOX_RETRY_MAX_SECONDS
+    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))

@@ -1,0 +1,35 @@
+"""Context of the sidebar's drafting panel, shared by the page view and the websocket."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+
+from copilot.drafting.templates import all_templates
+from copilot.review import selectors
+
+from .presenters import DraftView, draft_view
+
+
+def composer_context(user: AbstractBaseUser, client_id: str) -> dict:
+    """The draft form: templates, the autosaved text and template, the input limit."""
+    composer = selectors.composer_text_for(user, client_id)
+    return {
+        "templates": list(all_templates().values()),
+        "composer_text": composer.text if composer else "",
+        "composer_template": composer.template_key if composer else "soap",
+        "max_chars": settings.DRAFT_INPUT_MAX_CHARS,
+    }
+
+
+def latest_draft_view(user: AbstractBaseUser, client_id: str) -> DraftView | None:
+    draft = selectors.draft_latest_for_client(user, client_id)
+    return draft_view(draft) if draft else None
+
+
+def drafting_context(user: AbstractBaseUser, client_id: str) -> dict:
+    return {
+        **composer_context(user, client_id),
+        "view": latest_draft_view(user, client_id),
+        "ws_url": f"/ws/sidebar/{client_id}/",
+    }

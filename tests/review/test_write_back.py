@@ -1,0 +1,158 @@
+"""Approve → EHR over HTTP against the sandbox: exactly once, labeled, retried until it lands."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import urllib.request
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.test import AsyncClient
+from django.urls import reverse
+from django.utils import timezone
+
+from copilot.review import outbox, services
+from copilot.review.models import WriteBack
+from sandbox.launch import Sandbox, free_port
+from tests.factories import soap_draft
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def fhir_search(base_url: str, query: str) -> dict:
+    with urllib.request.urlopen(f"{base_url}/{query}", timeout=10) as response:
+        return json.load(response)
+
+
+def approved_draft(client_id: str, **kwargs):
+    draft = soap_draft(client_id=client_id, encounter_id="enc-bh-001-16", **kwargs)
+    section = draft.sections.get(key="objective")
+    section.sentences = [
+        {
+            "text": "PHQ-9 total 6 (mild).",
+            "sources": [{"reference": "Observation/obs-bh-001-phq9-08"}],
+        }
+    ]
+    section.save()
+    for s in draft.sections.all():
+        services.section_decide(actor=draft.author, draft=draft, key=s.key, decision="accepted")
+    return draft
+
+
+async def test_twenty_concurrent_approvals_write_one_document_and_one_provenance(ehr, new_client):
+    draft = await sync_to_async(approved_draft)(new_client)
+    client = AsyncClient()
+    await client.aforce_login(draft.author)
+    url = reverse("draft-approve", args=[draft.id])
+
+    responses = await asyncio.gather(
+        *[
+            client.post(url, {"idempotency_key": f"tab-{n % 3}"}, headers={"HX-Request": "true"})
+            for n in range(20)
+        ]
+    )
+
+    assert {r.status_code for r in responses} == {200}
+    identifier = f"urn:ietf:rfc:3986|urn:uuid:{draft.id}"
+    documents = fhir_search(ehr.base_url, f"DocumentReference?identifier={identifier}")
+    assert documents["total"] == 1
+    document = documents["entry"][0]["resource"]
+    provenances = fhir_search(ehr.base_url, f"Provenance?target=DocumentReference/{document['id']}")
+    assert provenances["total"] == 1
+    write_back = await sync_to_async(WriteBack.objects.get)(approval__draft=draft)
+    assert write_back.status == WriteBack.Status.WRITTEN
+    assert write_back.document_reference_id == document["id"]
+    bodies = [r.content.decode() for r in responses]
+    assert all("Approved" in body for body in bodies)  # written, or waiting while another sends
+    assert any("Approved and written to the EHR" in body for body in bodies)
+
+
+async def test_the_written_note_is_labeled_ai_assisted_with_full_provenance(ehr, new_client):
+    draft = await sync_to_async(approved_draft)(new_client)
+    approval = await sync_to_async(services.draft_approve)(
+        actor=draft.author, draft=draft, idempotency_key="k"
+    )
+    row = await outbox.deliver(await sync_to_async(lambda: approval.write_back.pk)())
+
+    document = fhir_search(ehr.base_url, f"DocumentReference/{row.document_reference_id}")
+    assert {
+        "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
+        "code": "AIAST",
+        "display": "Artificial Intelligence asserted",
+    } in document["meta"]["security"]
+    assert (document["status"], document["docStatus"]) == ("current", "final")
+    assert document["type"]["coding"][0]["code"] == "11506-3"
+    assert document["category"][0]["coding"][0]["code"] == "clinical-note"
+    assert document["subject"]["reference"] == f"Patient/{new_client}"
+    assert document["author"][0]["reference"] == "Practitioner/pr-chen"
+    assert document["context"]["encounter"][0]["reference"] == "Encounter/enc-bh-001-16"
+    text = base64.b64decode(document["content"][0]["attachment"]["data"]).decode()
+    assert text == approval.note_text
+
+    provenance = fhir_search(ehr.base_url, f"Provenance/{row.provenance_id}")
+    roles = {a["type"]["coding"][0]["code"]: a["who"] for a in provenance["agent"]}
+    assert roles["author"]["reference"] == roles["verifier"]["reference"] == "Practitioner/pr-chen"
+    assert roles["assembler"]["reference"] == "#engine"
+    device = provenance["contained"][0]
+    assert device["resourceType"] == "Device" and device["version"][0]["value"] == "1.0"
+    assert provenance["target"] == [{"reference": f"DocumentReference/{row.document_reference_id}"}]
+    cited = [e["what"].get("reference") for e in provenance["entity"]]
+    assert "Observation/obs-bh-001-phq9-08" in cited
+
+
+async def test_the_outbox_drains_after_the_ehr_is_stopped_and_started_again(settings):
+    port = free_port()
+    ehr = Sandbox(port=port).start()
+    settings.FHIR_BASE_URL = ehr.base_url
+    ehr.stop()
+    draft = await sync_to_async(approved_draft)("bh-002")
+    approval = await sync_to_async(services.draft_approve)(
+        actor=draft.author, draft=draft, idempotency_key="k"
+    )
+    write_back_id = await sync_to_async(lambda: approval.write_back.pk)()
+
+    row = await outbox.deliver(write_back_id)
+    assert (row.status, row.attempts) == (WriteBack.Status.PENDING, 1)
+    assert row.last_error == "The EHR is unavailable right now."
+    assert row.next_attempt_at > timezone.now()
+    assert await outbox.deliver_due() == []  # not due yet: backing off
+
+    restarted = Sandbox(port=port).start()
+    try:
+        await sync_to_async(WriteBack.objects.filter(pk=write_back_id).update)(
+            next_attempt_at=timezone.now() - timedelta(seconds=1)
+        )
+        [row] = await outbox.deliver_due()
+        assert (row.status, row.attempts) == (WriteBack.Status.WRITTEN, 2)
+        found = fhir_search(
+            restarted.base_url,
+            f"DocumentReference?identifier=urn:ietf:rfc:3986|urn:uuid:{draft.id}",
+        )
+        assert found["total"] == 1
+    finally:
+        restarted.stop()
+
+
+async def test_a_rejected_write_fails_permanently_with_its_reason(ehr, sandbox_control, new_client):
+    draft = await sync_to_async(approved_draft)(new_client)
+    approval = await sync_to_async(services.draft_approve)(
+        actor=draft.author, draft=draft, idempotency_key="k"
+    )
+    sandbox_control.configure(failStatus=422)
+    row = await outbox.deliver(await sync_to_async(lambda: approval.write_back.pk)())
+    assert row.status == WriteBack.Status.FAILED
+    assert "Rejected by the sandbox" in row.last_error
+    assert await outbox.deliver_due() == []  # a permanent failure is not retried
+
+
+async def test_a_claimed_entry_is_not_sent_twice(ehr, new_client):
+    draft = await sync_to_async(approved_draft)(new_client)
+    approval = await sync_to_async(services.draft_approve)(
+        actor=draft.author, draft=draft, idempotency_key="k"
+    )
+    pk = await sync_to_async(lambda: approval.write_back.pk)()
+    assert await sync_to_async(outbox.claim)(pk) is True
+    assert await sync_to_async(outbox.claim)(pk) is False
