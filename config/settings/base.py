@@ -135,3 +135,6 @@ LLM_TEMPERATURE = env.float("LLM_TEMPERATURE", default=0.2)
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=5.0)
 OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=300.0)
 OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=5.0)
+
+# A development page that frames the sidebar as an EHR would (/ehr-demo/<client>/).
+EHR_DEMO_PAGE = env.bool("EHR_DEMO_PAGE", default=DEBUG)

@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+EHR_DEMO_PAGE = env.bool("EHR_DEMO_PAGE", default=True)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-not-secret")  # noqa: S105
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -42,6 +42,8 @@ def approval_blockers(draft: Draft) -> list[str]:
     every positive risk flag is acknowledged, no kept section still holds a
     "[clinician to complete: …]" placeholder, and at least one section is kept.
     """
+    if draft.status == Draft.Status.GENERATING:
+        return ["The draft is still being written."]
     if draft.status != Draft.Status.COMPLETE:
         detail = f" ({draft.status_detail})" if draft.status_detail else ""
         return [f"This draft is incomplete{detail}; start a new one to approve a note."]

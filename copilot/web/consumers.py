@@ -47,7 +47,7 @@ class SidebarConsumer(AsyncJsonWebsocketConsumer):
         self.user = self.scope.get("user")
         self.client_id = self.scope["url_route"]["kwargs"]["client_id"]
         self.running: dict[str, asyncio.Task] = {}
-        if not (self.user and self.user.is_authenticated and hasattr(self.user, "clinician")):
+        if not await sync_to_async(_is_clinician)(self.user):
             await self.close(code=4403)
             return
         await self.accept()
@@ -243,6 +243,10 @@ class SidebarConsumer(AsyncJsonWebsocketConsumer):
     async def send_notice(self, message: str) -> None:
         notice = f'<p id="draft-notice" class="alert" role="alert">{escape(message)}</p>'
         await self.send(text_data=notice)
+
+
+def _is_clinician(user) -> bool:
+    return bool(user and user.is_authenticated and hasattr(user, "clinician"))
 
 
 async def _fresh(draft: Draft) -> Draft:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.client_picker, name="client-picker"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("ehr-demo/<fhirid:client_id>/", views.ehr_demo, name="ehr-demo"),
     path("sidebar/<fhirid:client_id>/", views.sidebar, name="sidebar"),
     path("sidebar/<fhirid:client_id>/chart/", views.sidebar_chart, name="sidebar-chart"),
     path("drafts/<uuid:draft_id>/status/", views.draft_status, name="draft-status"),

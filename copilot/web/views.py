@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,7 +33,16 @@ async def client_picker(request: HttpRequest) -> HttpResponse:
         clients = await get_gateway().clients()
     except EhrError as error:
         return render(request, "copilot/picker.html", {"error": error}, status=_status_for(error))
-    return render(request, "copilot/picker.html", {"clients": clients})
+    context = {"clients": clients, "ehr_demo": settings.EHR_DEMO_PAGE}
+    return render(request, "copilot/picker.html", context)
+
+
+@login_required
+def ehr_demo(request: HttpRequest, client_id: str) -> HttpResponse:
+    """Development only (EHR_DEMO_PAGE): a mock EHR page framing the sidebar."""
+    if not settings.EHR_DEMO_PAGE:
+        raise Http404("The EHR demo page is off.")
+    return render(request, "copilot/ehr_demo.html", {"client_id": client_id})
 
 
 @login_required

@@ -146,3 +146,8 @@ def test_bad_input_gets_a_clear_message_naming_the_field(template, text, field, 
 def test_the_retry_delay_doubles_and_is_capped(settings):
     settings.OUTBOX_RETRY_BASE_SECONDS, settings.OUTBOX_RETRY_MAX_SECONDS = 5, 60
     assert [services.retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 5)] == [5, 10, 20, 40, 60]
+
+
+def test_a_draft_still_being_written_says_so():
+    draft = soap_draft(status=Draft.Status.GENERATING)
+    assert selectors.approval_blockers(draft) == ["The draft is still being written."]

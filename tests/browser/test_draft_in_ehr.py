@@ -1,0 +1,173 @@
+"""End to end in real Chromium: draft a note inside an EHR page, review it, approve, find it in FHIR.
+
+Runs daphne (websockets and all) in a subprocess against its own SQLite file and the
+session's sandbox EHR, and drives Debian's Chromium through Playwright.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Frame, sync_playwright
+
+from sandbox.launch import free_port
+from tests.conftest import SHARED_DATA
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+pytestmark = pytest.mark.browser
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+
+
+@pytest.fixture(scope="module")
+def copilot_server(sandbox, tmp_path_factory):
+    """The copilot under daphne on a free port, signed-in demo clinicians, the sandbox EHR."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'browser.sqlite3'}",
+        "FHIR_BASE_URL": sandbox.base_url,
+        "DJANGO_DEBUG": "true",
+    }
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo_users")
+    log = (tmp_path_factory.mktemp("log") / "daphne.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "config.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/accounts/login/", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    yield base
+    server.terminate()
+    server.wait()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def valid_transcript() -> str:
+    with (SHARED_DATA / "aci-bench" / "csv" / "valid.csv").open(newline="") as handle:
+        return next(csv.DictReader(handle))["dialogue"]
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_a_soap_note_drafted_inside_the_ehr_is_reviewed_approved_and_found_in_fhir(
+    copilot_server, browser, sandbox
+):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, copilot_server, "patel")
+    page.goto(f"{copilot_server}/ehr-demo/bh-003/")
+    frame = page.frame_locator("iframe.ehr-sidebar")
+
+    frame.locator(".client-header h1").wait_for()
+    assert frame.locator(".client-header h1").inner_text() == "Alex Morgan"
+    frame.locator("#composer-template").select_option("soap")
+    frame.locator("#composer-text").fill(valid_transcript())
+    frame.locator("#composer button[value=draft]").click()
+    frame.locator("#draft-panel[data-status=complete]").wait_for(timeout=90_000)
+    ids = frame.locator("#draft-sections article").evaluate_all("els => els.map(e => e.id)")
+    assert ids == ["section-subjective", "section-objective", "section-assessment", "section-plan"]
+
+    frame.locator("#section-assessment button[value=reject]").click()
+    frame.locator("#section-assessment.decision-rejected").wait_for()
+    edited = {
+        "objective": "Client appeared well groomed, mood anxious, affect congruent; "
+        "thought process linear and goal-directed.",
+    }
+    for key in ("subjective", "plan"):  # keep them, completing any placeholder by removing it
+        current = frame.locator(f"#edit-{key}").input_value()
+        completed = re.sub(r"\s*\[clinician to complete: [^\]]*\]", "", current).strip()
+        if completed != current.strip():
+            edited[key] = completed
+        else:
+            frame.locator(f"#section-{key} button[value=accept]").click()
+            frame.locator(f"#section-{key}.decision-accepted").wait_for()
+    for key, text in edited.items():
+        frame.locator(f"#section-{key} details.edit summary").click()
+        frame.locator(f"#edit-{key}").fill(text)
+    frame.locator("#approve-bar").filter(has_not_text="left)").wait_for(timeout=15_000)
+
+    flags = frame.locator("button[value=acknowledge]")
+    assert flags.count() >= 1  # bh-003's latest PHQ-9 item 9 is positive
+    while flags.count():
+        flags.first.click()
+        frame.locator("#approve-bar").wait_for()
+        page.wait_for_timeout(200)
+    approve = frame.locator("#approve-bar button[value=approve]")
+    approve.wait_for()
+    page.wait_for_function(
+        "() => !document.querySelector('iframe').contentDocument"
+        ".querySelector('#approve-bar button[value=approve]')?.disabled"
+    )
+    approve.click()
+    status = frame.locator("#approval-status .ok")
+    status.wait_for(timeout=30_000)
+    document_id = re.search(r"DocumentReference/([\w-]+)", status.inner_text()).group(1)
+    status.scroll_into_view_if_needed()
+    page.screenshot(path=str(ROOT / "docs" / "draft-approved-in-ehr.png"))
+
+    with urllib.request.urlopen(f"{sandbox.base_url}/DocumentReference/{document_id}") as r:
+        document = json.load(r)
+    assert document["subject"]["reference"] == "Patient/bh-003"
+    assert document["author"][0]["reference"] == "Practitioner/pr-patel"
+    text = base64.b64decode(document["content"][0]["attachment"]["data"]).decode()
+    assert edited["objective"] in text
+    assert "Assessment:" not in text  # rejected
+    assert "[clinician to complete" not in text
