@@ -1,4 +1,4 @@
-"""End to end in real Chromium: draft a note inside an EHR page, review it, approve, find it in FHIR.
+"""End to end in real Chromium: draft inside an EHR page, review, approve, find it in FHIR.
 
 Runs daphne (websockets and all) in a subprocess against its own SQLite file and the
 session's sandbox EHR, and drives Debian's Chromium through Playwright.
@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Frame, sync_playwright
+from playwright.sync_api import sync_playwright
 
 from sandbox.launch import free_port
 from tests.conftest import SHARED_DATA
