@@ -1,0 +1,522 @@
+"""Risk flags: suicidal or homicidal ideation, self-harm and intent/plan, with negation.
+
+Findings come from the clinician's input text and from the chart (recent progress
+notes, and PHQ-9 item 9 on the latest administration). Each finding is either
+positive (the draft cannot be approved until the clinician acknowledges it; the
+gating lives elsewhere) or a documented denial ("Client denies SI/HI.").
+
+Rules and their sources:
+
+- Negation follows NegEx: Chapman WW, Bridewell W, Hanbury P, Cooper GF, Buchanan BG.
+  "A simple algorithm for identifying negated findings and diseases in discharge
+  summaries." J Biomed Inform 2001;34(5):301-310. Pre-negation cues ("denies",
+  "no", "negative for") negate the triggers after them, post-negation cues ("was
+  denied", "not present") the triggers before them, pseudo-negations ("no longer
+  denies", "cannot rule out") are not negations, and termination terms ("but",
+  "however", ";") end a cue's scope. Unlike NegEx's five-term window, a scope runs to
+  the end of its clause so lists ("denies SI, HI, or self-harm") are covered; clauses
+  also end where a new cue or subject follows a comma or "and" ("endorsed passive SI
+  and denied plan or intent" is two clauses).
+- "plan" and "intent" count only in a sentence that also mentions suicide,
+  homicide, self-harm or lethal means ("denies SI, plan, or intent"), never in
+  "safety plan", "treatment plan" or "plans to attend group".
+- PHQ-9 item 9 ("thoughts that you would be better off dead, or of hurting yourself")
+  scored 1 or more calls for a risk assessment whatever the total: Kroenke K,
+  Spitzer RL, Williams JBW, J Gen Intern Med 2001;16(9):606-613. It is reported as a
+  positive suicidal_ideation finding citing the Observation.
+- A mention of another person's suicide or self-harm ("her brother attempted suicide
+  last year") stays a positive finding, marked `about_other`: family history of
+  suicide is itself a risk factor (Qin P, Agerbo E, Mortensen PB, Lancet
+  2002;360:1126-1130), and wrongly attributing the client's own statement to someone
+  else must never silence a flag. The clinician acknowledges it like any other.
+
+Limitations: rule-based, English only. Questions are read like statements ("Any
+thoughts of suicide?" in a transcript is a positive flag); second-person forms
+("killing yourself") are not triggers. "plan"/"intent" in a sentence without a risk
+term ("Denies SI. No plan.") is not counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from copilot.chart import ChartContext
+
+from .types import Source
+
+RiskKind = Literal["suicidal_ideation", "homicidal_ideation", "self_harm", "intent_or_plan"]
+
+# --- Trigger tables (case-insensitive, whole words) ----------------------------------
+
+_SELF = r"(?:myself|herself|himself|themselves|themself|oneself)"
+_POSS = r"(?:my|her|his|their)"
+_RELATION = (
+    r"(?:boss|manager|husband|wife|partner|ex|father|mother|dad|mom|brother|sister|son"
+    r"|daughter|kids?|children|family|boyfriend|girlfriend|neighbou?r|co-?workers?|roommate)"
+)
+_OTHERS = (
+    r"(?:someone|somebody|anyone|anybody|everyone|others|other\s+people|people"
+    rf"|{_POSS}\s+{_RELATION})"
+)
+_NOUN = r"(?:\s+(?:ideation|thoughts?|attempts?|behaviou?rs?|gestures?|urges?|feelings?))?"
+_DONT = r"(?:(?:do|does|did)n['’]t|(?:do|does|did)\s+not|not)"
+_RISK_VERB = r"(?:die|kill|end|harm|hurt|overdose|shoot|hang|jump|cut|burn|take)"
+_PLAN = r"(?:plans?|planned|planning|intent|intentions?|intends?)"
+
+TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
+    "suicidal_ideation": (
+        rf"suicid\w*{_NOUN}",  # suicidal ideation/thoughts, suicide attempt, suicidality
+        r"s/i",
+        rf"(?:kill|hang|shoot)(?:s|ing|ed)?\s+{_SELF}",
+        rf"end(?:ing)?\s+(?:it(?:\s+all)?|{_POSS}\s+(?:own\s+)?life)",
+        rf"tak(?:e|es|ing)\s+{_POSS}\s+(?:own\s+)?life",
+        r"better\s+off\s+(?:dead|without\s+(?:me|her|him|them))",
+        r"(?:want|wish)(?:s|es|ed|ing)?\s+to\s+(?:die|be\s+dead)",
+        r"wish(?:es|ed|ing)?\s+(?:I|she|he|they)\s+(?:was|were)\s+dead",
+        r"wish(?:es|ed|ing)?\s+(?:I|she|he|they)\s+(?:could|would)\s+(?:just\s+)?die",
+        r"(?:wish|hope)(?:s|es|ed|ing)?\s+(?:I|she|he|they)\s+"
+        r"(?:would\s+not|would\s+never|wouldn['’]t|won['’]t|never)\s+wake\s+up",
+        r"(?:easier|better|rather|prefer)\s+(?:to\s+)?not\s+(?:to\s+)?wake\s+up",
+        r"(?:of|about)\s+not\s+waking\s+up",
+        r"go(?:ing)?\s+to\s+sleep\s+and\s+(?:not|never)\s+wak(?:e|ing)\s+up",
+        rf"{_DONT}\s+want(?:s|ing)?\s+to\s+(?:live|be\s+alive|exist|wake\s+up|be\s+here)",
+        r"no\s+reason\s+to\s+live",
+        r"(?:not|n['’]t)\s+worth\s+living",
+        r"death\s+wish",
+        r"thoughts?\s+(?:of|about)\s+(?:death|dying|being\s+dead)",
+    ),
+    "homicidal_ideation": (
+        rf"homicid\w*{_NOUN}",
+        r"h/i",
+        rf"(?:kill|murder|shoot|stab)(?:s|ing)?\s+(?:him|her|them|{_OTHERS})",
+        rf"(?:hurt|harm|injur(?:e|es|ing)|attack)(?:s|ing)?\s+{_OTHERS}",
+        r"(?:harm|violence)\s+(?:to(?:wards?)?|against)\s+(?:self\s+or\s+)?others",
+        r"violent\s+(?:thoughts|urges|ideation|fantasies)",
+    ),
+    "self_harm": (
+        r"self[-\s]?(?:harm|injur|mutilat)\w*",
+        rf"(?:hurt|harm|injur(?:e|es|ed|ing)|cut|burn|hit|punch)(?:s|ing|ting|ed)?\s+{_SELF}",
+        r"harm(?:ing)?\s+(?:to\s+)?(?:self|oneself)",
+        r"cutting",
+        rf"cut\s+{_POSS}\s+(?:arms?|wrists?|legs?|thighs?|skin)",
+        r"urges?\s+to\s+(?:cut|burn|self[-\s]?harm)",
+        r"(?:self|cigarette)[-\s]?burn\w*",
+        r"overdos(?:e|es|ed|ing)",
+    ),
+    "intent_or_plan": (  # risk factors in their own right, counted in any sentence
+        r"lethal\s+means",
+        r"access\s+to\s+(?:lethal\s+means|means|(?:a\s+)?(?:firearms?|guns?|weapons?))",
+        r"(?:firearms?|guns?|weapons?)\s+(?:in|at)\s+(?:the\s+)?home",
+        r"owns?\s+(?:a\s+)?(?:firearms?|guns?)",
+        r"stockpil\w*",
+        rf"{_PLAN}\s+to\s+die",
+    ),
+}
+
+# Abbreviations clinicians use; case-sensitive so "SI" never matches "this" or "SIGNIFICANT".
+SHORTHAND: dict[RiskKind, tuple[str, ...]] = {
+    "suicidal_ideation": ("SI",),
+    "homicidal_ideation": ("HI",),
+    "self_harm": ("NSSI",),
+}
+
+# "plan", "intent", "plan, intent, or means": counted only beside another risk trigger.
+PLAN_IN_CONTEXT = rf"{_PLAN}(?:\s*(?:,|/|\bor\b|\band\b)\s*(?:or\s+|and\s+)?(?:{_PLAN}|means))*"
+
+# Phrases that contain a trigger but are not risk statements; they cancel an
+# overlapping trigger of the same kind.
+NOT_RISK: dict[RiskKind, tuple[str, ...]] = {
+    "suicidal_ideation": (
+        r"non[-\s]?suicidal",
+        r"suicide\s+(?:risk\s+)?(?:assessment|screen\w*|prevention|hotline|lifeline)",
+        r"suicide\s+(?:&|and)\s+crisis\s+lifeline",
+        r"columbia[-\s]suicide",
+        r"SI\s+joints?",
+        r"end(?:ing)?\s+it\s+with",
+    ),
+    "self_harm": (
+        r"cutting[-\s](?:back|down|out|off|corners|ties|class(?:es)?|school|costs?|edge)",
+    ),
+    "intent_or_plan": (
+        r"(?:safety|treatment|care|crisis|discharge|session|homework|action|coping|relapse"
+        r"\s+prevention|lesson|meal|study|business|birth|payment|insurance|phone|data)\s+plans?",
+        r"plans?\s+of\s+care",
+        rf"{_PLAN}\s*:",
+        rf"{_PLAN}\s+to\s+(?!{_RISK_VERB}\b)\w+",
+        r"as\s+planned",
+    ),
+}
+
+# --- Negation tables (NegEx categories; case-insensitive) ----------------------------
+
+_NEG_AUX = (
+    r"(?:(?:do|does|did|has|have|had|is|was|are|were|would|will)\s+not"
+    r"|(?:do|does|did|has|have|had|is|was|are|were|would|wo)n['’]t|not|never|no\s+longer)"
+)
+_REPORT_VERB = r"(?:endors|report|express|acknowledg|admit|experienc|describ|disclos|voic)\w*"
+
+PSEUDO_NEGATIONS = (
+    r"no\s+longer\s+den(?:y|ies|ied|ying)",
+    r"(?:can['’]?t|cannot|could\s+not|couldn['’]t|unable\s+to)\s+(?:rule\s+out|deny)",
+    r"not\s+(?:been\s+)?ruled\s+out",
+    r"not\s+only",
+    r"no\s+(?:significant\s+|interval\s+)?(?:change|increase|decrease|worsening)\s+in",
+    r"not\s+(?:sure|certain|necessarily)",
+    r"(?:do|does|did)(?:n['’]t|\s+not)\s+know",
+    r"without\s+difficulty",
+)
+PRE_NEGATIONS = (  # also act as post-negations right after a trigger: "SI/HI: denied"
+    rf"{_NEG_AUX}(?:\s+{_REPORT_VERB})?",
+    r"den(?:y|ies|ied|ying)",
+    r"no(?:\s+(?:evidence|signs?|history|reports?|indication|current|active|acute))?(?:\s+of)?",
+    r"without",
+    r"free\s+of",
+    r"absence\s+of",
+    r"negative\s+for",
+    r"never\s+had",
+    r"rule[sd]?\s+out",
+    r"nor",
+    r"neither",
+)
+POST_NEGATIONS = (  # only right after a trigger: "SI not present", never "negative thoughts"
+    r"not\s+(?:present|endorsed|reported|elicited|noted)",
+    r"absent",
+    r"negative(?!\s+for)",
+    r"none",
+)
+AFFIRMATIONS = (  # end a negation's scope: "Denies SI, endorses HI"
+    r"endors(?:e|es|ed|ing|ement\s+of)",
+    r"report(?:s|ed|ing)?",
+    r"admit(?:s|ted|ting)?",
+    r"acknowledg(?:e|es|ed|ing)",
+    r"stat(?:e|es|ed)",
+    r"describ(?:e|es|ed|ing)",
+    r"express(?:es|ed|ing)?",
+    r"disclos(?:e|es|ed|ing)",
+    r"positive\s+for",
+    r"presents?\s+with",
+    r"says|said|shared",
+    r"continues\s+to",
+)
+TERMINATIONS = (
+    r"but", r"however", r"although", r"though", r"except", r"whereas", r"which",
+    r"other\s+than", r"apart\s+from", r"aside\s+from",
+)  # fmt: skip
+
+_ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "vs", "e.g", "i.e", "approx", "st"})
+_OTHER_PERSON = (
+    r"\b(?i:mother|mom|father|dad|parents?|brother|sister|sibling|son|daughter|husband|wife"
+    r"|spouse|partner|boyfriend|girlfriend|friend|cousin|aunt|uncle|grand\w+|niece|nephew"
+    r"|co-?worker|colleague|roommate|classmate|neighbou?r|family\s+history)\b"
+)
+_CLIENT_REF = r"\b(?:I|I['’](?:m|ve|d|ll)|(?i:client|patient|pt|me|my|myself))\b"
+
+
+# --- Public API ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskFinding:
+    """One risk statement and where it stands.
+
+    `kind`: what it is about. `negated`: True for a documented denial ("denies SI").
+    `quote`: the matched clause exactly as it stands in the source (for a PHQ-9 item 9
+    finding, a sentence describing the score). `source`: `Source.span(start, end)` into
+    the input text (so `text[start:end] == quote`), or `Source.chart(reference)` of the
+    DocumentReference or Observation. `about_other`: the clause is about another person
+    ("her brother attempted suicide"); informational, it never makes a finding negative.
+    """
+
+    kind: RiskKind
+    negated: bool
+    quote: str
+    source: Source
+    about_other: bool = False
+
+    @property
+    def positive(self) -> bool:
+        """True when the clinician must acknowledge the finding before approval."""
+        return not self.negated
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "negated": self.negated,
+            "positive": self.positive,
+            "about_other": self.about_other,
+            "quote": self.quote,
+            "source": self.source.as_dict(),
+        }
+
+
+def find_in_text(text: str) -> list[RiskFinding]:
+    """Risk findings in `text`, in reading order; each `source` is a span into `text`.
+
+    One finding per kind, negation and clause: "Denies SI/HI." gives two denials
+    (suicidal and homicidal) quoting the same clause. Rules: see the module docstring.
+    """
+    findings: list[RiskFinding] = []
+    for start, end in _sentences(text):
+        findings.extend(_sentence_findings(text, start, end))
+    return findings
+
+
+def find_in_chart(chart: ChartContext) -> list[RiskFinding]:
+    """Risk findings in the chart's recent notes, then a positive PHQ-9 item 9.
+
+    Notes are read most recent first; each finding quotes the note and cites
+    `Source.chart("DocumentReference/…")`. Notes marked entered-in-error are skipped.
+    When the latest PHQ-9 scored item 9 at 1 or more (Kroenke et al. 2001), a positive
+    suicidal_ideation finding quotes "PHQ-9 item 9 scored 1 on 2026-11-08" and cites
+    the Observation. Earlier positive administrations are history, not flags.
+    """
+    findings = [
+        replace(finding, source=Source.chart(note.source))
+        for note in chart.notes
+        if note.doc_status != "entered-in-error"
+        for finding in find_in_text(note.text)
+    ]
+    latest = chart.phq9.latest
+    if latest is not None and latest.item9_positive:
+        quote = f"PHQ-9 item 9 scored {latest.item9_score} on {latest.effective:%Y-%m-%d}"
+        findings.append(RiskFinding("suicidal_ideation", False, quote, Source.chart(latest.source)))
+    return findings
+
+
+def find_risk(text: str, chart: ChartContext) -> list[RiskFinding]:
+    """Findings in the input text first, then in the chart, without repeats.
+
+    A finding repeats an earlier one when kind, negation and quote (ignoring case,
+    spacing and a final period) are the same: "Client denies SI/HI." copied forward
+    through five notes is reported once, from the input if it is there too, else from
+    the most recent note.
+    """
+    seen: set[tuple[str, bool, str]] = set()
+    unique: list[RiskFinding] = []
+    for finding in [*find_in_text(text), *find_in_chart(chart)]:
+        key = (finding.kind, finding.negated, _normalized(finding.quote))
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+# --- Matching ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    kind: RiskKind
+    start: int
+    end: int
+    gated: bool = False  # a "plan"/"intent" that needs another trigger in the sentence
+
+
+@dataclass(frozen=True)
+class _Cue:
+    role: str  # "pre", "post", "affirm" or "stop" (a termination term)
+    start: int
+    end: int
+
+
+def _words(patterns: tuple[str, ...]) -> str:
+    return r"\b(?:" + "|".join(sorted(patterns, key=len, reverse=True)) + r")\b"
+
+
+def _compile_triggers() -> tuple[tuple[RiskKind, re.Pattern[str], bool], ...]:
+    compiled = [(kind, re.compile(_words(ps), re.I), False) for kind, ps in TRIGGERS.items()]
+    compiled += [
+        (kind, re.compile(r"(?<![A-Za-z])(?:" + "|".join(ps) + r")(?![A-Za-z])"), False)
+        for kind, ps in SHORTHAND.items()
+    ]
+    compiled.append(("intent_or_plan", re.compile(_words((PLAN_IN_CONTEXT,)), re.I), True))
+    return tuple(compiled)
+
+
+_TRIGGER_RES = _compile_triggers()
+_NOT_RISK_RES = {kind: re.compile(_words(ps), re.I) for kind, ps in NOT_RISK.items()}
+_CUE_RE = re.compile(  # group order settles ties: "no longer denies" before "no"
+    rf"(?P<pseudo>{_words(PSEUDO_NEGATIONS)})|(?P<post>{_words(POST_NEGATIONS)})"
+    rf"|(?P<pre>{_words(PRE_NEGATIONS)})|(?P<affirm>{_words(AFFIRMATIONS)})"
+    rf"|(?P<stop>{_words(TERMINATIONS)}|;)",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"""[.!?]+["'’”)\]]*(?=\s|$)|\n""")
+_LINK = re.compile(  # between a trigger and a post-negation: "SI/HI: denied", "SI was denied"
+    r"""[\s"'’”)\]]*(?:[:\-–—=]\s*)?(?:(?:was|were|is|are|has|have|had)\s+(?:been\s+)?)?""",
+    re.I,
+)
+_LEADS = re.compile(r"[^,;:.!?()]{0,40}")  # between a pre-negation and the trigger it governs
+_CONJ_BEFORE = re.compile(r"(?:,|\b(?i:and|or)\b)\s*$")
+_OPENER = re.compile(  # a comma or "and" before a new subject starts a new clause
+    r"(?:,|\b(?i:and|or)\b)\s+(?=(?:[Ii]|[Ii]['’](?:m|ve|d|ll)"
+    r"|(?i:she|he|they|we|client|patient|pt|sometimes|lately|because))\b)"
+)
+_LEADING = re.compile(
+    r"[\s,;:]+|[A-Z]:\s+|(?i:and|or|but|so|however|although|though|whereas|which)\b[\s,]*"
+)
+_TRAILING = re.compile(r"(?:[\s,;:]+|\s+(?i:and|or|but))$")
+_OTHER_PERSON_RE = re.compile(_OTHER_PERSON)
+_CLIENT_REF_RE = re.compile(_CLIENT_REF)
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    """[start, end) of each sentence or line, end punctuation included."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.group() != "\n" and _is_abbreviation(text[start : match.start()]):
+            continue
+        yield start, match.end()
+        start = match.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _is_abbreviation(before_dot: str) -> bool:
+    word = re.search(r"\w+(?:\.\w+)*$", before_dot)
+    return word is not None and word.group().lower() in _ABBREVIATIONS
+
+
+def _sentence_findings(text: str, start: int, end: int) -> list[RiskFinding]:
+    triggers = _triggers(text, start, end)
+    if not triggers:
+        return []
+    cues = _cues(text, start, end, triggers)
+    return [
+        finding
+        for clause in _clauses(text, start, end, cues, triggers)
+        for finding in _clause_findings(text, clause, triggers, cues)
+    ]
+
+
+def _triggers(text: str, start: int, end: int) -> list[_Trigger]:
+    found = [
+        _Trigger(kind, match.start(), match.end(), gated)
+        for kind, pattern, gated in _TRIGGER_RES
+        for match in pattern.finditer(text, start, end)
+    ]
+    found = [trigger for trigger in found if not _is_not_risk(text, trigger, start, end)]
+    if all(trigger.gated for trigger in found):
+        return []
+    return sorted(found, key=lambda trigger: (trigger.start, trigger.end))
+
+
+def _is_not_risk(text: str, trigger: _Trigger, start: int, end: int) -> bool:
+    pattern = _NOT_RISK_RES.get(trigger.kind)
+    if pattern is None:
+        return False
+    return any(
+        m.start() < trigger.end and trigger.start < m.end()
+        for m in pattern.finditer(text, start, end)
+    )
+
+
+def _cues(text: str, start: int, end: int, triggers: list[_Trigger]) -> list[_Cue]:
+    """Negation, affirmation and termination cues, with each negation's direction.
+
+    A cue inside a trigger ("not wanting to wake up") is part of the trigger. A
+    negation right after a trigger that does not lead into another one is a
+    post-negation ("SI and HI denied"); a post-only cue anywhere else is dropped.
+    """
+    cues: list[_Cue] = []
+    for match in _CUE_RE.finditer(text, start, end):
+        role = match.lastgroup or ""
+        if role == "pseudo" or any(_overlaps(match, t) for t in triggers):
+            continue
+        cue = _Cue(role, match.start(), match.end())
+        if role in ("pre", "post"):
+            cue = replace(cue, role=_direction(text, cue, triggers))
+        if cue.role:
+            cues.append(cue)
+    return cues
+
+
+def _direction(text: str, cue: _Cue, triggers: list[_Trigger]) -> str:
+    """Post right after a trigger unless it leads into the next one ("SI: no plan"),
+    pre for a pre-negation anywhere else, "" (dropped) for a stray post-only cue."""
+    if _follows_trigger(text, cue, triggers) and not _leads_to_trigger(text, cue, triggers):
+        return "post"
+    return "pre" if cue.role == "pre" else ""
+
+
+def _overlaps(match: re.Match[str], trigger: _Trigger) -> bool:
+    return match.start() < trigger.end and trigger.start < match.end()
+
+
+def _follows_trigger(text: str, cue: _Cue, triggers: list[_Trigger]) -> bool:
+    before = [t for t in triggers if t.end <= cue.start]
+    return bool(before) and _LINK.fullmatch(text, before[-1].end, cue.start) is not None
+
+
+def _leads_to_trigger(text: str, cue: _Cue, triggers: list[_Trigger]) -> bool:
+    after = [t for t in triggers if t.start >= cue.end]
+    return bool(after) and _LEADS.fullmatch(text, cue.end, after[0].start) is not None
+
+
+def _clauses(
+    text: str, start: int, end: int, cues: list[_Cue], triggers: list[_Trigger]
+) -> list[tuple[int, int]]:
+    """Split a sentence where a negation's scope must end: termination terms and ";",
+    and a comma or "and"/"or" before a new cue or a new subject."""
+    cuts = {start, end}
+    cuts.update(match.start() for match in _OPENER.finditer(text, start, end))
+    for cue in cues:
+        if cue.role == "stop":
+            cuts.add(cue.start)
+        elif cue.role in ("pre", "affirm"):
+            conjunction = _CONJ_BEFORE.search(text, start, cue.start)
+            cuts.update([conjunction.start()] if conjunction else [])
+    cuts = {cut for cut in cuts if not any(t.start < cut < t.end for t in triggers)}
+    bounds = sorted(cuts)
+    return list(zip(bounds, bounds[1:], strict=False))
+
+
+def _clause_findings(
+    text: str, clause: tuple[int, int], triggers: list[_Trigger], cues: list[_Cue]
+) -> list[RiskFinding]:
+    start, end = clause
+    inside = [t for t in triggers if start <= t.start < end]
+    if not inside:
+        return []
+    scoped = [c for c in cues if start <= c.start < end and c.role != "stop"]
+    about_other: dict[tuple[RiskKind, bool], bool] = {}
+    for trigger in inside:
+        key = (trigger.kind, _negated(trigger, scoped))
+        about_other[key] = about_other.get(key, True) and _about_other(text, start, trigger)
+    quote_start, quote_end = _trim(text, start, end)
+    quote, source = text[quote_start:quote_end], Source.span(quote_start, quote_end)
+    return [
+        RiskFinding(kind, negated, quote, source, other)
+        for (kind, negated), other in about_other.items()
+    ]
+
+
+def _negated(trigger: _Trigger, cues: list[_Cue]) -> bool:
+    """The nearest cue before is a pre-negation, or the nearest after a post-negation."""
+    before = [cue for cue in cues if cue.end <= trigger.start]
+    after = [cue for cue in cues if cue.start >= trigger.end]
+    return (bool(before) and before[-1].role == "pre") or (bool(after) and after[0].role == "post")
+
+
+def _about_other(text: str, clause_start: int, trigger: _Trigger) -> bool:
+    """Another person is named before the trigger, with no mention of the client after."""
+    others = list(_OTHER_PERSON_RE.finditer(text, clause_start, trigger.start))
+    if not others:
+        return False
+    return _CLIENT_REF_RE.search(text, others[-1].end(), trigger.start) is None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause without surrounding spaces, leading conjunctions or section labels."""
+    while (match := _LEADING.match(text, start, end)) and match.end() > start:
+        start = match.end()
+    while (match := _TRAILING.search(text, start, end)) and match.start() < end:
+        end = match.start()
+    return start, end
+
+
+def _normalized(quote: str) -> str:
+    return " ".join(quote.lower().split()).rstrip(".")

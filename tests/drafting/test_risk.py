@@ -1,0 +1,331 @@
+"""Risk flags with negation, in the clinician's text and in sandbox charts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from copilot.chart import ChartContext, Client, Note
+from copilot.drafting.risk import RiskFinding, find_in_chart, find_in_text, find_risk
+from copilot.drafting.types import Source
+from copilot.measures import PHQ9, MeasureResult, MeasureSeries
+
+SI, HI, SH, PLAN = "suicidal_ideation", "homicidal_ideation", "self_harm", "intent_or_plan"
+DENIED, POSITIVE = True, False
+
+# sentence -> the (kind, negated) findings a clinician would read in it
+SENTENCES: list[tuple[str, list[tuple[str, bool]]]] = [
+    # documented denials
+    ("Client denies SI/HI.", [(SI, DENIED), (HI, DENIED)]),
+    ("No SI/HI.", [(SI, DENIED), (HI, DENIED)]),
+    ("Negative for suicidal ideation.", [(SI, DENIED)]),
+    ("Client denied thoughts of self-harm.", [(SH, DENIED)]),
+    ("Presents without homicidal ideation.", [(HI, DENIED)]),
+    ("Client is free of suicidal thoughts.", [(SI, DENIED)]),
+    ("Absence of homicidal ideation was noted.", [(HI, DENIED)]),
+    ("Client has never had thoughts of self-harm.", [(SH, DENIED)]),
+    ("No evidence of self-injurious behavior.", [(SH, DENIED)]),
+    ("Client is not suicidal.", [(SI, DENIED)]),
+    ("Client did not endorse suicidal ideation.", [(SI, DENIED)]),
+    ("Client no longer endorses SI.", [(SI, DENIED)]),
+    ("Client has not endorsed SI since April.", [(SI, DENIED)]),
+    ("Denies SI, HI, and self-harm.", [(SI, DENIED), (HI, DENIED), (SH, DENIED)]),
+    ("Denies SI, plan, or intent.", [(SI, DENIED), (PLAN, DENIED)]),
+    ("Denies thoughts of harm to self or others.", [(SH, DENIED), (HI, DENIED)]),
+    ("Client denies access to firearms.", [(PLAN, DENIED)]),
+    ("Client denies family history of suicide.", [(SI, DENIED)]),
+    # post-negations
+    ("Suicidal ideation was denied.", [(SI, DENIED)]),
+    ("SI/HI: denied.", [(SI, DENIED), (HI, DENIED)]),
+    ("SI and HI denied.", [(SI, DENIED), (HI, DENIED)]),
+    ("SI not present at this visit.", [(SI, DENIED)]),
+    ("S/I denied.", [(SI, DENIED)]),
+    # pseudo-negations are not denials
+    ("Client no longer denies SI.", [(SI, POSITIVE)]),
+    ("Cannot rule out SI given recent losses.", [(SI, POSITIVE)]),
+    ("No change in passive SI since last session.", [(SI, POSITIVE)]),
+    ("Not only SI but also HI was reported.", [(SI, POSITIVE), (HI, POSITIVE)]),
+    ("Client reports negative thoughts about suicide.", [(SI, POSITIVE)]),
+    # termination terms split mixed sentences
+    (
+        "Denies SI but endorses passive thoughts of not wanting to wake up.",
+        [(SI, DENIED), (SI, POSITIVE)],
+    ),
+    (
+        "Client endorsed passive suicidal ideation and denied plan or intent.",
+        [(SI, POSITIVE), (PLAN, DENIED)],
+    ),
+    ("Denies SI; however, reports urges to cut.", [(SI, DENIED), (SH, POSITIVE)]),
+    ("Denies SI, though endorses thoughts of hurting herself.", [(SI, DENIED), (SH, POSITIVE)]),
+    ("Although she denies SI, she endorses self-harm urges.", [(SI, DENIED), (SH, POSITIVE)]),
+    ("Denies all risk symptoms except passive SI.", [(SI, POSITIVE)]),
+    ("Denies SI, endorses HI.", [(SI, DENIED), (HI, POSITIVE)]),
+    ("SI denied, HI endorsed.", [(SI, DENIED), (HI, POSITIVE)]),
+    ("Client reports passive SI; no plan or intent.", [(SI, POSITIVE), (PLAN, DENIED)]),
+    ("Passive SI: no plan or intent.", [(SI, POSITIVE), (PLAN, DENIED)]),
+    ("Client endorses SI without plan or intent.", [(SI, POSITIVE), (PLAN, DENIED)]),
+    ("Client reports increased hopelessness, no SI.", [(SI, DENIED)]),
+    (
+        'Client reported passive thoughts that "it would be easier not to wake up" during a '
+        "bad week, denied plan or intent.",
+        [(SI, POSITIVE), (PLAN, DENIED)],
+    ),
+    ("Client endorsed HI toward her ex-husband but denied plan.", [(HI, POSITIVE), (PLAN, DENIED)]),
+    # positive statements
+    (
+        "Client reports SI with a plan to overdose on her medication.",
+        [(SI, POSITIVE), (PLAN, POSITIVE), (SH, POSITIVE)],
+    ),
+    ("Client states she has access to firearms at home.", [(PLAN, POSITIVE)]),
+    ("Passive death wish endorsed.", [(SI, POSITIVE)]),
+    ("Client reports thoughts of hurting someone at work.", [(HI, POSITIVE)]),
+    ("Client wants to kill his boss.", [(HI, POSITIVE)]),
+    ("History of overdose in 2019.", [(SH, POSITIVE)]),
+    ("Client reports NSSI (burning herself with cigarettes) last month.", [(SH, POSITIVE)]),
+    ("Client reports non-suicidal self-injury (cutting) twice this week.", [(SH, POSITIVE)]),
+    ("Her brother attempted suicide last year.", [(SI, POSITIVE)]),
+    # first-person speech in transcripts
+    ("I've thought about ending it.", [(SI, POSITIVE)]),
+    ("Sometimes I think everyone would be better off without me.", [(SI, POSITIVE)]),
+    ("I wish I could just go to sleep and not wake up.", [(SI, POSITIVE)]),
+    ("I don't want to be here anymore.", [(SI, POSITIVE)]),
+    ("Life is not worth living, she said.", [(SI, POSITIVE)]),
+    ("I don't know, sometimes I want to die.", [(SI, POSITIVE)]),
+    ("No, I think about killing myself every day.", [(SI, POSITIVE)]),
+    ("I've been cutting again.", [(SH, POSITIVE)]),
+    ("I could kill him when he yells at me.", [(HI, POSITIVE)]),
+    ("I would never hurt myself.", [(SH, DENIED)]),
+    ("I don't want to kill myself, I just want the pain to stop.", [(SI, DENIED)]),
+    # not risk statements at all
+    ("Reports SIGNIFICANT stress; this is hard.", []),
+    ("SI joint pain limits her walking.", []),
+    ("Client is cutting back on caffeine.", []),
+    ("Safety plan reviewed and updated together.", []),
+    ("Client has a plan to return to work.", []),
+    ("Denies intent.", []),
+    ("Client called the 988 Suicide & Crisis Lifeline.", []),
+    ("Treatment plan reviewed; client denies SI.", [(SI, DENIED)]),
+    ("Client plans to attend group and denies SI.", [(SI, DENIED)]),
+]
+
+
+def kinds(findings: list[RiskFinding]) -> list[tuple[str, bool]]:
+    return sorted((finding.kind, finding.negated) for finding in findings)
+
+
+def quotes(findings: list[RiskFinding]) -> list[tuple[str, bool, str]]:
+    return [(finding.kind, finding.negated, finding.quote) for finding in findings]
+
+
+def test_the_sentence_table_is_large_enough_to_mean_something():
+    assert len(SENTENCES) >= 40
+
+
+@pytest.mark.parametrize(("sentence", "expected"), SENTENCES)
+def test_it_reads_each_sentence_as_a_clinician_would(sentence, expected):
+    assert kinds(find_in_text(sentence)) == sorted(expected)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), SENTENCES)
+def test_every_quote_is_the_exact_text_at_its_span(sentence, expected):
+    text = f"S: Client arrived on time.\n{sentence} Next session in one week."
+    for finding in find_in_text(text):
+        assert finding.source.reference is None
+        assert text[finding.source.start : finding.source.end] == finding.quote
+        assert finding.quote in sentence
+
+
+def test_a_mixed_sentence_quotes_the_denial_and_the_endorsement_separately():
+    findings = find_in_text("Denies SI but endorses passive thoughts of not wanting to wake up.")
+    assert quotes(findings) == [
+        (SI, True, "Denies SI"),
+        (SI, False, "endorses passive thoughts of not wanting to wake up."),
+    ]
+
+
+def test_a_denied_plan_after_endorsed_ideation_is_its_own_clause():
+    text = "Client endorsed passive suicidal ideation and denied plan or intent."
+    assert quotes(find_in_text(text)) == [
+        (SI, False, "Client endorsed passive suicidal ideation"),
+        (PLAN, True, "denied plan or intent."),
+    ]
+
+
+def test_spans_index_into_the_whole_text_not_the_sentence():
+    text = "S: Client reported a hard week.\nO: Calm, tearful at times. Client denies SI/HI."
+    findings = find_in_text(text)
+    start = text.index("Client denies")
+    assert [(f.kind, f.source) for f in findings] == [
+        (SI, Source.span(start, len(text))),
+        (HI, Source.span(start, len(text))),
+    ]
+
+
+def test_shorthand_matches_only_as_whole_uppercase_words():
+    assert find_in_text("This is significant; SIGNIFICANT, HIV negative, hi there.") == []
+    assert kinds(find_in_text("(SI) and HI-related worries")) == [(HI, False), (SI, False)]
+
+
+def test_a_denial_is_not_positive_and_an_endorsement_is():
+    denial, endorsement = find_in_text("Denies SI, endorses HI.")
+    assert (denial.positive, endorsement.positive) == (False, True)
+
+
+def test_a_mention_of_another_persons_suicide_stays_positive_and_is_marked_about_other():
+    (finding,) = find_in_text("Her brother attempted suicide last year.")
+    assert finding.positive and finding.about_other
+
+
+def test_the_clients_own_statement_beside_a_relatives_history_is_not_about_other():
+    text = "Her brother attempted suicide last year and she has thought about ending it too."
+    assert [(f.quote, f.positive, f.about_other) for f in find_in_text(text)] == [
+        ("Her brother attempted suicide last year", True, True),
+        ("she has thought about ending it too.", True, False),
+    ]
+
+
+def test_a_denied_family_history_is_a_denial_about_another_person():
+    (finding,) = find_in_text("Client denies family history of suicide.")
+    assert finding.negated and finding.about_other
+
+
+def test_a_finding_serialises_with_its_source():
+    (finding,) = find_in_text("Passive death wish endorsed.")
+    assert finding.as_dict() == {
+        "kind": SI,
+        "negated": False,
+        "positive": True,
+        "about_other": False,
+        "quote": "Passive death wish endorsed.",
+        "source": {"start": 0, "end": 28},
+    }
+
+
+# --- Charts built by hand -------------------------------------------------------------
+
+
+def phq9(day: int, item9: int, source: str) -> MeasureResult:
+    items = (2, 2, 1, 1, 1, 1, 1, 1, item9)
+    effective = datetime(2026, 11, day, 15, 50, tzinfo=UTC)
+    return MeasureResult(PHQ9, total=sum(items), effective=effective, source=source, items=items)
+
+
+def chart_of(*results: MeasureResult, notes: tuple[Note, ...] = ()) -> ChartContext:
+    client = Client("c-1", "Test Client", None, None, None, None, None)
+    return ChartContext(
+        client=client,
+        read_at=datetime(2026, 11, 20, tzinfo=UTC),
+        notes=notes,
+        phq9=MeasureSeries.of(PHQ9, list(results)),
+    )
+
+
+def note(text: str, source: str, doc_status: str = "final") -> Note:
+    date = datetime(2026, 11, 15, 15, 45, tzinfo=UTC)
+    return Note("Progress note", date, "Mei Chen", doc_status, text, source)
+
+
+def test_a_positive_item9_on_the_latest_phq9_cites_its_observation():
+    chart = chart_of(phq9(1, 0, "Observation/a"), phq9(8, 2, "Observation/b"))
+    assert find_in_chart(chart) == [
+        RiskFinding(SI, False, "PHQ-9 item 9 scored 2 on 2026-11-08", Source.chart("Observation/b"))
+    ]
+
+
+def test_an_earlier_positive_item9_is_history_not_a_flag():
+    chart = chart_of(phq9(1, 3, "Observation/a"), phq9(8, 0, "Observation/b"))
+    assert find_in_chart(chart) == []
+
+
+def test_note_findings_cite_the_note_and_skip_notes_entered_in_error():
+    chart = chart_of(
+        notes=(
+            note("Client denies SI.", "DocumentReference/n2"),
+            note("Client endorses SI.", "DocumentReference/n1", doc_status="entered-in-error"),
+        )
+    )
+    assert find_in_chart(chart) == [
+        RiskFinding(SI, True, "Client denies SI.", Source.chart("DocumentReference/n2"))
+    ]
+
+
+def test_find_risk_puts_the_input_first_and_drops_repeated_statements():
+    chart = chart_of(
+        phq9(8, 1, "Observation/b"),
+        notes=(
+            note("Client denies SI.", "DocumentReference/n2"),
+            note("Client denies  SI", "DocumentReference/n1"),
+        ),
+    )
+    findings = find_risk("Client endorses HI. Client denies SI.", chart)
+    assert [(f.kind, f.negated, f.source) for f in findings] == [
+        (HI, False, Source.span(0, 19)),
+        (SI, True, Source.span(20, 37)),
+        (SI, False, Source.chart("Observation/b")),
+    ]
+
+
+# --- Sandbox charts over HTTP ---------------------------------------------------------
+
+
+async def test_bh003_is_flagged_by_its_latest_phq9_and_its_passive_si_note(gateway):
+    chart = await gateway.chart("bh-003")
+    findings = find_in_chart(chart)
+
+    latest = chart.phq9.latest
+    item9 = f"PHQ-9 item 9 scored 1 on {latest.effective:%Y-%m-%d}"
+    assert RiskFinding(SI, False, item9, Source.chart(latest.source)) in findings
+
+    (passive,) = [n for n in chart.notes if "endorsed passive suicidal ideation" in n.text]
+    cited = [(f.kind, f.negated, f.quote) for f in findings if f.source.reference == passive.source]
+    assert cited == [
+        (
+            SI,
+            False,
+            'Client endorsed passive suicidal ideation ("sometimes I think everyone would be '
+            'better off without me")',
+        ),
+        (PLAN, True, "denied plan or intent."),
+    ]
+    assert all(f.quote in passive.text for f in findings if f.source.reference == passive.source)
+
+
+async def test_bh003_safety_planning_is_not_read_as_a_plan(gateway):
+    chart = await gateway.chart("bh-003")
+    assert "Safety plan reviewed" in "".join(n.text for n in chart.notes)
+    assert not [f for f in find_in_chart(chart) if f.kind == PLAN and f.positive]
+
+
+async def test_bh001_has_only_documented_denials(gateway):
+    chart = await gateway.chart("bh-001")
+    findings = find_in_chart(chart)
+
+    assert findings and not [f for f in findings if f.positive]
+    assert {(f.kind, f.quote) for f in findings} == {
+        (SI, "Client denies SI/HI."),
+        (HI, "Client denies SI/HI."),
+    }
+    assert {f.source.reference for f in findings} == {n.source for n in chart.notes}
+
+
+async def test_bh001_denials_repeated_across_notes_are_reported_once(gateway):
+    chart = await gateway.chart("bh-001")
+    findings = find_risk("", chart)
+    latest_note = Source.chart(chart.notes[0].source)
+    assert [(f.kind, f.negated, f.source) for f in findings] == [
+        (SI, True, latest_note),
+        (HI, True, latest_note),
+    ]
+
+
+async def test_bh008_passive_thoughts_of_not_waking_up_are_positive(gateway):
+    chart = await gateway.chart("bh-008")
+    positive = [f for f in find_in_chart(chart) if f.positive]
+    assert [(f.kind, f.quote) for f in positive] == [
+        (
+            SI,
+            'Client reported passive thoughts that "it would be easier not to wake up" '
+            "during a bad week",
+        )
+    ]
