@@ -107,6 +107,7 @@ def draft_risk_flags_record(*, draft: Draft, findings: list) -> list[RiskFlag]:
 @transaction.atomic
 def draft_section_record(*, draft: Draft, section: DraftedSection, position: int) -> DraftSection:
     """Store one finished section as the engine wrote it (undecided)."""
+    draft.save(update_fields=["updated_at"])  # progress: not stale
     return DraftSection.objects.create(
         draft=draft,
         key=section.key,
@@ -124,6 +125,19 @@ def draft_finish(*, draft: Draft, complete: bool, detail: str = "") -> Draft:
     draft.status = Draft.Status.COMPLETE if complete else Draft.Status.INCOMPLETE
     draft.status_detail = detail[:500]
     draft.save(update_fields=["status", "status_detail", "updated_at"])
+    return draft
+
+
+STALE_GENERATION = timedelta(minutes=5)
+
+
+@transaction.atomic
+def draft_expire_if_stale(*, draft: Draft) -> Draft:
+    """A draft still `generating` long after its last change lost its engine (the server
+    stopped mid-draft): mark it incomplete so it is not shown as running forever."""
+    stale = timezone.now() - draft.updated_at > STALE_GENERATION
+    if draft.status == Draft.Status.GENERATING and stale:
+        return draft_finish(draft=draft, complete=False, detail="interrupted")
     return draft
 
 

@@ -196,8 +196,18 @@ class SidebarConsumer(AsyncJsonWebsocketConsumer):
         except services.ReviewError as error:
             return await self.send_notice(error.message)
         write_back = await sync_to_async(lambda: approval.write_back)()
-        await outbox.deliver(write_back.pk)
-        await self.send_panel(draft)
+        await self.send_panel(draft)  # "approved — waiting for EHR" at once
+        self.running[f"write-{write_back.pk}"] = asyncio.create_task(
+            self.deliver(draft, write_back.pk)
+        )
+
+    async def deliver(self, draft: Draft, write_back_id: int) -> None:
+        """Send the note now; if it does not land, the outbox worker keeps retrying."""
+        try:
+            await outbox.deliver(write_back_id)
+            await self.send_partial_for(draft, "approval-status")
+        finally:
+            self.running.pop(f"write-{write_back_id}", None)
 
     # --- helpers ----------------------------------------------------------------
 

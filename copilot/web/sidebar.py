@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
 from copilot.drafting.templates import all_templates
-from copilot.review import selectors
+from copilot.review import selectors, services
 
 from .presenters import DraftView, draft_view
 
@@ -24,7 +24,9 @@ def composer_context(user: AbstractBaseUser, client_id: str) -> dict:
 
 def latest_draft_view(user: AbstractBaseUser, client_id: str) -> DraftView | None:
     draft = selectors.draft_latest_for_client(user, client_id)
-    return draft_view(draft) if draft else None
+    if draft is None:
+        return None
+    return draft_view(services.draft_expire_if_stale(draft=draft))
 
 
 def drafting_context(user: AbstractBaseUser, client_id: str) -> dict:

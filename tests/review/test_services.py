@@ -151,3 +151,16 @@ def test_the_retry_delay_doubles_and_is_capped(settings):
 def test_a_draft_still_being_written_says_so():
     draft = soap_draft(status=Draft.Status.GENERATING)
     assert selectors.approval_blockers(draft) == ["The draft is still being written."]
+
+
+def test_a_draft_left_generating_by_a_stopped_server_is_marked_interrupted():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    draft = soap_draft(status=Draft.Status.GENERATING)
+    assert services.draft_expire_if_stale(draft=draft).status == Draft.Status.GENERATING
+    Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now() - timedelta(minutes=6))
+    draft.refresh_from_db()
+    expired = services.draft_expire_if_stale(draft=draft)
+    assert (expired.status, expired.status_detail) == (Draft.Status.INCOMPLETE, "interrupted")
