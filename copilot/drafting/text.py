@@ -1,0 +1,634 @@
+"""The clinician's input, cut into sentences and rewritten for a note, by rules only.
+
+- `segment`: notes or a transcript (speaker tags at line starts) into sentences,
+  each a span of the original text with its speaker.
+- `expand_shorthand`: clinical shorthand from shorthand.json written out.
+- `to_reported_speech`: a client's first-person sentence in the third person
+  ("I feel anxious" -> "Client reported feeling anxious"), a clinician's sentence
+  addressed to the client about the client ("your sleep" -> "the client's sleep").
+- `statements`: all of it together, dropping filler and questions.
+
+Every rewrite only reframes (pronouns, "Client reported", expansions, disfluencies);
+a sentence that no rule fits is quoted word for word rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from .types import InputKind
+
+Speaker = Literal["clinician", "client"]
+SHORTHAND_FILE = Path(__file__).with_name("shorthand.json")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One sentence of the input: `text == original[start:end]`.
+
+    `speaker` is set for transcripts ("clinician" for doctor/therapist/counselor,
+    "client" for patient/client, None for anyone else); `label` is the section the
+    clinician's own notes put it under ("subjective" for a line after "S:"), if any.
+    """
+
+    start: int
+    end: int
+    text: str
+    speaker: Speaker | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A sentence ready for a note, with the input segment(s) it was written from."""
+
+    text: str
+    segments: tuple[Segment, ...]
+    speaker: Speaker | None = None
+    label: str | None = None
+
+
+# --- segmentation -------------------------------------------------------------------
+
+_TAG = re.compile(
+    r"^[ \t]*(?:\[(?P<bracket>[A-Za-z_ ]+)\]"
+    r"|(?P<named>(?i:therapist|counsell?or|clinician|client|patient|doctor)"
+    r"|Dr\.?[ \t]*[A-Z][\w'-]*|T|C)[ \t]*:)[ \t]*",
+    re.MULTILINE,
+)
+_CLINICIAN_TAGS = {"doctor", "therapist", "counselor", "counsellor", "clinician", "t"}
+_CLIENT_TAGS = {"patient", "client", "c"}
+
+_BULLET = re.compile(
+    r"[ \t]*(?:[-*\u2022\u00b7\u2023\u25aa\u25cf\u25e6]|\d{1,2}[.)]|[a-z][.)])[ \t]+"
+)
+# Headings in the clinician's notes and the role they give what follows. D(ata) and
+# B(ehavior) take several roles, so they reset the label without naming one.
+_LABELS = {
+    **dict.fromkeys(("s", "subjective"), "subjective"),
+    **dict.fromkeys(("o", "objective"), "objective"),
+    **dict.fromkeys(("a", "assessment"), "assessment"),
+    **dict.fromkeys(("p", "plan"), "plan"),
+    **dict.fromkeys(("i", "intervention", "interventions"), "intervention"),
+    **dict.fromkeys(("r", "response"), "response"),
+    **dict.fromkeys(("g", "goal", "goals"), "goals"),
+    **dict.fromkeys(("d", "data", "b", "behavior", "behaviour"), ""),
+}
+_LABEL = re.compile(r"[ \t]*(?P<label>[A-Za-z]+)[ \t]*:[ \t]*", re.IGNORECASE)
+_HEADING = re.compile(r"[ \t]*(?P<label>[A-Za-z]+)[ \t]*:?[ \t]*$")
+
+# Never a sentence end after these (Pt. reports, Dr. Lee, e.g. sleep, vs. last week).
+_ABBREVIATIONS = frozenset(
+    re.findall(r"\S+", "pt pts cl dr mr mrs ms prof st jr sr vs e.g i.e approx no fig dept cf ca")
+)
+# A sentence end after these only before a capital letter (at 9 a.m. She ...; 2 wks. F/u).
+_SOFT_ABBREVIATIONS = frozenset(
+    re.findall(r"\S+", "etc a.m p.m appt wk wks hr hrs min mins yr yrs mo mos b.i.d t.i.d q.d")
+)
+_END = re.compile(r"(?P<punct>[.!?]+)[\"')\]]*(?=\s|$)")
+
+
+def segment(text: str) -> tuple[InputKind, list[Segment]]:
+    """The input's kind and its sentences in order, as spans of `text`.
+
+    A transcript is two or more lines starting with a speaker tag ([doctor], [patient],
+    Therapist:, Client:, Counselor:, Patient:, Dr. Lee:, T:, C:) making at least half
+    of the non-empty lines; anything else is notes.
+    """
+    tags = list(_TAG.finditer(text))
+    lines = sum(1 for line in text.splitlines() if line.strip())
+    if len(tags) >= 2 and 2 * len(tags) >= lines:
+        return "transcript", _transcript_segments(text, tags)
+    return "notes", _note_segments(text)
+
+
+def _speaker_of(tag: re.Match[str]) -> Speaker | None:
+    name = (tag["bracket"] or tag["named"]).strip().lower()
+    if name in _CLINICIAN_TAGS or name.startswith("dr"):
+        return "clinician"
+    return "client" if name in _CLIENT_TAGS else None
+
+
+def _transcript_segments(text: str, tags: list[re.Match[str]]) -> list[Segment]:
+    """Sentences of each utterance with its speaker; lines before the first tag are
+    kept, without a speaker."""
+    segments = [Segment(s, e, text[s:e]) for s, e in split_sentences(text, 0, tags[0].start())]
+    for tag, following in zip(tags, [*tags[1:], None], strict=True):
+        end = following.start() if following else len(text)
+        speaker = _speaker_of(tag)
+        for start, stop in split_sentences(text, tag.end(), end):
+            segments.append(Segment(start, stop, text[start:stop], speaker))
+    return segments
+
+
+def _note_segments(text: str) -> list[Segment]:
+    """Sentences of free notes; "S:"/"Plan:" headings label what follows them."""
+    segments: list[Segment] = []
+    label: str | None = None
+    for start, end in _blocks(text, 0, len(text)):
+        heading = _HEADING.fullmatch(text, start, end)
+        if heading and heading["label"].lower() in _LABELS:
+            label = _LABELS[heading["label"].lower()] or None
+            continue
+        for s, e in _sentences(text, start, end):
+            inline = _LABEL.match(text, s, e)
+            if inline and inline["label"].lower() in _LABELS:
+                label, s = _LABELS[inline["label"].lower()] or None, inline.end()
+            if s < e:
+                segments.append(Segment(s, e, text[s:e], None, label))
+    return segments
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans [s, e) of text[start:end], offsets into `text`, stripped of space
+    and bullet markers. Lines break sentences unless the next line continues in lower case;
+    abbreviations (Pt., Dr., e.g.), decimals (2.5) and shorthand (f/u) do not."""
+    end = len(text) if end is None else end
+    return [span for block in _blocks(text, start, end) for span in _sentences(text, *block)]
+
+
+def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Runs of lines that belong together, bullet markers cut off."""
+    blocks: list[list[int]] = []
+    position = start
+    for line in text[start:end].splitlines(keepends=True):
+        line_start, position = position, position + len(line)
+        body = line.rstrip("\r\n")
+        bullet = _BULLET.match(body)
+        if not body.strip():
+            continue
+        if blocks and not bullet and _continues(text[blocks[-1][0] : blocks[-1][1]], body):
+            blocks[-1][1] = line_start + len(body)
+        else:
+            blocks.append([line_start + (bullet.end() if bullet else 0), line_start + len(body)])
+    return [(s, e) for s, e in blocks]
+
+
+def _continues(previous: str, line: str) -> bool:
+    stripped = line.lstrip()
+    return bool(stripped[:1].islower()) and not previous.rstrip().endswith((".", "!", "?", ":"))
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, begin = [], start
+    for match in _END.finditer(text, start, end):
+        if _is_boundary(text, match, end):
+            spans.append((begin, match.end()))
+            begin = match.end()
+    spans.append((begin, end))
+    return [_strip(text, s, e) for s, e in spans if re.search(r"\w", text[s:e])]
+
+
+def _is_boundary(text: str, match: re.Match[str], end: int) -> bool:
+    punct = match["punct"]
+    if "?" in punct or "!" in punct:
+        return True
+    if len(punct) > 1:  # "..." is a pause in speech, not an end
+        return False
+    before = text[max(0, match.start() - 24) : match.start()]
+    word = re.search(r"(\S*)$", before)[1].lstrip("([{\"'").lower()
+    following = text[match.end() : end].lstrip()[:1]
+    if word in _ABBREVIATIONS:
+        return False
+    if word in _SOFT_ABBREVIATIONS:
+        return following.isupper()
+    return True
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# --- tidying speech -----------------------------------------------------------------
+
+_FILLER = re.compile(
+    r"(?:(?:ok(?:ay)?|all right|alright|mm-?hmm|mhm|hmm+|uh-huh|uh|um+|yeah|yep|yup|yes|no|"
+    r"nope|right|sure|thank you(?: so much| very much)?(?: for (?:sharing|coming(?: in)?|"
+    r"telling me|being here|that|this)(?: that| this| today)?)?|thanks|great|good|nice|"
+    r"perfect|cool|oh|wow|hi|hey|hello|bye|goodbye|got it|i see|that's (?:great|good|fine)|"
+    r"sounds good|excellent|awesome|wonderful|so|well|and|now|fine|that makes sense|"
+    r"i hear you|i understand|i'm sorry to hear that|(?:that|it) (?:sounds|must be|must have "
+    r"been|seems) (?:really |so |very |pretty )?\w+)[\s,.!]*)+",
+    re.IGNORECASE,
+)
+_DISFLUENCY = re.compile(r"\b(?:uh|um+|uhm|erm)\b[,]?\s*", re.IGNORECASE)
+_LEADING = re.compile(
+    r"^(?:(?:so|well|and|okay|ok|yeah|oh|like|now|you know|i mean|all right|alright)\b[,]?\s+)+",
+    re.IGNORECASE,
+)
+
+
+def is_filler(sentence: str) -> bool:
+    """True for a sentence of acknowledgements only ("okay", "mm-hmm", "thank you")."""
+    return bool(_FILLER.fullmatch(sentence.strip()))
+
+
+def is_question(sentence: str) -> bool:
+    return sentence.rstrip().rstrip("\"')").endswith("?")
+
+
+def tidy(sentence: str) -> str:
+    """Transcript text as written prose: ACI-Bench spacing ("do n't", " ,") joined,
+    "uh"/"um" and stutters ("i feel , i feel") removed, leading "so"/"well" dropped,
+    "i" capitalised, a final period added. The first letter keeps its case (see
+    `capitalised`). Words that carry meaning are kept."""
+    text = re.sub(r"\s+", " ", sentence.replace("\u2019", "'")).strip()
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r"(\w) (n't)\b", r"\1\2", text)
+    text = re.sub(r"\b(wan|gon) na\b", r"\1na", text, flags=re.IGNORECASE)
+    text = _DISFLUENCY.sub("", text)
+    text = re.sub(r"\b((?:[\w']+ ){0,2}[\w']+), \1\b", r"\1", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?:,\s*)?\byou know\b(?:,\s*|(?=[.!?]$))", " ", text, flags=re.IGNORECASE)
+    text = _LEADING.sub("", text.strip(" ,"))
+    text = re.sub(r"(?<![\w.'])i(?!\w|\.\w)", "I", text)
+    text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", text)).strip(" ,")
+    return terminated(re.sub(r",([.!?])$", r"\1", text))
+
+
+def capitalised(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
+def terminated(sentence: str) -> str:
+    """`sentence` ending in . ! ? (a period added when it has none)."""
+    return sentence if not sentence or sentence[-1] in ".!?\"')" else sentence + "."
+
+
+# --- shorthand ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Term:
+    short: str
+    long: str
+    acronym: bool
+    not_after: frozenset[str]
+
+
+@cache
+def _shorthand() -> tuple[dict[str, _Term], re.Pattern[str]]:
+    data = json.loads(SHORTHAND_FILE.read_text(encoding="utf-8"))["terms"]
+    terms = {
+        short: _Term(short, t["long"], t.get("acronym", False), frozenset(t.get("not_after", ())))
+        for t in data
+        for short in t["short"]
+    }
+    ordered = sorted(terms, key=len, reverse=True)
+    # Whole words: no letter, digit, "/" or "-" on either side ("GAD-7" is not GAD).
+    words = "|".join(re.escape(s) for s in ordered)
+    return terms, re.compile(rf"(?<![\w/-])(?:{words})(?![\w/-]|'s\b|\.\w)")
+
+
+# "w/pt" is "w/ pt": a space after these lets both be expanded.
+_RUN_ON = re.compile(r"(?<![\w/-])([wW]/)(?=[A-Za-z])(?!o\b)")
+
+
+def expand_shorthand(sentence: str, seen: set[str] | None = None) -> str:
+    """`sentence` with clinical shorthand written out (table: shorthand.json).
+
+    Matches are whole words in the exact case listed ("SI" but not "hi"). Acronyms
+    (CBT, DBT, MI, EMDR, BA) become "cognitive behavioral therapy (CBT)" the first time:
+    pass one `seen` set for a whole note to expand each only once. An expansion at
+    the start of the sentence is capitalised ("Pt. reports" -> "Client reports").
+    """
+    terms, pattern = _shorthand()
+    seen = set() if seen is None else seen
+    sentence = _RUN_ON.sub(r"\1 ", sentence)
+    return pattern.sub(lambda match: _expansion(terms[match[0]], match, seen), sentence)
+
+
+def _expansion(term: _Term, match: re.Match[str], seen: set[str]) -> str:
+    before, after = match.string[: match.start()], match.string[match.end() :]
+    words_before = re.findall(r"\w+", before)
+    if words_before and words_before[-1].lower() in term.not_after:
+        return match[0]
+    if term.acronym and (term.short in seen or before.endswith("(")):
+        return match[0]
+    text = term.long
+    if term.acronym:
+        seen.add(term.short)
+        text = f"{term.long} ({term.short})"
+    if not re.search(r"\w", before):
+        text = text[:1].upper() + text[1:]
+    if term.short.endswith(".") and not after.strip(" \"')"):
+        text += "."  # "pt." ended the sentence too
+    return text
+
+
+# --- reported speech ----------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ADVERBS = (
+    r"(?:(?:just|really|still|also|so|very|kind of|kinda|sometimes|often|always|usually|"
+    r"mostly|a little|a bit|pretty|definitely|actually)\s+)*"
+)
+_NOT_A_STATE = (
+    r"(?!not\b|never\b|going\b|gonna\b|sure\b|to\b|in\b|at\b|there\b|here\b|through\b|"
+    r"with\b)"
+)
+_CLIENT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), replacement)
+    for pattern, replacement in (
+        (rf"^I(?:'ve| have) been ({_ADVERBS})(\w+ing)\b", r"Client reported \1\2"),
+        (rf"^I(?:'m| am) ({_ADVERBS})(?!going to\b)(\w+ing)\b", r"Client reported \1\2"),
+        (rf"^I ({_ADVERBS})(?:feel|felt)\b", r"Client reported \1feeling"),
+        (rf"^I(?:'ve| have) been ({_ADVERBS}){_NOT_A_STATE}", r"Client reported being \1"),
+        (rf"^I(?:'m| am) ({_ADVERBS}){_NOT_A_STATE}", r"Client reported being \1"),
+        (r"^I(?:'ve| have) (?:had|got) ", r"Client reported having "),
+        (r"^I have (?!to\b|not\b|been\b|had\b|got\b)", r"Client reported having "),
+    )
+)
+# "I" the pronoun, not the numeral of "bipolar I disorder" or "type I diabetes".
+_ROMAN_I = r"(?<!type )(?<!bipolar )(?<!stage )(?<!grade )(?<!class )(?<!phase )\bI\b"
+_FIRST_PERSON = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bI'm\b", "they are"),
+        (r"\bI am\b", "they are"),
+        (r"\bI was\b", "they were"),
+        (r"\bI wasn't\b", "they weren't"),
+        (r"\bI've\b", "they have"),
+        (r"\bI'll\b", "they will"),
+        (r"\bI'd\b", "they'd"),
+        (_ROMAN_I, "they"),
+        (r"\b[Mm]e\b", "them"),
+        (r"\b[Mm]y\b", "their"),
+        (r"\b[Mm]ine\b", "theirs"),
+        (r"\b[Mm]yself\b", "themselves"),
+    )
+)
+_OTHERS = re.compile(r"\b(?:we|us|our|ours|ourselves|you|your|yours|yourself)\b", re.IGNORECASE)
+# Sentence-initial words that are not names, so "Client reported that ..." may lower them.
+_COMMON_START = _words(
+    "it it's its the a an this that these those there there's my he she his her they their "
+    "when since after before last yesterday today tonight everything nothing something "
+    "things not no because if but then now lately recently every some most all sleep work "
+    "school home mornings nights sometimes honestly usually often always never mostly "
+    "probably maybe actually really just still also even only again yes yeah no nothing "
+    "one two three four five six seven eight nine ten a few several"
+)
+
+
+def to_reported_speech(sentence: str, speaker: Speaker | None) -> str:
+    """`sentence` as a note would write it for who said it.
+
+    - client: third-person reported speech with they/them/their ("I've been sleeping
+      badly" -> "Client reported sleeping badly"; "My sister called me" -> "Client
+      reported that their sister called them"). A sentence that also speaks of "we" or
+      "you", or asks something, is quoted ('Client stated, "..."'): rewriting it could
+      change who did what.
+    - clinician: the note's author, so "I"/"we" stay; "you"/"your" become the client
+      ("your sleep" -> "the client's sleep"); a few set phrases become actions
+      ("Let's practice a breathing exercise" -> "Clinician guided a breathing exercise").
+    - None (the clinician's own notes, other speakers): unchanged.
+    Expects a tidied sentence (see `tidy`).
+    """
+    if speaker == "client":
+        return _client_speech(sentence)
+    if speaker == "clinician":
+        return _clinician_speech(sentence)
+    return sentence
+
+
+def _client_speech(sentence: str) -> str:
+    body = re.sub(r"^(?:yes|yeah|no|nope)\b,?\s+(?=\w+\s+\w+\s+\w)", "", sentence, flags=re.I)
+    if _OTHERS.search(body) or is_question(body):
+        return f'Client stated, "{capitalised(sentence)}"'
+    for pattern, replacement in _CLIENT_RULES:
+        if pattern.search(body):
+            return _third_person(pattern.sub(replacement, body, count=1))
+    first = body.split(" ", 1)[0].lower().strip(",")
+    if first in _COMMON_START:
+        body = body[:1].lower() + body[1:]
+    return "Client reported that " + _third_person(body)
+
+
+def _third_person(text: str) -> str:
+    for pattern, replacement in _FIRST_PERSON:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+_TECHNIQUE = (
+    r"(?:exercise|technique|skill|breathing|grounding|relaxation|meditation|mindfulness|"
+    r"role[- ]?play|imagery|body scan|muscle)"
+)
+_PAST = {
+    "recommend": "recommended",
+    "suggest": "suggested",
+    "encourage": "encouraged",
+    "advise": "advised",
+}
+_CLINICIAN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), replacement)
+    for pattern, replacement in (
+        (
+            rf"^let's (?:go ahead and |try and |try to )?(?:practice|try|do|work on) "
+            rf"(?=.*{_TECHNIQUE})",
+            "Clinician guided ",
+        ),
+        (r"^let's (?:talk about|discuss) ", "Clinician discussed "),
+        (r"^let's (?:review|go over|look at|look over) ", "Clinician reviewed "),
+        (r"^I(?:'d| would) like (?:for )?you to ", "Clinician asked the client to "),
+        (r"^I want you to ", "Clinician asked the client to "),
+        (r"^I (recommend|suggest|encourage|advise) (?:that )?", "Clinician {} "),
+    )
+)
+_YOU_FORMS = tuple(
+    (re.compile(pattern, re.IGNORECASE), replacement)
+    for pattern, replacement in (
+        (r"\byou(?:'re| are)\b", "the client is"),
+        (r"\byou were\b", "the client was"),
+        (r"\byou(?:'ve| have)\b", "the client has"),
+        (r"\byou don't\b", "the client doesn't"),
+        (r"\byou do\b", "the client does"),
+        (r"\byou'll\b", "the client will"),
+        (r"\byou weren't\b", "the client wasn't"),
+        (r"\byou aren't\b", "the client isn't"),
+        (r"\byou haven't\b", "the client hasn't"),
+        (r"\byourself\b", "themselves"),
+        (r"\byours\b", "the client's"),
+        (r"\byour\b", "the client's"),
+        (r"\byou\b", "the client"),
+    )
+)
+# Verbs common in sessions that take -s after "the client" ("you sleep" -> "the client sleeps").
+_VERBS = _words(
+    "feel sleep take need want think notice try go get keep use practice start continue see "
+    "know like eat drink work find say seem look wake come call remember forget struggle "
+    "worry experience drive walk exercise skip miss avoid enjoy spend hear mention describe "
+    "report tend plan hope wish agree"
+)
+
+
+def _clinician_speech(sentence: str) -> str:
+    for pattern, replacement in _CLINICIAN_RULES:
+        match = pattern.search(sentence)
+        if match:
+            verb = _PAST.get((match.groups() or ("",))[0].lower(), "")
+            return _second_person(replacement.format(verb) + sentence[match.end() :])
+    return _second_person(sentence)
+
+
+def _second_person(text: str) -> str:
+    """ "you"/"your" -> the client, with the verb agreeing for the forms listed."""
+    text = re.sub(
+        r"(^|[,;] |\b(?:and|but|if|when|that|because|so|until|while) )you "
+        r"((?:just |really |also |still |never |always |usually |often )*)([a-z]+)\b(?!')",
+        _agree,
+        text,
+        flags=re.IGNORECASE,
+    )
+    for pattern, replacement in _YOU_FORMS:
+        text = pattern.sub(replacement, text)
+    return text[:1].upper() + text[1:]
+
+
+def _agree(match: re.Match[str]) -> str:
+    verb = match[3]
+    if verb.lower() in _VERBS:
+        verb += "es" if re.search(r"(?:s|sh|ch|x|z|o)$", verb) else "s"
+        verb = re.sub(r"([^aeiou])ys$", r"\1ies", verb)
+    return f"{match[1]}you {match[2]}{verb}"
+
+
+_FRAME = re.compile(
+    r"^(?:the )?(?:client|patient|pt\.?)\s+(?:reported|reports|stated|states|said|says|"
+    r"described|describes|noted|notes|shared|mentioned)\b,?\s*(?:that\s+)?",
+    re.IGNORECASE,
+)
+
+
+def without_frame(sentence: str) -> str:
+    """The sentence without its reporting frame ("Client reported that ..."), which every
+    client sentence shares and which makes any two of them look alike to an embedding."""
+    return _FRAME.sub("", sentence.strip()) or sentence
+
+
+# --- all together -------------------------------------------------------------------
+
+_TAG_QUESTION = re.compile(
+    r"(?:\b(?:okay|ok|right|alright|all right|yeah|sound good|sounds good|good)\?|"
+    r"^how are you(?: doing)?(?: today)?\?)$",
+    re.IGNORECASE,
+)
+_SHORT_ANSWER = re.compile(
+    r"(?:yes|yeah|yep|no|nope|mm-?hmm|uh-huh|not really|not at all|never|sometimes|"
+    r"a little|maybe|i think so|i don't think so|i don't know|i guess|kind of|sort of)"
+    r"(?:,?\s*(?:i|it|they|he|she) (?:am|do|did|have|had|was|can|will|don't|didn't|haven't|"
+    r"can't|won't|wasn't|is|isn't)(?: not)?)?[.!]?"
+    r"|i (?:am|do|did|have|was|don't|didn't|haven't)(?: not)?[.!]?",
+    re.IGNORECASE,
+)
+_SELF = frozenset({"i", "i'm", "i've", "i'll", "i'd", "my", "me"})
+
+
+def statements(text: str) -> tuple[InputKind, list[Statement]]:
+    """The input's kind and its sentences rewritten for a note, in input order.
+
+    Transcripts: each utterance tidied, shorthand expanded, turned into reported
+    speech. Filler ("okay", "mm-hmm") and questions are dropped: a question holds no
+    finding, its answer does. A short answer ("no", "not really", "yes, I am") keeps the
+    clinician's question as its context: 'When asked, "Any thoughts of hurting
+    yourself?", client answered, "No."'. Notes: shorthand expanded, otherwise as written.
+    """
+    kind, segments = segment(text)
+    seen: set[str] = set()
+    if kind == "notes":
+        return kind, [
+            Statement(terminated(expand_shorthand(_one_line(s.text), seen)), (s,), None, s.label)
+            for s in segments
+        ]
+    return kind, _transcript_statements(segments, seen)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s*\n\s*", " ", text)
+
+
+# A clinician's request or suggestion, to which a short reply is the client's response.
+_DIRECTIVE = re.compile(
+    r"^(?:let's|let us|I(?:'d| would) like (?:for )?you to|I want you to|try to|"
+    r"(?:I|we) (?:recommend|suggest|encourage)|Clinician (?:asked|guided|recommended|suggested|"
+    r"encouraged))\b",
+    re.IGNORECASE,
+)
+
+
+def _transcript_statements(segments: list[Segment], seen: set[str]) -> list[Statement]:
+    """Statements of a transcript. The clinician's last sentence before the client speaks
+    (`prompt`: a question or a request) is the context of a short reply."""
+    result: list[Statement] = []
+    prompt: Segment | None = None
+    previous: Segment | None = None
+    spoken = False  # a clinician or client has spoken: untagged lines are no longer a header
+    for current in segments:
+        sentence = expand_shorthand(tidy(current.text), seen)
+        turn = previous is not None and previous.speaker == "clinician"
+        reply_to = prompt if turn and current.speaker == "client" else None
+        previous, spoken = current, spoken or current.speaker is not None
+        if current.speaker == "clinician":
+            prompt = current if _is_prompt(sentence) else None
+            if is_question(sentence):
+                continue
+        elif current.speaker == "client":
+            prompt = None
+        result.extend(_statement(current, sentence, reply_to, preamble=not spoken))
+    return result
+
+
+def _is_prompt(sentence: str) -> bool:
+    if is_question(sentence):
+        return not _TAG_QUESTION.search(sentence)
+    return bool(_DIRECTIVE.search(sentence))
+
+
+def _statement(
+    current: Segment, sentence: str, reply_to: Segment | None, preamble: bool = False
+) -> list[Statement]:
+    """The statement(s) one transcript sentence gives: none for filler and questions; a
+    short reply keeps what it replied to; lines before the first speaker tag (a header)
+    are kept as written."""
+    if reply_to is not None and (reply := _reply(current, sentence, reply_to)):
+        return [reply]
+    if is_filler(sentence) or is_question(sentence) or not re.search(r"\w", sentence):
+        return []
+    if current.speaker is None:
+        said = sentence if preamble else f'Another participant stated, "{capitalised(sentence)}"'
+        return [Statement(capitalised(said), (current,))]
+    text = capitalised(to_reported_speech(sentence, current.speaker))
+    return [Statement(text, (current,), current.speaker)]
+
+
+def _reply(current: Segment, sentence: str, prompt: Segment) -> Statement | None:
+    """'When asked, "<question>", client answered, "No."' for a short answer;
+    'Client responded, "I can do that."' for a short reply to a request."""
+    asked = capitalised(expand_shorthand(tidy(prompt.text)))
+    said = capitalised(sentence)
+    if is_question(asked) and _is_short_answer(sentence):
+        text = f'When asked, "{asked}", client answered, "{said}"'
+    elif not is_question(asked) and 0 < len(re.findall(r"[\w'-]+", sentence)) <= 5:
+        text = f'Client responded, "{said}"'
+    else:
+        return None
+    return Statement(text, (prompt, current), current.speaker)
+
+
+def _is_short_answer(sentence: str) -> bool:
+    words = re.findall(r"[\w'-]+", sentence)
+    if _SHORT_ANSWER.fullmatch(sentence) or is_filler(sentence):
+        return True
+    return 0 < len(words) <= 3 and words[0].lower() not in _SELF
