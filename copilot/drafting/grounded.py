@@ -103,17 +103,19 @@ def draft_section(spec: SectionSpec, analysis: Analysis, request: DraftRequest) 
 
 
 def is_documented(item: RequiredItem, sentences: Sequence[str]) -> bool:
-    """Does any sentence contain one of the item's cues? Case-insensitive substrings
-    ("improv" meets "improved"; "we'll" counts as "will"), except short all-capital cues
-    (SI, HI, MI, CBT), which must be whole words in capitals so "this" is not SI."""
+    """Does any sentence contain one of the item's cues? Whole words, case-insensitive,
+    a trailing `*` marking a stem ("improv*" meets "improved"); "we'll" counts as "will".
+    Short all-capital cues (SI, HI, MI, CBT) must be written in capitals, so "Hi" is not HI."""
     return any(_has_cue(cue, text) for cue in item.cues for text in sentences)
 
 
 def _has_cue(cue: str, text: str) -> bool:
     text = re.sub(r"['\u2019]ll\b", " will", re.sub(r"\bwon['\u2019]t\b", "will not", text))
-    if cue.isupper() and len(cue) <= 4:
-        return re.search(rf"(?<![A-Za-z]){re.escape(cue)}(?![A-Za-z])", text) is not None
-    return cue.lower() in text.lower()
+    stem = cue.endswith("*")
+    word = re.escape(cue.rstrip("*"))
+    pattern = rf"(?<![A-Za-z]){word}" + ("" if stem else r"(?![A-Za-z])")
+    flags = 0 if cue.isupper() and len(cue) <= 4 else re.IGNORECASE
+    return re.search(pattern, text, flags) is not None
 
 
 # --- linking generated text to its sources ---------------------------------------------

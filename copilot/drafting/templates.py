@@ -26,9 +26,11 @@ class UnknownTemplate(LookupError):
 
 @dataclass(frozen=True)
 class RequiredItem:
-    """Something a section must document. `cues` are words whose presence in the
-    section's sentences shows it was documented; otherwise the engine writes a
-    "[clinician to complete: <item>]" placeholder."""
+    """Something a section must document. `cues` are words or phrases whose presence in
+    the section's sentences shows it was documented; otherwise the engine writes a
+    "[clinician to complete: <item>]" placeholder. A cue matches whole words ("will" is
+    not "willing", "harm" is not "pharmacy"); a trailing `*` makes it a stem
+    ("improv*" meets "improved")."""
 
     item: str
     cues: tuple[str, ...]

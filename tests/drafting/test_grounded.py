@@ -295,3 +295,27 @@ async def test_a_contracted_will_documents_the_plan_for_next_session(gateway):
         chart, "Therapist: How are things?\nClient: Better.\nTherapist: We'll meet again next week."
     )["plan"]
     assert not any(s.placeholder for s in plan.sentences)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "item", "documented"),
+    [
+        ("Picked up a refill at the pharmacy.", "risk assessment", False),
+        ("Client is willing to try journaling.", "interventions planned", False),
+        ("Hi, good to see you.", "risk assessment", False),
+        ("Client denies SI and HI; safety planning reviewed.", "risk assessment", True),
+        ("We'll review the thought log next week.", "interventions planned", True),
+        ("Sleep has improved since the last visit.", "clinical impression", True),
+    ],
+)
+def test_a_required_item_counts_as_documented_only_by_whole_word_cues(
+    sentence, item, documented
+):
+    from copilot.drafting.grounded import is_documented
+
+    sections = {s.key: s for s in get_template("soap").sections}
+    required = [
+        r for s in ("assessment", "plan") for r in sections[s].required if item in r.item
+    ]
+    assert required, item
+    assert is_documented(required[0], [sentence]) is documented
