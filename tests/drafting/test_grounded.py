@@ -308,14 +308,10 @@ async def test_a_contracted_will_documents_the_plan_for_next_session(gateway):
         ("Sleep has improved since the last visit.", "clinical impression", True),
     ],
 )
-def test_a_required_item_counts_as_documented_only_by_whole_word_cues(
-    sentence, item, documented
-):
+def test_a_required_item_counts_as_documented_only_by_whole_word_cues(sentence, item, documented):
     from copilot.drafting.grounded import is_documented
 
     sections = {s.key: s for s in get_template("soap").sections}
-    required = [
-        r for s in ("assessment", "plan") for r in sections[s].required if item in r.item
-    ]
+    required = [r for s in ("assessment", "plan") for r in sections[s].required if item in r.item]
     assert required, item
     assert is_documented(required[0], [sentence]) is documented
