@@ -59,7 +59,7 @@ class Diagnosis:
 
 @dataclass(frozen=True)
 class Medication:
-    """An active MedicationStatement or MedicationRequest."""
+    """An active MedicationStatement or MedicationRequest; `restricted` as for Diagnosis."""
 
     display: str
     rxnorm: str | None
@@ -67,11 +67,13 @@ class Medication:
     start: date | None
     dosage: str | None
     source: str
+    restricted: bool = False
 
 
 @dataclass(frozen=True)
 class Goal:
-    """A treatment-plan Goal (`lifecycleStatus`, `achievementStatus`, first target due date)."""
+    """A treatment-plan Goal (`lifecycleStatus`, `achievementStatus`, first target due
+    date); `restricted` when labeled 42 CFR Part 2."""
 
     description: str
     lifecycle_status: str
@@ -79,11 +81,13 @@ class Goal:
     start: date | None
     due: date | None
     source: str
+    restricted: bool = False
 
 
 @dataclass(frozen=True)
 class Note:
-    """A clinical note (DocumentReference) with its plain text decoded."""
+    """A clinical note (DocumentReference) with its plain text decoded; `restricted` when
+    labeled 42 CFR Part 2."""
 
     title: str
     date: datetime | None
@@ -91,6 +95,7 @@ class Note:
     doc_status: str | None
     text: str
     source: str
+    restricted: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,16 @@ One function per fact kind a template section lists (templates.json "chart"):
 measures, diagnoses, goals, medications, next_visit, risk. Each sentence says only
 what the ChartContext holds; a kind with nothing in the chart gives no sentence.
 
-Diagnoses labeled 42 CFR Part 2 (`Diagnosis.restricted`) are left out of drafts and
-prompts: substance-use records may not be redisclosed without the client's consent,
+Diagnoses, medications and goals labeled 42 CFR Part 2 (`restricted`) are left out of
+drafts and prompts: substance-use records may not be redisclosed without the client's consent,
 so the clinician adds them by hand where that consent exists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
+from typing import Protocol, TypeVar
 
 from django.utils import timezone
 
@@ -20,6 +21,13 @@ from copilot.chart import ChartContext, Goal
 from copilot.measures import MeasureResult, MeasureSeries
 
 from .types import DraftSentence, Source
+
+
+class _Labeled(Protocol):
+    restricted: bool
+
+
+R = TypeVar("R", bound=_Labeled)
 
 FACT_KINDS = ("measures", "diagnoses", "goals", "medications", "next_visit", "risk")
 
@@ -97,7 +105,7 @@ def _diagnosis_text(display: str, icd10: str | None) -> str:
 def diagnosis_sentences(chart: ChartContext) -> list[DraftSentence]:
     """ "Diagnoses: F33.1 Major depressive disorder, recurrent, moderate." (active
     Conditions, ICD-10-CM code first when coded; Part 2 diagnoses left out)."""
-    shown = [d for d in chart.diagnoses if not d.restricted]
+    shown = disclosable(chart.diagnoses)
     if not shown:
         return []
     text = "; ".join(_diagnosis_text(d.display, d.icd10) for d in shown)
@@ -110,12 +118,18 @@ def _goal_text(goal: Goal) -> str:
     return f"{goal.description.rstrip('.')}{status}"
 
 
+def disclosable(entries: Sequence[R]) -> list[R]:
+    """The entries not labeled 42 CFR Part 2, in order (42 CFR 2.32: no redisclosure
+    without the client's written consent)."""
+    return [entry for entry in entries if not entry.restricted]
+
+
 def goal_sentences(chart: ChartContext, touched: Collection[str]) -> list[DraftSentence]:
     """ "Goal addressed: <description> (<achievement status>)." for each treatment-plan
     goal whose reference is in `touched`, in chart order."""
     return [
         DraftSentence(f"Goal addressed: {_goal_text(g)}.", (Source.chart(g.source),))
-        for g in chart.goals
+        for g in disclosable(chart.goals)
         if g.source in touched
     ]
 
@@ -126,10 +140,11 @@ def _medication_text(display: str, dosage: str | None) -> str:
 
 def medication_sentences(chart: ChartContext) -> list[DraftSentence]:
     """ "Current medications: sertraline 50 MG Oral Tablet (50 mg by mouth once daily)."."""
-    if not chart.medications:
+    medications = disclosable(chart.medications)
+    if not medications:
         return []
-    text = "; ".join(_medication_text(m.display, m.dosage) for m in chart.medications)
-    sources = tuple(Source.chart(m.source) for m in chart.medications)
+    text = "; ".join(_medication_text(m.display, m.dosage) for m in medications)
+    sources = tuple(Source.chart(m.source) for m in medications)
     return [DraftSentence(f"Current medications: {text}.", sources)]
 
 
@@ -176,14 +191,15 @@ def all_facts(chart: ChartContext) -> list[DraftSentence]:
     facts = client_sentences(chart) + measure_sentences(chart) + risk_sentences(chart)
     facts += [
         _fact(f"Diagnosis: {_diagnosis_text(d.display, d.icd10)}.", d.source)
-        for d in chart.diagnoses
-        if not d.restricted
+        for d in disclosable(chart.diagnoses)
     ]
     facts += [
         _fact(f"Medication: {_medication_text(m.display, m.dosage)}.", m.source)
-        for m in chart.medications
+        for m in disclosable(chart.medications)
     ]
-    facts += [_fact(f"Treatment goal: {_goal_text(g)}.", g.source) for g in chart.goals]
+    facts += [
+        _fact(f"Treatment goal: {_goal_text(g)}.", g.source) for g in disclosable(chart.goals)
+    ]
     return facts + next_visit_sentences(chart)
 
 

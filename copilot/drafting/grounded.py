@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import risk
-from .chart_facts import all_facts, chart_sentences
+from .chart_facts import all_facts, chart_sentences, disclosable
 from .classifier import Classified, embed_sentences, get_classifier
 from .templates import NoteTemplate, RequiredItem, SectionSpec
 from .text import Statement, segment, split_sentences, statements, tidy, without_frame
@@ -57,7 +57,7 @@ def iter_sections(request: DraftRequest) -> Iterator[DraftedSection]:
 def analyse(request: DraftRequest) -> Analysis:
     """Segment, rewrite and classify the input; see text.statements and classifier."""
     kind, found = statements(request.text)
-    goals = request.chart.goals
+    goals = disclosable(request.chart.goals)
     classified = get_classifier().classify(
         [s.text for s in found],
         [s.speaker for s in found],

@@ -163,11 +163,17 @@ def build_client_summary(resource: dict[str, Any]) -> ClientSummary:
     )
 
 
+def is_part2(model: Any) -> bool:
+    """Is the resource labeled 42 CFR Part 2 substance-use information
+    (`meta.security` code 42CFRPart2, HL7 v3 ActCode)?"""
+    meta = getattr(model, "meta", None)
+    return any(label.code == PART2_LABEL for label in (meta.security or [] if meta else []))
+
+
 def build_diagnosis(resource: dict[str, Any]) -> Diagnosis:
     """Condition → Diagnosis; ICD-10-CM code when coded so, Part 2 label from meta.security."""
     model = condition.Condition.model_validate(resource)
     first = (model.code.coding or [None])[0] if model.code else None
-    security = model.meta.security if model.meta and model.meta.security else []
     return Diagnosis(
         display=_concept_text(model.code) or "(unnamed condition)",
         icd10=_code_in(model.code, ICD10CM),
@@ -175,7 +181,7 @@ def build_diagnosis(resource: dict[str, Any]) -> Diagnosis:
         system=first.system if first else None,
         onset=_as_date(model.onsetDateTime),
         source=f"Condition/{model.id}",
-        restricted=any(label.code == PART2_LABEL for label in security),
+        restricted=is_part2(model),
     )
 
 
@@ -185,14 +191,14 @@ def build_medication(resource: dict[str, Any]) -> Medication:
         request = medicationrequest.MedicationRequest.model_validate(resource)
         concept, start = request.medicationCodeableConcept, _as_date(request.authoredOn)
         dosage = request.dosageInstruction[0].text if request.dosageInstruction else None
-        status, rid = request.status, request.id
+        status, rid, model = request.status, request.id, request
     else:
         statement = medicationstatement.MedicationStatement.model_validate(resource)
         concept = statement.medicationCodeableConcept
         period = statement.effectivePeriod
         start = _as_date(period.start if period else statement.effectiveDateTime)
         dosage = statement.dosage[0].text if statement.dosage else None
-        status, rid = statement.status, statement.id
+        status, rid, model = statement.status, statement.id, statement
     return Medication(
         display=_concept_text(concept) or "(unnamed medication)",
         rxnorm=_code_in(concept, RXNORM),
@@ -200,6 +206,7 @@ def build_medication(resource: dict[str, Any]) -> Medication:
         start=start,
         dosage=dosage,
         source=f"{resource['resourceType']}/{rid}",
+        restricted=is_part2(model),
     )
 
 
@@ -216,6 +223,7 @@ def build_goal(resource: dict[str, Any]) -> Goal | None:
         start=_as_date(model.startDate),
         due=due,
         source=f"Goal/{model.id}",
+        restricted=is_part2(model),
     )
 
 
@@ -246,6 +254,7 @@ def build_note(resource: dict[str, Any]) -> Note | None:
         doc_status=model.docStatus,
         text=_attachment_text(model),
         source=f"DocumentReference/{model.id}",
+        restricted=is_part2(model),
     )
 
 

@@ -315,3 +315,16 @@ def test_a_required_item_counts_as_documented_only_by_whole_word_cues(sentence, 
     required = [r for s in ("assessment", "plan") for r in sections[s].required if item in r.item]
     assert required, item
     assert is_documented(required[0], [sentence]) is documented
+
+
+async def test_part2_entries_stay_out_of_drafts_and_prompts(gateway):
+    from copilot.drafting.chart_facts import facts_for_prompt
+
+    chart = await gateway.chart("bh-006")
+    goals_text = "We worked on the abstinence goal and on the worry goal."
+    written = " ".join(t for section in draft(chart, goals_text).values() for t in texts(section))
+    prompt = facts_for_prompt(chart)
+    for restricted in ("F10.20", "naltrexone", "abstinence from alcohol"):
+        assert restricted not in written
+        assert restricted not in prompt
+    assert "F41.1" in prompt

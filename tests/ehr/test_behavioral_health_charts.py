@@ -59,6 +59,17 @@ async def test_part2_substance_use_diagnoses_are_marked_restricted(gateway):
     assert restricted == {"F10.20": True, "F41.1": False}
 
 
+async def test_part2_medications_goals_and_notes_are_marked_restricted(gateway):
+    chart = await gateway.chart("bh-006")
+    medications = {m.display.split()[0]: m.restricted for m in chart.medications}
+    assert medications["naltrexone"] is True
+    goals = {g.description.split(",")[0]: g.restricted for g in chart.goals}
+    assert goals["Maintain abstinence from alcohol"] is True
+    assert not all(goals.values())
+    other = await gateway.chart("bh-001")
+    assert not any(e.restricted for e in (*other.medications, *other.goals, *other.notes))
+
+
 async def test_a_client_measured_only_on_gad7_has_an_empty_phq9_series(gateway):
     chart = await gateway.chart("bh-007")
     assert chart.phq9.latest is None

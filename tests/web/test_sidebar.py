@@ -127,11 +127,14 @@ def test_a_positive_phq9_item9_shows_a_risk_alert_and_a_flagged_point(client, eh
     assert 'class="dot flagged"' in body
 
 
-def test_part2_diagnoses_carry_a_label(client, ehr):
+def test_part2_diagnoses_medications_and_goals_carry_a_label(client, ehr):
     response = client.get(reverse("sidebar-chart", args=["bh-006"]), HTTP_HX_REQUEST="true")
     body = response.content.decode()
-    assert "<code>F10.20</code>" in body
-    assert ">Part 2</span>" in body
+    labeled = re.findall(r"<li[^>]*>((?:(?!</li>).)*?>Part 2</span>)", body, re.DOTALL)
+    assert any("F10.20" in item for item in labeled)
+    assert any("naltrexone" in item for item in labeled)
+    assert any("abstinence from alcohol" in item for item in labeled)
+    assert not any("F41.1" in item for item in labeled)
 
 
 def test_every_client_in_the_picker_gets_a_rendered_sidebar(client, ehr):
