@@ -35,6 +35,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/chart.py
+	$(BIN)/python bench/draft.py
 
 clean:
 	rm -rf $(VENV) sandbox/node_modules
