@@ -68,6 +68,7 @@ def answer_extractive(
     threshold: float = THRESHOLD,
     max_sentences: int = MAX_SENTENCES,
     per_source: int | None = None,
+    margin: float | None = MARGIN,
 ) -> Answer:
     """The best supporting sentences of `passages`, quoted and cited, oldest first.
 
@@ -76,10 +77,12 @@ def answer_extractive(
     sentence at `threshold` gives the not-found answer.
     """
     ranked = rank(question, candidates(passages))
-    chosen = choose(ranked, threshold=threshold, limit=max_sentences, per_source=per_source)
+    chosen = choose(
+        ranked, threshold=threshold, limit=max_sentences, per_source=per_source, margin=margin
+    )
     if not chosen:
         return not_found(question)
-    chosen.sort(key=lambda c: (_day(c.passage), c.passage.source, c.start))
+    chosen.sort(key=lambda c: (passage_day(c.passage), c.passage.source, c.start))
     return Answer(question, "extractive", tuple(quote(c) for c in chosen))
 
 
@@ -116,13 +119,18 @@ def rank(question: str, found: list[Candidate]) -> list[Candidate]:
 
 
 def choose(
-    ranked: list[Candidate], *, threshold: float, limit: int, per_source: int | None
+    ranked: list[Candidate],
+    *,
+    threshold: float,
+    limit: int,
+    per_source: int | None = None,
+    margin: float | None = MARGIN,
 ) -> list[Candidate]:
-    """The best candidates at `threshold`, within MARGIN of the best, one per distinct
+    """The best candidates at `threshold`, within `margin` of the best, one per distinct
     text (notes repeat boilerplate), at most `per_source` from one entry."""
     if not ranked or ranked[0].score < threshold:
         return []
-    floor = max(threshold, ranked[0].score - MARGIN)
+    floor = threshold if margin is None else max(threshold, ranked[0].score - margin)
     chosen: list[Candidate] = []
     seen: set[str] = set()
     for candidate in ranked:
@@ -160,7 +168,8 @@ def overlap(words: set[str], sentence: str) -> float:
     return len(words & content_words(sentence)) / len(words) if words else 0.0
 
 
-def _day(passage: Passage) -> date:
+def passage_day(passage: Passage) -> date:
+    """The passage's day (date.max when undated, so undated ones sort last)."""
     when = passage.date or date.max
     return when.date() if isinstance(when, datetime) else when
 

@@ -40,7 +40,7 @@ class Retriever(Protocol):
     """One client's chart index (copilot.retrieval.index.ClientIndex), chosen by the
     server for the authorized client. Returns objects with `.chunk` and `.score`."""
 
-    def search(self, query: str, k: int = 5) -> list[Any]: ...
+    def search(self, query: str, k: int = 5, *, include_restricted: bool = False) -> list[Any]: ...
 
 
 def passages_from_hits(hits: Iterable[Any]) -> list[Passage]:

@@ -54,3 +54,23 @@ def fhir(sandbox) -> FhirReader:
 def shown(value: date | datetime) -> str:
     """How answers write a day: "Nov 8, 2026" (UTC in tests)."""
     return f"{value:%b} {value.day}, {value.year}"
+
+
+class FakeRetriever:
+    """Stands in for the retrieval helper's ClientIndex: returns Hit-like objects
+    (`.chunk`, `.score`) for fixed passages and records each search."""
+
+    def __init__(self, passages=()) -> None:
+        self.passages = list(passages)
+        self.searches: list[tuple[str, int, bool]] = []
+
+    def search(self, query: str, k: int = 5, *, include_restricted: bool = False):
+        from types import SimpleNamespace
+
+        self.searches.append((query, k, include_restricted))
+        return [SimpleNamespace(chunk=p, score=p.score) for p in self.passages[:k]]
+
+
+@pytest.fixture
+def retriever() -> FakeRetriever:
+    return FakeRetriever()
