@@ -81,9 +81,19 @@ def measure_sentences(question: str, chart: ChartContext) -> list[AnswerSentence
     ]
     if not named:
         return None
-    today = chart.read_at.date()
-    when = when_in(question, today)
+    when = when_in(question, chart.read_at.date()) or _medication_start(question, chart)
     return [sentence for series in named for sentence in _series_sentences(question, series, when)]
+
+
+def _medication_start(question: str, chart: ChartContext) -> When | None:
+    """ "PHQ-9 when she started sertraline": the day the named medication started."""
+    if not _START.search(question):
+        return None
+    started = [m for m in chart.medications if m.start and _names(question, m)]
+    if not started:
+        return None
+    name = started[0].display.split()[0]
+    return When("point", started[0].start, started[0].start, f"the start of {name}")
 
 
 def _series_sentences(

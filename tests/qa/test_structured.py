@@ -192,3 +192,16 @@ async def test_open_questions_are_left_to_retrieval(gateway):
         "What homework did we agree on?",
     ):
         assert answer_structured(question, chart) is None, question
+
+
+async def test_a_score_at_a_medication_start_uses_the_statements_start_date(gateway, fhir):
+    start = fhir.read("MedicationStatement", "med-bh-001-1")["effectivePeriod"]["start"]
+    day = datetime.fromisoformat(start).date()
+    scores = fhir.scores("bh-001", PHQ9.total_loinc)
+    _, total, source = next(s for s in scores if s[0].date() == day)
+    chart = await gateway.chart("bh-001")
+
+    answer = answer_structured("What was her PHQ-9 when she started sertraline?", chart)
+
+    assert answer.text == f"On {shown(day)} the PHQ-9 was {total} ({PHQ9.severity(total)})."
+    assert sources(answer) == {source}
