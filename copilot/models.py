@@ -1,6 +1,7 @@
 """Models of the one `copilot` app, defined in their domain packages."""
 
 from copilot.accounts.models import Clinician
+from copilot.qa.models import ChatTurn
 from copilot.review.models import (
     Approval,
     ComposerText,
@@ -12,6 +13,7 @@ from copilot.review.models import (
 
 __all__ = [
     "Approval",
+    "ChatTurn",
     "Clinician",
     "ComposerText",
     "Draft",

@@ -131,6 +131,12 @@ LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=30.0)
 LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=2)
 LLM_TEMPERATURE = env.float("LLM_TEMPERATURE", default=0.2)
 
+# --- Chart Q&A (copilot.qa) ----------------------------------------------------
+QA_ENGINE = env.str("QA_ENGINE", default="grounded")  # grounded | llm
+QA_QUESTION_MAX_CHARS = env.int("QA_QUESTION_MAX_CHARS", default=1_000)
+QA_TOP_K = env.int("QA_TOP_K", default=6)
+QA_HISTORY_TURNS = env.int("QA_HISTORY_TURNS", default=50)
+
 # --- Write-back outbox ---------------------------------------------------------
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=5.0)
 OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=300.0)

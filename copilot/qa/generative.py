@@ -1,0 +1,142 @@
+"""The `llm` answer: a chat model writes the answer from the retrieved passages only.
+
+The versioned prompt (prompts/chart_answer_v1.txt) numbers the passages and asks for
+a "[n]" marker at the end of every sentence. Tokens stream out as they come; then
+the text is split into sentences and each marker is mapped to its passage, citing
+the passage sentence that shares most words with the generated one. A sentence
+with no valid marker is kept but marked `supported=False`, so the sidebar flags it
+instead of presenting it as chart fact. The chat model comes from
+copilot.drafting.engines.get_llm (the seam tests replace with a fake).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+from copilot.drafting.chart_facts import format_date
+from copilot.drafting.text import split_sentences
+
+from .extractive import candidates, content_words, overlap
+from .types import (
+    NOT_FOUND,
+    Answer,
+    AnswerDone,
+    AnswerSentence,
+    AnswerToken,
+    Citation,
+    Passage,
+    not_found,
+)
+
+PROMPT_VERSION = "chart_answer_v1"
+PROMPTS = Path(__file__).with_name("prompts")
+_MARKERS = re.compile(r"\s*(?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+")
+_NUMBERS = re.compile(r"\d+")
+
+
+class AnswerError(Exception):
+    """The model could not answer; `message` is safe to show the clinician."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def build_prompt(question: str, passages: Sequence[Passage]) -> str:
+    """The prompt with passages numbered from 1: "[n] (date, title) text"."""
+    lines = []
+    for number, passage in enumerate(passages, start=1):
+        where = ", ".join(
+            filter(None, [format_date(passage.date) if passage.date else "", passage.title])
+        )
+        lines.append(f"[{number}] ({where}) {' '.join(passage.text.split())}")
+    template = (PROMPTS / f"{PROMPT_VERSION}.txt").read_text(encoding="utf-8")
+    return template.format(passages="\n".join(lines), question=question)
+
+
+async def stream_answer(
+    question: str, passages: Sequence[Passage], llm, *, chunk_seconds: float
+) -> AsyncIterator[AnswerToken | AnswerDone]:
+    """AnswerTokens as the model streams, then AnswerDone with cited sentences.
+
+    `chunk_seconds` bounds the wait for each streamed chunk. Raises AnswerError when the
+    model fails or stalls. No passages: the not-found answer, without asking the model.
+    """
+    if not passages:
+        yield AnswerDone(not_found(question))
+        return
+    text, prompt = "", build_prompt(question, passages)
+    async for piece in stream_text(llm, prompt, chunk_seconds=chunk_seconds):
+        text += piece
+        yield AnswerToken(piece)
+    yield AnswerDone(cite(question, text, passages))
+
+
+async def stream_text(llm, prompt: str, *, chunk_seconds: float) -> AsyncIterator[str]:
+    """The model's text, chunk by chunk. Raises AnswerError on any provider error."""
+    stream = aiter(llm.astream(prompt))
+    while True:
+        try:
+            chunk = await asyncio.wait_for(anext(stream), timeout=chunk_seconds)
+        except StopAsyncIteration:
+            return
+        except TimeoutError as exc:
+            raise AnswerError(f"The AI model sent nothing for {chunk_seconds:g} s.") from exc
+        except Exception as exc:  # providers raise many types; none may escape unexplained
+            raise AnswerError(f"The AI model failed ({type(exc).__name__}).") from exc
+        yield _text_of(chunk)
+
+
+def cite(question: str, text: str, passages: Sequence[Passage]) -> Answer:
+    """The model's answer as sentences with citations from their [n] markers."""
+    sentences = [_sentence(piece, passages) for piece in _pieces(text)]
+    if not sentences or _is_not_found(sentences):
+        return not_found(question)
+    return Answer(question, "llm", tuple(sentences), found=any(s.supported for s in sentences))
+
+
+def _pieces(text: str) -> list[str]:
+    """Sentences of `text`; a piece that is only markers ("[2]" after the full stop)
+    is joined to the sentence before it."""
+    pieces: list[str] = []
+    for start, end in split_sentences(text):
+        piece = text[start:end]
+        if pieces and not _MARKERS.sub("", piece).strip(" ."):
+            pieces[-1] += " " + piece
+        else:
+            pieces.append(piece)
+    return pieces
+
+
+def _sentence(piece: str, passages: Sequence[Passage]) -> AnswerSentence:
+    numbers = [int(n) for m in _MARKERS.finditer(piece) for n in _NUMBERS.findall(m.group(0))]
+    cited = list(dict.fromkeys(n for n in numbers if 1 <= n <= len(passages)))
+    text = _MARKERS.sub(" ", piece).strip()
+    text = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s{2,}", " ", text))
+    citations = tuple(_citation(text, passages[n - 1]) for n in cited)
+    return AnswerSentence(text, citations, supported=bool(citations))
+
+
+def _citation(sentence: str, passage: Passage) -> Citation:
+    """The passage sentence sharing most content words with `sentence` (else the passage)."""
+    words = content_words(sentence)
+    best = max(candidates([passage]), key=lambda c: overlap(words, c.text), default=None)
+    if best is None or overlap(words, best.text) == 0:
+        return Citation(
+            passage.source, passage.title, passage.date, passage.text, passage.start, passage.end
+        )
+    return Citation(passage.source, passage.title, passage.date, best.text, best.start, best.end)
+
+
+def _is_not_found(sentences: list[AnswerSentence]) -> bool:
+    return len(sentences) == 1 and sentences[0].text.rstrip(".") == NOT_FOUND.rstrip(".")
+
+
+def _text_of(chunk) -> str:
+    content = getattr(chunk, "content", chunk)
+    if isinstance(content, list):  # providers that stream content blocks
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return str(content)

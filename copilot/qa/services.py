@@ -1,0 +1,56 @@
+"""Writes of chart Q&A: recording a chat turn, and `ask`, the one call of the consumer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from copilot.chart import ChartContext
+
+from .answering import answer_stream
+from .models import ChatTurn
+from .types import Answer, AnswerDone, AnswerEvent, AnswerStarted, Retriever
+
+
+@transaction.atomic
+def chat_turn_record(
+    *, actor: AbstractBaseUser, client_id: str, answer: Answer, mode: str
+) -> ChatTurn:
+    """Store one answered question in the actor's history for the client."""
+    return ChatTurn.objects.create(
+        clinician=actor,
+        client_id=client_id,
+        question=answer.question,
+        answer=answer.as_dict(),
+        kind=answer.kind,
+        mode=mode,
+        found=answer.found,
+    )
+
+
+async def ask(
+    *,
+    actor: AbstractBaseUser,
+    chart: ChartContext,
+    question: str,
+    retriever: Retriever | None,
+    mode: str | None = None,
+    include_restricted: bool = False,
+) -> AsyncIterator[AnswerEvent]:
+    """`answer_stream` for the client of `chart`, recording the finished answer in the
+    actor's chat history before AnswerDone is passed on. The caller has checked that
+    the client is on the actor's caseload and built `retriever` for that client."""
+    started_mode = mode
+    async for event in answer_stream(
+        question, chart, retriever, mode=mode, include_restricted=include_restricted
+    ):
+        if isinstance(event, AnswerStarted):
+            started_mode = event.mode
+        if isinstance(event, AnswerDone):
+            await sync_to_async(chat_turn_record)(
+                actor=actor, client_id=chart.client.id, answer=event.answer, mode=started_mode or ""
+            )
+        yield event

@@ -1,0 +1,321 @@
+"""Questions about structured chart facts, answered exactly from the ChartContext.
+
+`answer_structured(question, chart)` recognizes, by keyword rules:
+- PHQ-9 / GAD-7 scores: the latest, at intake, on or nearest a date, in a range or
+  since a date, and trends (first -> last with the change in points);
+- medications: the active list, or one medication's start date and dosage;
+- diagnoses (ICD-10-CM), and the next or last appointment.
+Anything else returns None and goes to retrieval. Every sentence cites the FHIR
+resource it states (Observation, MedicationStatement, Condition, Encounter).
+
+Severity bands: PHQ-9, Kroenke, Spitzer & Williams 2001; GAD-7, Spitzer et al. 2006
+(copilot.measures). Diagnoses (and any entry) labeled 42 CFR Part 2 are left out
+unless `include_restricted` says the client consented to their redisclosure; an
+omission is not announced, since saying that a restricted record exists discloses it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from copilot.chart import ChartContext, Medication, Visit
+from copilot.drafting.chart_facts import format_date
+from copilot.measures import MeasureResult, MeasureSeries
+
+from .dates import When, when_in
+from .types import Answer, AnswerSentence, Citation
+
+_PHQ9 = re.compile(r"\bphq(?:[\s-]?9)?\b|\bdepression (?:score|scale|screen)", re.IGNORECASE)
+_GAD7 = re.compile(r"\bgad[\s-]?7\b|\banxiety (?:score|scale|screen)", re.IGNORECASE)
+_TREND = re.compile(
+    r"\b(?:trend\w*|over time|progress\w*|chang\w*|improv\w*|wors\w*|history|all\b.*\bscores"
+    r"|scores)\b",
+    re.IGNORECASE,
+)
+_BASELINE = re.compile(r"\b(?:intake|baseline|first|initial)\b", re.IGNORECASE)
+_MEDICATION = re.compile(
+    r"\b(?:med|meds|medications?|medicines?|prescri\w*|rx|taking|dos(?:e|age|ing))\b",
+    re.IGNORECASE,
+)
+_START = re.compile(r"\b(?:start\w*|beg[ai]n\w*|commenc\w*|initiat\w*|put on)\b", re.IGNORECASE)
+_DIAGNOSIS = re.compile(
+    r"\b(?:diagnos\w*|dx|icd(?:-?10)?|conditions?|problem list)\b", re.IGNORECASE
+)
+_VISIT = re.compile(
+    r"\b(?P<which>next|upcoming|last|previous|most recent|latest)\s+"
+    r"(?:scheduled\s+)?(?:appointment|appt|session|visit)\b",
+    re.IGNORECASE,
+)
+_ITEM9 = "item 9 (thoughts of being better off dead or of self-harm)"
+
+
+def answer_structured(
+    question: str, chart: ChartContext, *, include_restricted: bool = False
+) -> Answer | None:
+    """The exact answer from FHIR data, or None when the question is not structured."""
+    routes: list[Callable[[], list[AnswerSentence] | None]] = [
+        lambda: measure_sentences(question, chart),
+        lambda: visit_sentences(question, chart),
+        lambda: medication_sentences(question, chart, include_restricted=include_restricted),
+        lambda: diagnosis_sentences(question, chart, include_restricted=include_restricted),
+    ]
+    for route in routes:
+        sentences = route()
+        if sentences is not None:
+            found = any(s.citations for s in sentences)
+            return Answer(question, "structured", tuple(sentences), found=found)
+    return None
+
+
+# --- PHQ-9 / GAD-7 ------------------------------------------------------------------------
+
+
+def measure_sentences(question: str, chart: ChartContext) -> list[AnswerSentence] | None:
+    """Sentences about the instruments the question names (PHQ-9, GAD-7 or both)."""
+    named = [
+        s for pattern, s in ((_PHQ9, chart.phq9), (_GAD7, chart.gad7)) if pattern.search(question)
+    ]
+    if not named:
+        return None
+    when = when_in(question, chart.read_at.date()) or _medication_start(question, chart)
+    return [sentence for series in named for sentence in _series_sentences(question, series, when)]
+
+
+def _medication_start(question: str, chart: ChartContext) -> When | None:
+    """ "PHQ-9 when she started sertraline": the day the named medication started."""
+    if not _START.search(question):
+        return None
+    started = [m for m in chart.medications if m.start and _names(question, m)]
+    if not started:
+        return None
+    name = started[0].display.split()[0]
+    return When("point", started[0].start, started[0].start, f"the start of {name}")
+
+
+def _series_sentences(
+    question: str, series: MeasureSeries, when: When | None
+) -> list[AnswerSentence]:
+    name = series.instrument.name
+    if not series.results:
+        return [AnswerSentence(f"No {name} scores are recorded in the chart.")]
+    if when is not None and when.kind == "point":
+        return _nearest(series, when)
+    if when is not None:
+        return _window(series, when)
+    if _TREND.search(question):
+        return _trend(series, series.results)
+    if _BASELINE.search(question):
+        return _result_sentences(series.baseline, f"The first {name} in the chart is")
+    return _latest(series)
+
+
+def _nearest(series: MeasureSeries, when: When) -> list[AnswerSentence]:
+    """The administration closest in time to the asked-about day, with its real date."""
+    result = min(series.results, key=lambda r: (abs((_day(r) - when.start).days), _day(r)))
+    if _day(result) == when.start:
+        return _result_sentences(
+            result, f"On {format_date(when.start)} the {series.instrument.name} was"
+        )
+    lead = (
+        f"The {series.instrument.name} nearest to {when.phrase} ({format_date(when.start)}) "
+        f"was taken on {format_date(result.effective)}:"
+    )
+    return _result_sentences(result, lead, with_date=False)
+
+
+def _window(series: MeasureSeries, when: When) -> list[AnswerSentence]:
+    inside = [r for r in series.results if when.start <= _day(r) <= when.end]
+    span = f"between {format_date(when.start)} and {format_date(when.end)}"
+    if when.kind == "since":
+        span = f"since {format_date(when.start)}"
+    name = series.instrument.name
+    if not inside:
+        first, last = series.results[0], series.results[-1]
+        return [
+            AnswerSentence(
+                f"No {name} was recorded {span}; the chart has {name} scores from "
+                f"{format_date(first.effective)} to {format_date(last.effective)}.",
+                (_cite(first), _cite(last)),
+            )
+        ]
+    if len(inside) == 1:
+        return _result_sentences(inside[0], f"The only {name} {span} was")
+    return _trend(series, inside)
+
+
+def _trend(series: MeasureSeries, results: Sequence[MeasureResult]) -> list[AnswerSentence]:
+    """First -> last with the change in points, then every score in order."""
+    name, first, last = series.instrument.name, results[0], results[-1]
+    if first is last:
+        return _result_sentences(first, f"There is one {name} in the chart:")
+    change = last.total - first.total
+    summary = (
+        f"{name} went from {_score(first)} on {format_date(first.effective)} to {_score(last)} "
+        f"on {format_date(last.effective)}, {_change(change)} over {len(results)} administrations."
+    )
+    listing = "; ".join(f"{r.total} on {format_date(r.effective)}" for r in results)
+    sentences = [
+        AnswerSentence(summary, (_cite(first), _cite(last))),
+        AnswerSentence(f"All {name} totals: {listing}.", tuple(_cite(r) for r in results)),
+    ]
+    return sentences + _item9_sentences([r for r in results if r.item9_positive])
+
+
+def _latest(series: MeasureSeries) -> list[AnswerSentence]:
+    latest, previous = series.latest, series.previous
+    sentences = _result_sentences(latest, f"The latest {series.instrument.name} is", item9=False)
+    if previous is not None:
+        change = latest.total - previous.total
+        sentences.append(
+            AnswerSentence(
+                f"That is {_change(change)} from {previous.total} on "
+                f"{format_date(previous.effective)}.",
+                (_cite(latest), _cite(previous)),
+            )
+        )
+    return sentences + _item9_sentences([latest] if latest.item9_positive else [])
+
+
+def _result_sentences(
+    result: MeasureResult, lead: str, *, with_date: bool = True, item9: bool = True
+) -> list[AnswerSentence]:
+    when = (
+        f" on {format_date(result.effective)}" if with_date and not lead.startswith("On ") else ""
+    )
+    sentences = [AnswerSentence(f"{lead} {_score(result)}{when}.", (_cite(result),))]
+    return sentences + (_item9_sentences([result]) if item9 and result.item9_positive else [])
+
+
+def _item9_sentences(results: Sequence[MeasureResult]) -> list[AnswerSentence]:
+    """PHQ-9 item 9 >= 1 calls for a suicide-risk assessment (Kroenke et al. 2001)."""
+    if not results:
+        return []
+    days = ", ".join(f"{r.item9_score} on {format_date(r.effective)}" for r in results)
+    return [
+        AnswerSentence(
+            f"PHQ-9 {_ITEM9} was scored {days}; a positive item 9 calls for a suicide-risk "
+            "assessment.",
+            tuple(_cite(r) for r in results),
+        )
+    ]
+
+
+def _score(result: MeasureResult) -> str:
+    return f"{result.total} ({result.severity})"
+
+
+def _change(points: int) -> str:
+    if points == 0:
+        return "unchanged"
+    unit = "point" if abs(points) == 1 else "points"
+    return f"{'down' if points < 0 else 'up'} {abs(points)} {unit}"
+
+
+def _day(result: MeasureResult) -> date:
+    return _local(result.effective).date()
+
+
+def _cite(result: MeasureResult) -> Citation:
+    return Citation(result.source, f"{result.instrument.name} {result.total}", result.effective)
+
+
+# --- medications ------------------------------------------------------------------------------
+
+
+def medication_sentences(
+    question: str, chart: ChartContext, *, include_restricted: bool = False
+) -> list[AnswerSentence] | None:
+    """One medication's start date when the question names it; else the active list."""
+    medications = [m for m in chart.medications if include_restricted or not _restricted(m)]
+    named = [m for m in medications if _names(question, m)]
+    if named:
+        return [_medication_sentence(m, start_first=bool(_START.search(question))) for m in named]
+    if not _MEDICATION.search(question):
+        return None
+    if not medications:
+        return [AnswerSentence("No active medications are recorded in the chart.")]
+    return [_medication_sentence(m) for m in medications]
+
+
+def _names(question: str, medication: Medication) -> bool:
+    """The question names the medication's ingredient (the first word of its display)."""
+    ingredient = medication.display.split()[0].lower() if medication.display else ""
+    return len(ingredient) > 3 and bool(
+        re.search(rf"\b{re.escape(ingredient)}\b", question.lower())
+    )
+
+
+def _medication_sentence(medication: Medication, *, start_first: bool = False) -> AnswerSentence:
+    started = (
+        f"started {format_date(medication.start)}" if medication.start else "no start date recorded"
+    )
+    details = "; ".join(filter(None, [medication.dosage, medication.status]))
+    name = medication.display[:1].upper() + medication.display[1:]
+    if start_first and medication.start:
+        text = f"{name} was started on {format_date(medication.start)} ({details})."
+    else:
+        text = f"{name}: {details}, {started}."
+    citation = Citation(medication.source, medication.display, medication.start)
+    return AnswerSentence(text, (citation,))
+
+
+# --- diagnoses --------------------------------------------------------------------------------
+
+
+def diagnosis_sentences(
+    question: str, chart: ChartContext, *, include_restricted: bool = False
+) -> list[AnswerSentence] | None:
+    """Active diagnoses with ICD-10-CM codes and onset, Part 2 ones only with consent."""
+    if not _DIAGNOSIS.search(question):
+        return None
+    shown = [d for d in chart.diagnoses if include_restricted or not d.restricted]
+    if not shown:
+        return [AnswerSentence("No active diagnoses are available in the chart.")]
+    sentences = []
+    for diagnosis in shown:
+        code = f" (ICD-10-CM {diagnosis.icd10})" if diagnosis.icd10 else ""
+        onset = f", onset {format_date(diagnosis.onset)}" if diagnosis.onset else ""
+        citation = Citation(diagnosis.source, diagnosis.display, diagnosis.onset)
+        sentences.append(AnswerSentence(f"{diagnosis.display}{code}{onset}.", (citation,)))
+    return sentences
+
+
+# --- appointments -----------------------------------------------------------------------------
+
+
+def visit_sentences(question: str, chart: ChartContext) -> list[AnswerSentence] | None:
+    """The next planned appointment or the last visit, with date, local time and type."""
+    match = _VISIT.search(question)
+    if not match:
+        return None
+    upcoming = match["which"].lower() in ("next", "upcoming")
+    visit = chart.next_visit if upcoming else chart.last_visit
+    if visit is None or visit.start is None:
+        what = "upcoming appointment" if upcoming else "past visit"
+        return [AnswerSentence(f"No {what} is recorded in the chart.")]
+    lead = "The next appointment is" if upcoming else "The last visit was"
+    return [AnswerSentence(f"{lead} {_visit_text(visit)}.", (_visit_citation(visit),))]
+
+
+def _visit_text(visit: Visit) -> str:
+    start = _local(visit.start)
+    kind = f" ({visit.type}; {visit.status})" if visit.type else f" ({visit.status})"
+    return f"on {start:%A} {format_date(start)} at {start:%H:%M}{kind}"
+
+
+def _visit_citation(visit: Visit) -> Citation:
+    return Citation(visit.source, visit.type or "Encounter", visit.start)
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def _restricted(entry: object) -> bool:
+    # Medication has no Part 2 label yet (copilot.ehr reads it for Conditions only);
+    # honour it as soon as the gateway sets one.
+    return bool(getattr(entry, "restricted", False))

@@ -1,0 +1,207 @@
+"""Structured questions on the behavioral-health clients, answered exactly from FHIR data.
+
+Expected values come from plain FHIR reads of the sandbox (tests/qa/conftest.py) and the
+seed's constants (sandbox/seed/behavioral-health.mjs), never from the answerer itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from copilot.measures import GAD7, PHQ9
+from copilot.qa.structured import answer_structured
+
+from .conftest import shown
+
+
+def sources(answer) -> set[str]:
+    return {c.source for s in answer.sentences for c in s.citations}
+
+
+async def test_the_latest_phq9_is_stated_with_band_date_and_change(gateway, fhir):
+    scores = fhir.scores("bh-001", PHQ9.total_loinc)
+    (prev_day, prev, _), (day, total, source) = scores[-2], scores[-1]
+    chart = await gateway.chart("bh-001")
+
+    answer = answer_structured("What is her latest PHQ-9?", chart)
+
+    assert total == 6  # the seed's trajectory for bh-001 ends at 6
+    assert answer.kind == "structured" and answer.found
+    assert answer.sentences[0].text == f"The latest PHQ-9 is 6 (mild) on {shown(day)}."
+    assert f"down {prev - 6} points from {prev} on {shown(prev_day)}" in answer.text
+    assert source in sources(answer)
+
+
+async def test_three_months_ago_picks_the_nearest_administration_and_says_its_date(gateway, fhir):
+    chart = await gateway.chart("bh-001")
+    target = chart.read_at.date() - relativedelta(months=3)
+    scores = fhir.scores("bh-001", PHQ9.total_loinc)
+    day, total, source = min(scores, key=lambda s: (abs((s[0].date() - target).days), s[0]))
+
+    answer = answer_structured("What was her PHQ-9 three months ago?", chart)
+
+    assert f"({shown(target)})" in answer.text
+    assert f"was taken on {shown(day)}: {total} ({PHQ9.severity(total)})" in answer.text
+    assert sources(answer) == {source}
+
+
+async def test_a_score_on_an_exact_date_is_read_from_that_observation(gateway, fhir):
+    day, total, source = fhir.scores("bh-002", GAD7.total_loinc)[2]
+    chart = await gateway.chart("bh-002")
+
+    answer = answer_structured(f"GAD-7 on {day.date().isoformat()}?", chart)
+
+    assert answer.text == f"On {shown(day)} the GAD-7 was {total} ({GAD7.severity(total)})."
+    assert sources(answer) == {source}
+
+
+async def test_a_trend_gives_first_to_last_with_the_change_and_every_score(gateway, fhir):
+    scores = fhir.scores("bh-003", PHQ9.total_loinc)
+    chart = await gateway.chart("bh-003")
+
+    answer = answer_structured("How has the PHQ-9 trended?", chart)
+
+    first, last = scores[0], scores[-1]
+    assert (first[1], last[1]) == (8, 17)  # the seed: bh-003 worsens 8 -> 17
+    assert answer.sentences[0].text == (
+        f"PHQ-9 went from 8 (mild) on {shown(first[0])} to 17 (moderately severe) on "
+        f"{shown(last[0])}, up 9 points over {len(scores)} administrations."
+    )
+    listing = "; ".join(f"{t} on {shown(d)}" for d, t, _ in scores)
+    assert answer.sentences[1].text == f"All PHQ-9 totals: {listing}."
+    assert sources(answer) == {s for _, _, s in scores}
+
+
+async def test_a_positive_item9_is_called_out_with_the_latest_score(gateway, fhir):
+    day, _, source = fhir.scores("bh-003", PHQ9.total_loinc)[-1]
+    chart = await gateway.chart("bh-003")
+
+    answer = answer_structured("latest phq9", chart)
+
+    assert (
+        f"item 9 (thoughts of being better off dead or of self-harm) was scored 1 on {shown(day)}"
+        in answer.text
+    )
+    assert "suicide-risk assessment" in answer.text
+
+
+async def test_scores_in_a_window_list_only_that_window(gateway, fhir):
+    chart = await gateway.chart("bh-007")
+    since = chart.read_at.date() - timedelta(weeks=6)
+    inside = [s for s in fhir.scores("bh-007", GAD7.total_loinc) if s[0].date() >= since]
+
+    answer = answer_structured("GAD-7 scores in the past 6 weeks", chart)
+
+    assert len(inside) >= 2
+    listing = "; ".join(f"{t} on {shown(d)}" for d, t, _ in inside)
+    assert f"All GAD-7 totals: {listing}." in answer.text
+
+
+async def test_the_intake_score_is_the_first_administration(gateway, fhir):
+    day, total, _ = fhir.scores("bh-006", GAD7.total_loinc)[0]
+    chart = await gateway.chart("bh-006")
+
+    answer = answer_structured("What was the GAD-7 at intake?", chart)
+
+    assert total == 15  # the seed: bh-006's GAD-7 starts at 15
+    assert answer.text == f"The first GAD-7 in the chart is 15 (severe) on {shown(day)}."
+
+
+async def test_a_client_without_an_instrument_gets_a_plain_none_recorded(gateway):
+    chart = await gateway.chart("bh-007")
+    answer = answer_structured("What is the PHQ-9?", chart)
+    assert answer.text == "No PHQ-9 scores are recorded in the chart."
+    assert not answer.found
+
+
+async def test_the_medication_start_date_is_the_statements_effective_start(gateway, fhir):
+    statement = fhir.read("MedicationStatement", "med-bh-001-1")
+    chart = await gateway.chart("bh-001")
+    session3 = fhir.scores("bh-001", PHQ9.total_loinc)[1][0]  # sertraline starts at session 3
+
+    answer = answer_structured("When did we start sertraline?", chart)
+
+    start = datetime.fromisoformat(statement["effectivePeriod"]["start"]).date()
+    assert start == session3.date()
+    assert answer.text == (
+        f"Sertraline 50 MG Oral Tablet was started on {shown(start)} "
+        "(50 mg by mouth once daily; active)."
+    )
+    assert sources(answer) == {"MedicationStatement/med-bh-001-1"}
+
+
+async def test_current_medications_are_listed_and_stopped_ones_are_not(gateway, fhir):
+    start = fhir.read("MedicationStatement", "med-bh-007-1")["effectivePeriod"]["start"]
+    chart = await gateway.chart("bh-007")
+    answer = answer_structured("What meds is she on?", chart)
+    assert answer.text == (
+        "Escitalopram 10 MG Oral Tablet: 10 mg by mouth once daily; active, started "
+        f"{shown(datetime.fromisoformat(start))}."
+    )
+
+    stopped = answer_structured("What medications is she taking?", await gateway.chart("bh-004"))
+    assert stopped.text == "No active medications are recorded in the chart."
+
+
+async def test_diagnoses_give_icd10_codes_and_onset(gateway, fhir):
+    condition = fhir.read("Condition", "dx-bh-001-1")
+    chart = await gateway.chart("bh-001")
+
+    answer = answer_structured("What are her diagnoses?", chart)
+
+    onset = datetime.fromisoformat(condition["onsetDateTime"])
+    assert answer.text == (
+        f"Major depressive disorder, recurrent, moderate (ICD-10-CM F33.1), onset {shown(onset)}."
+    )
+    assert sources(answer) == {"Condition/dx-bh-001-1"}
+
+
+async def test_part2_diagnoses_are_left_out_unless_consent_is_recorded(gateway):
+    chart = await gateway.chart("bh-006")
+
+    withheld = answer_structured("What are the diagnoses?", chart)
+    consented = answer_structured("What are the diagnoses?", chart, include_restricted=True)
+
+    assert "F10.20" not in withheld.text and "Alcohol" not in withheld.text
+    assert "restricted" not in withheld.text.lower()
+    assert withheld.text.startswith("Generalized anxiety disorder (ICD-10-CM F41.1)")
+    assert "Alcohol dependence, uncomplicated (ICD-10-CM F10.20)" in consented.text
+
+
+async def test_the_next_appointment_is_the_planned_encounter(gateway, fhir):
+    planned = fhir.read("Encounter", "enc-bh-002-next")
+    start = datetime.fromisoformat(planned["period"]["start"].replace("Z", "+00:00"))
+    chart = await gateway.chart("bh-002")
+
+    answer = answer_structured("When is the next appointment?", chart)
+
+    assert answer.text == (
+        f"The next appointment is on {start:%A} {shown(start)} at {start:%H:%M} "
+        "(Psychotherapy, 45 minutes with patient; planned)."
+    )
+    assert sources(answer) == {"Encounter/enc-bh-002-next"}
+
+
+async def test_open_questions_are_left_to_retrieval(gateway):
+    chart = await gateway.chart("bh-001")
+    for question in (
+        "Has she mentioned her sister before?",
+        "Summarize the themes of the last four sessions",
+        "What homework did we agree on?",
+    ):
+        assert answer_structured(question, chart) is None, question
+
+
+async def test_a_score_at_a_medication_start_uses_the_statements_start_date(gateway, fhir):
+    start = fhir.read("MedicationStatement", "med-bh-001-1")["effectivePeriod"]["start"]
+    day = datetime.fromisoformat(start).date()
+    scores = fhir.scores("bh-001", PHQ9.total_loinc)
+    _, total, source = next(s for s in scores if s[0].date() == day)
+    chart = await gateway.chart("bh-001")
+
+    answer = answer_structured("What was her PHQ-9 when she started sertraline?", chart)
+
+    assert answer.text == f"On {shown(day)} the PHQ-9 was {total} ({PHQ9.severity(total)})."
+    assert sources(answer) == {source}
