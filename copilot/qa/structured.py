@@ -230,7 +230,7 @@ def medication_sentences(
     question: str, chart: ChartContext, *, include_restricted: bool = False
 ) -> list[AnswerSentence] | None:
     """One medication's start date when the question names it; else the active list."""
-    medications = [m for m in chart.medications if include_restricted or not _restricted(m)]
+    medications = [m for m in chart.medications if include_restricted or not m.restricted]
     named = [m for m in medications if _names(question, m)]
     if named:
         return [_medication_sentence(m, start_first=bool(_START.search(question))) for m in named]
@@ -313,9 +313,3 @@ def _visit_citation(visit: Visit) -> Citation:
 
 def _local(value: datetime) -> datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
-
-
-def _restricted(entry: object) -> bool:
-    # Medication has no Part 2 label yet (copilot.ehr reads it for Conditions only);
-    # honour it as soon as the gateway sets one.
-    return bool(getattr(entry, "restricted", False))

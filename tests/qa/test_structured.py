@@ -170,6 +170,18 @@ async def test_part2_diagnoses_are_left_out_unless_consent_is_recorded(gateway):
     assert "Alcohol dependence, uncomplicated (ICD-10-CM F10.20)" in consented.text
 
 
+async def test_part2_medications_are_left_out_unless_consent_is_recorded(gateway):
+    chart = await gateway.chart("bh-006")
+
+    withheld = answer_structured("What medications is he on?", chart)
+    named = answer_structured("When did he start naltrexone?", chart)
+    consented = answer_structured("What medications is he on?", chart, include_restricted=True)
+
+    assert "naltrexone" not in withheld.text.lower()
+    assert named is None or "naltrexone" not in named.text.lower()
+    assert "naltrexone" in consented.text.lower()
+
+
 async def test_the_next_appointment_is_the_planned_encounter(gateway, fhir):
     planned = fhir.read("Encounter", "enc-bh-002-next")
     start = datetime.fromisoformat(planned["period"]["start"].replace("Z", "+00:00"))
