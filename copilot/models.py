@@ -1,6 +1,7 @@
 """Models of the one `copilot` app, defined in their domain packages."""
 
 from copilot.accounts.models import Clinician
+from copilot.retrieval.models import ClientIndexState, IndexedSource, Part2Consent
 from copilot.review.models import (
     Approval,
     ComposerText,
@@ -12,10 +13,13 @@ from copilot.review.models import (
 
 __all__ = [
     "Approval",
+    "ClientIndexState",
     "Clinician",
     "ComposerText",
     "Draft",
     "DraftSection",
+    "IndexedSource",
+    "Part2Consent",
     "RiskFlag",
     "WriteBack",
 ]
