@@ -132,3 +132,50 @@ class ChartContext:
     @property
     def last_note_date(self) -> datetime | None:
         return self.notes[0].date if self.notes else None
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One chart entry as text for the retrieval index, with where it came from.
+
+    `reference` is the FHIR reference ("DocumentReference/abc"); `kind` is one of
+    note, diagnosis, medication, goal, care-plan, measure, intake; `date` is the
+    clinical date (a datetime when the EHR gives a time); `version_id` and
+    `last_updated` are the resource's `meta.versionId` / `meta.lastUpdated`.
+    `restricted` marks 42 CFR Part 2 substance-use information (meta.security
+    "42CFRPart2"); `withdrawn` marks a resource that must leave the index
+    (status entered-in-error); `replaces` lists references this one supersedes
+    (DocumentReference.relatesTo code "replaces").
+    """
+
+    reference: str
+    client_id: str
+    kind: str
+    title: str
+    text: str
+    date: date | None
+    author: str | None
+    version_id: str
+    last_updated: datetime | None
+    restricted: bool = False
+    withdrawn: bool = False
+    replaces: tuple[str, ...] = ()
+
+    @property
+    def resource_type(self) -> str:
+        return self.reference.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class SourceBatch:
+    """What one index read of a client's chart returned.
+
+    `documents` are the entries read (all, or those changed since a time);
+    `totals` is how many resources of each type the EHR holds for the client now
+    (resource type → count), so a reader can tell that some were deleted;
+    `skipped` counts malformed resources left out (each is logged).
+    """
+
+    documents: tuple[SourceDocument, ...]
+    totals: dict[str, int]
+    skipped: int = 0

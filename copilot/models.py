@@ -2,6 +2,7 @@
 
 from copilot.accounts.models import Clinician
 from copilot.qa.models import ChatTurn
+from copilot.retrieval.models import ClientIndexState, IndexedSource, Part2Consent
 from copilot.review.models import (
     Approval,
     ComposerText,
@@ -14,10 +15,13 @@ from copilot.review.models import (
 __all__ = [
     "Approval",
     "ChatTurn",
+    "ClientIndexState",
     "Clinician",
     "ComposerText",
     "Draft",
     "DraftSection",
+    "IndexedSource",
+    "Part2Consent",
     "RiskFlag",
     "WriteBack",
 ]

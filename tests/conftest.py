@@ -48,14 +48,26 @@ class SandboxControl:
 
     def create(self, resource: dict) -> dict:
         """POST a resource to the FHIR API as any EHR client would; returns it with its id."""
+        return self._fhir("POST", resource["resourceType"], resource)
+
+    def update(self, resource: dict) -> dict:
+        """PUT a changed resource (a new version); returns it with its new meta."""
+        return self._fhir("PUT", f"{resource['resourceType']}/{resource['id']}", resource)
+
+    def delete(self, reference: str) -> None:
+        """DELETE a resource ("DocumentReference/abc") from the EHR."""
+        self._fhir("DELETE", reference)
+
+    def _fhir(self, method: str, path: str, resource: dict | None = None) -> dict:
         request = urllib.request.Request(
-            f"{self.fhir}/{resource['resourceType']}",
-            data=json.dumps(resource).encode(),
+            f"{self.fhir}/{path}",
+            data=json.dumps(resource).encode() if resource is not None else None,
             headers={"Content-Type": "application/fhir+json"},
-            method="POST",
+            method=method,
         )
         with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
+            body = response.read()
+        return json.loads(body) if body else {}
 
 
 @pytest.fixture

@@ -112,6 +112,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
+# --- EHR webhook (POST /api/ehr/webhook, HMAC-SHA256 signed) ------------------
+EHR_WEBHOOK_SECRET = env.str("EHR_WEBHOOK_SECRET", default="")  # empty: webhook refuses all
+EHR_WEBHOOK_TOLERANCE_SECONDS = env.int("EHR_WEBHOOK_TOLERANCE_SECONDS", default=300)
+
+# --- Retrieval (per-client Chroma index) ---------------------------------------
+CHROMA_PATH = env.str("CHROMA_PATH", default="") or str(BASE_DIR / "var" / "chroma")
+CHROMA_HOST = env.str("CHROMA_HOST", default="")  # set: use a Chroma server instead
+CHROMA_PORT = env.int("CHROMA_PORT", default=8000)
+RETRIEVAL_TOP_K = env.int("RETRIEVAL_TOP_K", default=5)
+
 # --- Sign-in (until OIDC): Django's login page ----------------------------------
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "client-picker"

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 
-from copilot.chart import ChartContext, ClientSummary
+from copilot.chart import ChartContext, ClientSummary, SourceBatch, SourceDocument
 
 
 class EhrError(Exception):
@@ -110,3 +110,23 @@ class ChartGateway(ABC):
         Safe to retry: a second call returns the resources the first one created.
         Raises EhrUnavailable (retry later) or EhrError (retrying will not help).
         """
+
+    @abstractmethod
+    async def index_sources(
+        self, client_id: str, *, since: datetime | None = None, types: tuple[str, ...] = ()
+    ) -> SourceBatch:
+        """Every chart entry the retrieval index holds for one client, as SourceDocuments.
+
+        Reads all pages of the client's notes (DocumentReference), Conditions,
+        MedicationStatements and MedicationRequests, Goals, CarePlans, PHQ-9 /
+        GAD-7 Observations and QuestionnaireResponses; `types` narrows that to some
+        resource types (empty: all). With `since`, only entries whose
+        `meta.lastUpdated` is at or after it; `SourceBatch.totals` still counts
+        every entry the EHR holds, so deletions can be detected. Raises
+        EhrUnavailable / EhrError; malformed resources are skipped and counted.
+        """
+
+    @abstractmethod
+    async def document(self, reference: str) -> SourceDocument | None:
+        """One indexed entry by reference ("DocumentReference/abc"); None when the EHR
+        no longer has it. Raises EhrError for a reference of a type that is not indexed."""

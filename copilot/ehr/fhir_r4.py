@@ -24,10 +24,10 @@ from fhirpy.base.exceptions import (
     OperationOutcome,
 )
 
-from copilot.chart import ChartContext, ClientSummary
+from copilot.chart import ChartContext, ClientSummary, SourceBatch, SourceDocument
 from copilot.measures import GAD7, LOINC_SYSTEM, PHQ9, MeasureSeries
 
-from . import documents, parsing
+from . import documents, parsing, sources
 from .base import (
     ApprovedNote,
     ChartGateway,
@@ -87,6 +87,45 @@ def chart_searches(client_id: str, *, now: datetime, notes_count: int) -> dict[s
     }
 
 
+INDEXED_TYPES = (
+    "DocumentReference",
+    "Condition",
+    "MedicationStatement",
+    "MedicationRequest",
+    "Goal",
+    "CarePlan",
+    "Observation",
+    "QuestionnaireResponse",
+)
+
+
+def index_searches(
+    client_id: str, *, since: datetime | None = None, types: tuple[str, ...] = INDEXED_TYPES
+) -> dict[str, Search]:
+    """One search per indexed resource type (every page), by resource type.
+
+    With `since`, only resources whose `meta.lastUpdated` is at or after it
+    (`_lastUpdated=ge…`: "ge", not "gt", so an update in the same millisecond is
+    not lost; the caller skips versions it already holds). Observations are
+    limited to PHQ-9 / GAD-7 totals.
+    """
+    measure_codes = ",".join(f"{LOINC_SYSTEM}|{i.total_loinc}" for i in (PHQ9, GAD7))
+    extra = {"Observation": {"code": measure_codes}}
+    changed = {"_lastUpdated": f"ge{since.isoformat()}"} if since else {}
+    return {
+        kind: Search(kind, {"subject": f"Patient/{client_id}", **extra.get(kind, {}), **changed})
+        for kind in types
+    }
+
+
+def count_searches(client_id: str, *, types: tuple[str, ...] = INDEXED_TYPES) -> dict[str, Search]:
+    """The same searches as `index_searches` without `since`, asking only for totals."""
+    return {
+        kind: Search(kind, {**search.params, "_summary": "count"}, pages=1)
+        for kind, search in index_searches(client_id, types=types).items()
+    }
+
+
 class FhirR4Gateway(ChartGateway):
     """Chart gateway for any FHIR R4 server.
 
@@ -126,6 +165,36 @@ class FhirR4Gateway(ChartGateway):
         raw = await self._gather({"patients": self._search(Search("Patient", {"_count": 200}))})
         summaries, _ = parsing.parse_all(raw["patients"], parsing.build_client_summary)
         return sorted(summaries, key=lambda s: (s.name.split()[-1].lower(), s.name.lower()))
+
+    async def index_sources(
+        self,
+        client_id: str,
+        *,
+        since: datetime | None = None,
+        types: tuple[str, ...] = (),
+    ) -> SourceBatch:
+        types = types or INDEXED_TYPES
+        plan = index_searches(client_id, since=since, types=types)
+        searches: dict[str, Awaitable[Any]] = {k: self._search(v) for k, v in plan.items()}
+        if since is not None:
+            counts = count_searches(client_id, types=types)
+            searches |= {f"total:{k}": self._total(v) for k, v in counts.items()}
+        raw = await self._gather(searches)
+        built, skipped = parsing.parse_all(
+            (resource for kind in plan for resource in raw[kind]), sources.build_source
+        )
+        totals = {
+            kind: raw[f"total:{kind}"] if since is not None else len(raw[kind]) for kind in plan
+        }
+        return SourceBatch(documents=tuple(built), totals=totals, skipped=skipped)
+
+    async def document(self, reference: str) -> SourceDocument | None:
+        kind, _, resource_id = reference.partition("/")
+        if kind not in INDEXED_TYPES or not resource_id:
+            raise EhrError(f"{reference!r} is not an indexed resource.", retryable=False)
+        found = await self._gather({"found": self._search(Search(kind, {"_id": resource_id}, 1))})
+        built, _ = parsing.parse_all(found["found"][:1], sources.build_source)
+        return built[0] if built else None
 
     async def write_note(self, note: ApprovedNote) -> WrittenNote:
         identifier = documents.note_identifier(note.draft_id)
@@ -201,6 +270,15 @@ class FhirR4Gateway(ChartGateway):
             resources.extend(_entries(bundle))
             fetched += 1
         return resources
+
+    async def _total(self, search: Search) -> int:
+        """The `total` of a `_summary=count` search."""
+        bundle = await self._client.execute(
+            search.resource_type, method="get", params=search.params
+        )
+        if not bundle or not isinstance(bundle.get("total"), int):
+            raise ValueError("count search did not return a total")
+        return bundle["total"]
 
     async def _guard(self, call: Awaitable[T]) -> T:
         try:

@@ -1,0 +1,1 @@
+"""DRF endpoints for machines (the EHR's webhook; later drafts and OpenAPI)."""
