@@ -102,6 +102,14 @@ def synthea(resource_type: str) -> list[dict]:
 
 
 @pytest.fixture
+def chroma(settings, tmp_path) -> str:
+    """An empty embedded Chroma folder for this test's retrieval index."""
+    settings.CHROMA_PATH = str(tmp_path / "chroma")
+    settings.CHROMA_HOST = ""
+    return settings.CHROMA_PATH
+
+
+@pytest.fixture
 def clinician(db):
     """A signed-in-able clinician linked to the sandbox's Practitioner Mei Chen."""
     from tests.factories import ClinicianFactory

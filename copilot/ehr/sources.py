@@ -21,18 +21,12 @@ from fhir.resources.R4B import (
     observation,
     questionnaireresponse,
 )
-from fhir.resources.R4B.meta import Meta
 
 from copilot.chart import SourceDocument
 
 from . import parsing
 
 WITHDRAWN_STATUSES = {"entered-in-error"}
-
-
-def _restricted(meta: Meta | None) -> bool:
-    labels = (meta.security if meta else None) or []
-    return any(label.code == parsing.PART2_LABEL for label in labels)
 
 
 def _client_of(subject: Any) -> str:
@@ -51,7 +45,7 @@ def _document(resource: dict[str, Any], model: Any, **fields: Any) -> SourceDocu
         client_id=_client_of(model.subject),
         version_id=(meta.versionId if meta else None) or "",
         last_updated=meta.lastUpdated if meta else None,
-        restricted=_restricted(meta),
+        restricted=parsing.is_part2(model),
         **fields,
     )
 

@@ -43,14 +43,21 @@ class Retriever(Protocol):
     def search(self, query: str, k: int = 5, *, include_restricted: bool = False) -> list[Any]: ...
 
 
+def _parse_iso(value: date | str | None) -> date | None:
+    if not value or isinstance(value, date):
+        return value or None
+    return (datetime if "T" in value else date).fromisoformat(value)
+
+
 def passages_from_hits(hits: Iterable[Any]) -> list[Passage]:
-    """Retrieval `Hit`s (chunk + cosine score) as Passages, best first."""
+    """Retrieval `Hit`s (chunk + cosine score) as Passages, best first. The index
+    keeps dates as ISO text ("" when unknown); Passages carry a date or datetime."""
     return [
         Passage(
             text=h.chunk.text,
             source=h.chunk.source,
             title=h.chunk.title,
-            date=h.chunk.date,
+            date=_parse_iso(h.chunk.date),
             kind=h.chunk.kind,
             start=h.chunk.start,
             end=h.chunk.end,

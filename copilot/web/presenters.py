@@ -1,11 +1,16 @@
-"""What the draft templates show: sections with their sentences' sources, flags, blockers."""
+"""What the sidebar templates show: draft sections with their sentences' sources,
+flags and blockers; chat turns with their citations."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
 
+from django.utils import dateformat
+
 from copilot.drafting.templates import all_templates
+from copilot.qa.models import ChatTurn
+from copilot.qa.types import Answer, AnswerSentence, Citation
 from copilot.review import selectors
 from copilot.review.models import Draft, DraftSection, RiskFlag
 
@@ -129,3 +134,79 @@ def draft_view(draft: Draft) -> DraftView:
         approval=approval,
         write_back=getattr(approval, "write_back", None) if approval else None,
     )
+
+
+# --- chart Q&A ---------------------------------------------------------------------
+
+ANSWER_KINDS = {
+    "structured": "from the chart's data",
+    "extractive": "quoted from notes",
+    "llm": "generated from notes",
+    "not_found": "not found",
+}
+
+
+@dataclass(frozen=True)
+class CitationView:
+    """A citation as the chat shows it: `label` ("Progress note · Mar 4, 2026"); `note`
+    when it is a note excerpt the sidebar can open at `start`–`end`."""
+
+    source: str
+    label: str
+    excerpt: str
+    note: bool
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True)
+class AnswerSentenceView:
+    text: str
+    supported: bool
+    citations: tuple[CitationView, ...]
+
+
+@dataclass(frozen=True)
+class TurnView:
+    """One question and its answer in the chat; `id` is unique within the page."""
+
+    id: str
+    question: str
+    kind: str
+    kind_label: str
+    found: bool
+    sentences: tuple[AnswerSentenceView, ...]
+
+
+def citation_view(citation: Citation) -> CitationView:
+    when = dateformat.format(citation.date, "M j, Y") if citation.date else ""
+    label = " · ".join(part for part in (citation.title, when) if part) or citation.source
+    note = citation.source.startswith("DocumentReference/") and citation.start is not None
+    return CitationView(
+        citation.source, label, citation.excerpt, note, citation.start, citation.end
+    )
+
+
+def sentence_view(sentence: AnswerSentence) -> AnswerSentenceView:
+    citations = tuple(citation_view(c) for c in sentence.citations)
+    return AnswerSentenceView(sentence.text, sentence.supported, citations)
+
+
+def turn_view(turn_id: str, question: str, answer: Answer) -> TurnView:
+    """The chat's view of one answered question (live, or from the history)."""
+    return TurnView(
+        id=turn_id,
+        question=question,
+        kind=answer.kind,
+        kind_label=ANSWER_KINDS.get(answer.kind, answer.kind),
+        found=answer.found,
+        sentences=tuple(sentence_view(s) for s in answer.sentences),
+    )
+
+
+def history_views(turns: list[ChatTurn]) -> list[TurnView]:
+    """Stored chat turns, oldest first, as the chat shows them."""
+    return [
+        turn_view(f"h{t.pk}", t.question, Answer(t.question, t.kind, t.sentences, t.found))
+        for t in turns
+    ]

@@ -1,4 +1,5 @@
-"""Context of the sidebar's drafting panel, shared by the page view and the websocket."""
+"""Context of the sidebar's drafting and chat panels, shared by the page views and the
+websocket."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
 from copilot.drafting.templates import all_templates
+from copilot.qa.selectors import chat_history_for
 from copilot.review import selectors, services
 
-from .presenters import DraftView, draft_view
+from .presenters import DraftView, draft_view, history_views
 
 
 def composer_context(user: AbstractBaseUser, client_id: str) -> dict:
@@ -29,9 +31,14 @@ def latest_draft_view(user: AbstractBaseUser, client_id: str) -> DraftView | Non
     return draft_view(services.draft_expire_if_stale(draft=draft))
 
 
-def drafting_context(user: AbstractBaseUser, client_id: str) -> dict:
+def copilot_context(user: AbstractBaseUser, client_id: str) -> dict:
+    """The drafting panel (form, latest draft) and the chat (the user's history with
+    this client, newest QA_HISTORY_TURNS), with the socket's URL."""
+    history = chat_history_for(clinician=user, client_id=client_id)
     return {
         **composer_context(user, client_id),
         "view": latest_draft_view(user, client_id),
+        "history": history_views(history),
+        "question_max_chars": settings.QA_QUESTION_MAX_CHARS,
         "ws_url": f"/ws/sidebar/{client_id}/",
     }

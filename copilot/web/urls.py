@@ -13,6 +13,7 @@ urlpatterns = [
     path("ehr-demo/<fhirid:client_id>/", views.ehr_demo, name="ehr-demo"),
     path("sidebar/<fhirid:client_id>/", views.sidebar, name="sidebar"),
     path("sidebar/<fhirid:client_id>/chart/", views.sidebar_chart, name="sidebar-chart"),
+    path("sidebar/<fhirid:client_id>/source/", views.sidebar_source, name="sidebar-source"),
     path("drafts/<uuid:draft_id>/status/", views.draft_status, name="draft-status"),
     path("drafts/<uuid:draft_id>/approve/", views.draft_approve, name="draft-approve"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -10,14 +12,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from copilot.ehr import ClientNotFound, EhrError, get_gateway
+from copilot.retrieval.consent import part2_consent_in_force
 from copilot.review import outbox, selectors, services
 from copilot.review.models import Draft
 
 from .presenters import draft_view
-from .sidebar import drafting_context
+from .sidebar import copilot_context
 from .trend import trend_for
 
 DRAFT_TEMPLATE = "copilot/draft.html"
+NOTE_REFERENCE = re.compile(r"DocumentReference/[A-Za-z0-9\-.]{1,64}")
 
 
 def _status_for(error: EhrError) -> int:
@@ -47,8 +51,9 @@ def ehr_demo(request: HttpRequest, client_id: str) -> HttpResponse:
 
 @login_required
 def sidebar(request: HttpRequest, client_id: str) -> HttpResponse:
-    """The sidebar: the chart (fetched with htmx, with a loading state) and the drafting panel."""
-    context = {"client_id": client_id, **drafting_context(request.user, client_id)}
+    """The sidebar: the chart (fetched with htmx, with a loading state), the drafting
+    panel and the chat."""
+    context = {"client_id": client_id, **copilot_context(request.user, client_id)}
     return render(request, "copilot/sidebar.html", context)
 
 
@@ -59,7 +64,7 @@ async def sidebar_chart(request: HttpRequest, client_id: str) -> HttpResponse:
     context: dict = {"client_id": client_id, "loaded": True}
     if not request.htmx:
         user = await request.auser()
-        context.update(await sync_to_async(drafting_context)(user, client_id))
+        context.update(await sync_to_async(copilot_context)(user, client_id))
     try:
         chart = await get_gateway().chart(client_id)
     except EhrError as error:
@@ -67,6 +72,40 @@ async def sidebar_chart(request: HttpRequest, client_id: str) -> HttpResponse:
         return render(request, template, context, status=_status_for(error))
     context.update(chart=chart, phq9_trend=trend_for(chart.phq9), gad7_trend=trend_for(chart.gad7))
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+async def sidebar_source(request: HttpRequest, client_id: str) -> HttpResponse:
+    """A note cited by a chat answer, opened at the excerpt: `?ref=DocumentReference/<id>
+    &start=<int>&end=<int>` (character offsets into the note's text). 404 when the note
+    is not in this client's chart, or is 42 CFR Part 2 information without consent."""
+    reference = request.GET.get("ref", "")
+    if not NOTE_REFERENCE.fullmatch(reference):
+        raise Http404("No such note.")
+    try:
+        document = await get_gateway().document(reference)
+    except EhrError as error:
+        return HttpResponse(error.message, status=_status_for(error), content_type="text/plain")
+    if document is None or document.client_id != client_id:
+        raise Http404("No such note in this chart.")
+    if document.restricted and not await sync_to_async(part2_consent_in_force)(client_id):
+        raise Http404("No such note in this chart.")
+    start, end = _span(request.GET, len(document.text))
+    text = document.text
+    context = {"document": document, "before": text[:start], "cited": text[start:end]}
+    context["after"] = text[end:]
+    return render(request, "copilot/chat.html#source", context)
+
+
+def _span(query, length: int) -> tuple[int, int]:
+    """[start, end) from the query, clamped to the text; an unreadable span marks nothing."""
+    try:
+        start, end = int(query.get("start", 0)), int(query.get("end", 0))
+    except ValueError:
+        return 0, 0
+    start = min(max(start, 0), length)
+    return start, min(max(end, start), length)
 
 
 def _draft_or_404(request: HttpRequest, draft_id) -> Draft:

@@ -11,3 +11,31 @@ document.addEventListener("click", (event) => {
     field.select();
   }
 });
+
+// Tabs of the copilot panel: show one panel at a time (without JavaScript both show).
+const tabs = Array.from(document.querySelectorAll('.tabs [role="tab"]'));
+const selectTab = (chosen) => {
+  for (const tab of tabs) {
+    const selected = tab === chosen;
+    tab.setAttribute("aria-selected", String(selected));
+    const panel = document.getElementById(tab.getAttribute("aria-controls"));
+    if (panel) panel.hidden = !selected;
+  }
+};
+tabs.forEach((tab) => tab.addEventListener("click", () => selectTab(tab)));
+if (tabs.length) selectTab(tabs.find((tab) => tab.getAttribute("aria-selected") === "true") || tabs[0]);
+
+// Close buttons (e.g. of an opened note excerpt) empty their target.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-close]");
+  if (!button) return;
+  const target = document.getElementById(button.dataset.close);
+  if (target) target.replaceChildren();
+});
+
+// An opened note scrolls to the cited excerpt.
+document.addEventListener("htmx:afterSwap", (event) => {
+  if (event.detail.target.id !== "source-view") return;
+  const excerpt = document.getElementById("cited-excerpt");
+  if (excerpt) excerpt.scrollIntoView({ block: "center" });
+});

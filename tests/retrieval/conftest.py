@@ -9,11 +9,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def chroma(settings, tmp_path):
+def _own_chroma(chroma):
     """Every retrieval test indexes into its own empty embedded Chroma folder."""
-    settings.CHROMA_PATH = str(tmp_path / "chroma")
-    settings.CHROMA_HOST = ""
-    return settings.CHROMA_PATH
+    return chroma
 
 
 def note(client_id: str, text: str, *, day: int = 1, title: str = "Progress note") -> dict:

@@ -1,9 +1,6 @@
-"""The sidebar's websocket: drafting streams and review actions for one client.
-
-One socket per open sidebar (`/ws/sidebar/<client id>/`). Messages are the JSON
-that htmx's ws extension sends from the draft forms, with an `action`:
-compose, draft, cancel, accept, reject, edit, acknowledge, approve. Every answer is
-HTML: partials of templates/copilot/draft.html, swapped in by id.
+"""Drafting over the sidebar socket: compose, draft, cancel, accept, reject, edit,
+acknowledge, approve. Every answer is HTML: partials of templates/copilot/draft.html,
+swapped in by id.
 """
 
 from __future__ import annotations
@@ -12,9 +9,6 @@ import asyncio
 import logging
 
 from asgiref.sync import sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.template.loader import render_to_string
-from django.utils.html import escape
 
 from copilot.drafting.engines import EngineError, get_engine
 from copilot.drafting.text import segment
@@ -28,8 +22,8 @@ from copilot.ehr import ClientNotFound, EhrError, get_gateway
 from copilot.review import generation, outbox, selectors, services
 from copilot.review.models import Draft, DraftSection
 
-from .presenters import draft_view
-from .sidebar import composer_context
+from ..presenters import draft_view
+from ..sidebar import composer_context
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "copilot/draft.html"
@@ -40,37 +34,32 @@ REVIEW_ACTIONS = {
 }
 
 
-class SidebarConsumer(AsyncJsonWebsocketConsumer):
-    """Websocket of one open sidebar; only signed-in clinicians are accepted."""
+class DraftingActions:
+    """The sidebar socket's drafting and review actions (a mixin of SidebarConsumer,
+    which provides `user`, `client_id`, `running`, `send_html` and `send_notice`)."""
 
-    async def connect(self) -> None:
-        self.user = self.scope.get("user")
-        self.client_id = self.scope["url_route"]["kwargs"]["client_id"]
-        self.running: dict[str, asyncio.Task] = {}
-        if not await sync_to_async(_is_clinician)(self.user):
-            await self.close(code=4403)
-            return
-        await self.accept()
+    actions = (
+        "compose",
+        "draft",
+        "cancel",
+        "accept",
+        "reject",
+        "edit",
+        "acknowledge",
+        "approve",
+    )
 
-    async def disconnect(self, code: int) -> None:
-        for task in getattr(self, "running", {}).values():
-            task.cancel()
-
-    async def receive_json(self, content: dict, **kwargs) -> None:
-        action = str(content.get("action", ""))
+    async def on_drafting(self, action: str, content: dict) -> None:
+        if action in REVIEW_ACTIONS:
+            return await self.on_review(content, REVIEW_ACTIONS[action])
         handler = {
             "compose": self.on_compose,
             "draft": self.on_draft,
             "cancel": self.on_cancel,
             "acknowledge": self.on_acknowledge,
             "approve": self.on_approve,
-        }.get(action)
-        if action in REVIEW_ACTIONS:
-            await self.on_review(content, REVIEW_ACTIONS[action])
-        elif handler:
-            await handler(content)
-        else:
-            await self.send_notice(f"Unknown action {action!r}.")
+        }[action]
+        await handler(content)
 
     # --- drafting ---------------------------------------------------------------
 
@@ -224,11 +213,8 @@ class SidebarConsumer(AsyncJsonWebsocketConsumer):
             return None
         return draft
 
-    async def render(self, partial: str, **context) -> str:
-        return await sync_to_async(render_to_string)(f"{TEMPLATE}#{partial}", context)
-
     async def send_partial(self, partial: str, **context) -> None:
-        await self.send(text_data=await self.render(partial, **context))
+        await self.send_html(f"{TEMPLATE}#{partial}", **context)
 
     async def send_partial_for(self, draft: Draft, partial: str, **context) -> None:
         view = await sync_to_async(draft_view)(await _fresh(draft))
@@ -249,14 +235,6 @@ class SidebarConsumer(AsyncJsonWebsocketConsumer):
     async def send_composer(self, error: services.DraftInputError | None) -> None:
         context = await sync_to_async(composer_context)(self.user, self.client_id)
         await self.send_partial("composer", form_error=error, **context)
-
-    async def send_notice(self, message: str) -> None:
-        notice = f'<p id="draft-notice" class="alert" role="alert">{escape(message)}</p>'
-        await self.send(text_data=notice)
-
-
-def _is_clinician(user) -> bool:
-    return bool(user and user.is_authenticated and hasattr(user, "clinician"))
 
 
 async def _fresh(draft: Draft) -> Draft:
