@@ -1,4 +1,4 @@
-"""Chart Q&A retrieval: index build time, raw encode time, search latency, recall@5.
+"""Chart Q&A: index build time, raw encode time, search latency, recall@5, answer latency.
 
 Starts its own sandbox EHR on loopback and an empty embedded Chroma folder, then
 
@@ -12,8 +12,8 @@ Starts its own sandbox EHR on loopback and an empty embedded Chroma folder, then
 - recall:  recall@5 of the supporting note for questions derived from the Synthea
            structured data (bench/qa_questions.py), by question kind.
 
-Answer latency (question → cited answer) goes in `answer_latency` once the answer
-service is merged; `main` prints each section in turn.
+- answer:  p50 / p95 of question → first cited sentence and → whole answer on the
+           largest patient, chart read from the EHR included (grounded mode).
 
 Usage: python bench/qa.py [--runs 100]
 """
@@ -45,8 +45,11 @@ from django.test.utils import setup_databases  # noqa: E402
 
 from bench.qa_questions import recall_at, synthea_questions  # noqa: E402
 from copilot.ehr.fhir_r4 import FhirR4Gateway  # noqa: E402
+from copilot.qa.answering import answer_stream  # noqa: E402
+from copilot.qa.types import AnswerDone, AnswerPart  # noqa: E402
 from copilot.retrieval.chunking import chunks_of  # noqa: E402
 from copilot.retrieval.embeddings import embed, get_embedder  # noqa: E402
+from copilot.retrieval.index import ClientIndex  # noqa: E402
 from copilot.retrieval.models import IndexedSource  # noqa: E402
 from copilot.retrieval.search import chart_search  # noqa: E402
 from copilot.retrieval.sync import sync_client  # noqa: E402
@@ -116,8 +119,30 @@ def retrieval_recall() -> None:
     print(f"recall@5 of the supporting note: {overall}; {by_kind}")
 
 
-def answer_latency(runs: int) -> None:
-    """Question → cited answer, p50 / p95: added with the answer service."""
+async def answer_latency(gateway: FhirR4Gateway, runs: int) -> None:
+    """Question → cited answer on the largest patient, as the sidebar runs it: the
+    chart read from the EHR, then `answer_stream` (structured, or retrieval and the
+    grounded extractive answer) to its first sentence and to AnswerDone."""
+    questions = [q.text for q in synthea_questions(per_kind=runs, clients={LARGEST})][:runs]
+    retriever = await sync_to_async(ClientIndex)(LARGEST)
+    first, done, kinds = [], [], {}
+    for question in questions:
+        start, seen_first = time.perf_counter(), False
+        chart = await gateway.chart(LARGEST)
+        async for event in answer_stream(question, chart, retriever, mode="grounded"):
+            if isinstance(event, AnswerPart) and not seen_first:
+                first.append((time.perf_counter() - start) * 1000)
+                seen_first = True
+            if isinstance(event, AnswerDone):
+                done.append((time.perf_counter() - start) * 1000)
+                kinds[event.answer.kind] = kinds.get(event.answer.kind, 0) + 1
+    answered = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+    print(
+        f"answer: largest patient (708 notes), {len(done)} questions ({answered}), "
+        f"chart read included: first sentence p50 {statistics.median(first):.0f} ms, "
+        f"p95 {percentile(first, 95):.0f} ms; whole answer p50 {statistics.median(done):.0f} ms, "
+        f"p95 {percentile(done, 95):.0f} ms"
+    )
 
 
 async def main(runs: int) -> None:
@@ -130,7 +155,7 @@ async def main(runs: int) -> None:
         await encode_time(gateway, clients, indexed)
         await sync_to_async(search_latency)(runs)
         await sync_to_async(retrieval_recall)()
-        await sync_to_async(answer_latency)(runs)
+        await answer_latency(gateway, runs)
 
 
 if __name__ == "__main__":

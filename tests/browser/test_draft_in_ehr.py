@@ -1,111 +1,24 @@
-"""End to end in real Chromium: draft inside an EHR page, review, approve, find it in FHIR.
-
-Runs daphne (websockets and all) in a subprocess against its own SQLite file and the
-session's sandbox EHR, and drives Debian's Chromium through Playwright.
-"""
+"""End to end in real Chromium: draft inside an EHR page, review, approve, find it in FHIR."""
 
 from __future__ import annotations
 
 import base64
 import csv
 import json
-import os
 import re
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from sandbox.launch import free_port
+from tests.browser.conftest import ROOT, sign_in
 from tests.conftest import SHARED_DATA
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 pytestmark = pytest.mark.browser
-
-
-def manage(env: dict, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-
-
-@pytest.fixture(scope="module")
-def copilot_server(sandbox, tmp_path_factory):
-    """The copilot under daphne on a free port, signed-in demo clinicians, the sandbox EHR."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'browser.sqlite3'}",
-        "FHIR_BASE_URL": sandbox.base_url,
-        "DJANGO_DEBUG": "true",
-    }
-    manage(env, "migrate", "--noinput")
-    manage(env, "seed_demo_users")
-    log = (tmp_path_factory.mktemp("log") / "daphne.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "config.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/accounts/login/", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    yield base
-    server.terminate()
-    server.wait()
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def valid_transcript() -> str:
     with (SHARED_DATA / "aci-bench" / "csv" / "valid.csv").open(newline="") as handle:
         return next(csv.DictReader(handle))["dialogue"]
-
-
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_a_soap_note_drafted_inside_the_ehr_is_reviewed_approved_and_found_in_fhir(
