@@ -120,7 +120,6 @@ EHR_WEBHOOK_TOLERANCE_SECONDS = env.int("EHR_WEBHOOK_TOLERANCE_SECONDS", default
 CHROMA_PATH = env.str("CHROMA_PATH", default="") or str(BASE_DIR / "var" / "chroma")
 CHROMA_HOST = env.str("CHROMA_HOST", default="")  # set: use a Chroma server instead
 CHROMA_PORT = env.int("CHROMA_PORT", default=8000)
-RETRIEVAL_TOP_K = env.int("RETRIEVAL_TOP_K", default=5)
 
 # --- Sign-in (until OIDC): Django's login page ----------------------------------
 LOGIN_URL = "login"

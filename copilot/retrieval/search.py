@@ -9,7 +9,7 @@ from .index import ClientIndex, Hit
 
 
 def chart_search(*, client_id: str, question: str, k: int | None = None) -> list[Hit]:
-    """The `k` (default RETRIEVAL_TOP_K) chunks of the client's chart closest to `question`.
+    """The `k` (default QA_TOP_K) chunks of the client's chart closest to `question`.
 
     `client_id` must be one the caller has authorized for the user (it picks the
     collection). 42 CFR Part 2 chunks are included only while the client's Part 2
@@ -19,5 +19,5 @@ def chart_search(*, client_id: str, question: str, k: int | None = None) -> list
     include_restricted = part2_consent_in_force(client_id)
     index = ClientIndex(client_id)
     return index.search(
-        question, k or settings.RETRIEVAL_TOP_K, include_restricted=include_restricted
+        question, k or settings.QA_TOP_K, include_restricted=include_restricted
     )
