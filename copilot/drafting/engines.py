@@ -147,26 +147,13 @@ class LlmEngine(DraftEngine):
     async def stream(self, request: DraftRequest) -> AsyncIterator[EngineEvent]:
         sections = {s.key: s for s in request.template.sections}
         splitter = SectionSplitter(list(sections))
-        async for chunk in self._chunks(build_prompt(request)):
+        async for chunk in stream_text(self.llm, build_prompt(request), chunk_seconds=self.timeout):
             for event in splitter.feed(chunk):
                 yield await self._event(event, sections, request)
         for event in splitter.close():
             yield await self._event(event, sections, request)
         if splitter.missing:
             raise EngineError(f"The AI model left out: {', '.join(splitter.missing)}.")
-
-    async def _chunks(self, prompt: str) -> AsyncIterator[str]:
-        stream = aiter(self.llm.astream(prompt))
-        while True:
-            try:
-                chunk = await asyncio.wait_for(anext(stream), timeout=self.timeout)
-            except StopAsyncIteration:
-                return
-            except TimeoutError as exc:
-                raise EngineError(f"The AI model sent nothing for {self.timeout:g} s.") from exc
-            except Exception as exc:  # providers raise many types; none may escape unexplained
-                raise EngineError(f"The AI model failed ({type(exc).__name__}).") from exc
-            yield _text_of(chunk)
 
     async def _event(self, event: tuple, sections: dict, request: DraftRequest) -> EngineEvent:
         from .grounded import link_sources
@@ -180,6 +167,23 @@ class LlmEngine(DraftEngine):
             event[2].strip(), request
         )
         return SectionCompleted(DraftedSection(key, sections[key].title, tuple(sentences)))
+
+
+async def stream_text(llm, prompt: str, *, chunk_seconds: float) -> AsyncIterator[str]:
+    """A LangChain chat model's reply to `prompt`, text chunk by chunk as it streams.
+    `chunk_seconds` bounds the wait for each chunk. Raises EngineError, with a
+    message for the clinician, when the model stalls or its provider fails."""
+    stream = aiter(llm.astream(prompt))
+    while True:
+        try:
+            chunk = await asyncio.wait_for(anext(stream), timeout=chunk_seconds)
+        except StopAsyncIteration:
+            return
+        except TimeoutError as exc:
+            raise EngineError(f"The AI model sent nothing for {chunk_seconds:g} s.") from exc
+        except Exception as exc:  # providers raise many types; none may escape unexplained
+            raise EngineError(f"The AI model failed ({type(exc).__name__}).") from exc
+        yield _text_of(chunk)
 
 
 def _text_of(chunk) -> str:

@@ -155,5 +155,5 @@ async def _generate(question: str, passages: list[Passage]) -> AsyncIterator[Ans
                 for sentence in event.answer.sentences:
                     yield AnswerPart(sentence)
             yield event
-    except (EngineError, generative.AnswerError) as exc:
+    except EngineError as exc:
         yield AnswerFailed(question, exc.message)

@@ -11,12 +11,12 @@ copilot.drafting.engines.get_llm (the seam tests replace with a fake).
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from copilot.drafting.chart_facts import format_date
+from copilot.drafting.engines import stream_text
 from copilot.drafting.text import split_sentences
 
 from .extractive import candidates, content_words, overlap
@@ -37,14 +37,6 @@ _MARKERS = re.compile(r"\s*(?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+")
 _NUMBERS = re.compile(r"\d+")
 
 
-class AnswerError(Exception):
-    """The model could not answer; `message` is safe to show the clinician."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 def build_prompt(question: str, passages: Sequence[Passage]) -> str:
     """The prompt with passages numbered from 1: "[n] (date, title) text"."""
     lines = []
@@ -62,7 +54,7 @@ async def stream_answer(
 ) -> AsyncIterator[AnswerToken | AnswerDone]:
     """AnswerTokens as the model streams, then AnswerDone with cited sentences.
 
-    `chunk_seconds` bounds the wait for each streamed chunk. Raises AnswerError when the
+    `chunk_seconds` bounds the wait for each streamed chunk. Raises EngineError when the
     model fails or stalls. No passages: the not-found answer, without asking the model.
     """
     if not passages:
@@ -73,21 +65,6 @@ async def stream_answer(
         text += piece
         yield AnswerToken(piece)
     yield AnswerDone(cite(question, text, passages))
-
-
-async def stream_text(llm, prompt: str, *, chunk_seconds: float) -> AsyncIterator[str]:
-    """The model's text, chunk by chunk. Raises AnswerError on any provider error."""
-    stream = aiter(llm.astream(prompt))
-    while True:
-        try:
-            chunk = await asyncio.wait_for(anext(stream), timeout=chunk_seconds)
-        except StopAsyncIteration:
-            return
-        except TimeoutError as exc:
-            raise AnswerError(f"The AI model sent nothing for {chunk_seconds:g} s.") from exc
-        except Exception as exc:  # providers raise many types; none may escape unexplained
-            raise AnswerError(f"The AI model failed ({type(exc).__name__}).") from exc
-        yield _text_of(chunk)
 
 
 def cite(question: str, text: str, passages: Sequence[Passage]) -> Answer:
@@ -133,10 +110,3 @@ def _citation(sentence: str, passage: Passage) -> Citation:
 
 def _is_not_found(sentences: list[AnswerSentence]) -> bool:
     return len(sentences) == 1 and sentences[0].text.rstrip(".") == NOT_FOUND.rstrip(".")
-
-
-def _text_of(chunk) -> str:
-    content = getattr(chunk, "content", chunk)
-    if isinstance(content, list):  # providers that stream content blocks
-        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return str(content)

@@ -18,6 +18,4 @@ def chart_search(*, client_id: str, question: str, k: int | None = None) -> list
     """
     include_restricted = part2_consent_in_force(client_id)
     index = ClientIndex(client_id)
-    return index.search(
-        question, k or settings.QA_TOP_K, include_restricted=include_restricted
-    )
+    return index.search(question, k or settings.QA_TOP_K, include_restricted=include_restricted)

@@ -12,7 +12,8 @@ from langchain_core.language_models.fake_chat_models import (
 )
 from langchain_core.messages import AIMessage
 
-from copilot.qa.generative import AnswerError, build_prompt, cite, stream_answer
+from copilot.drafting.engines import EngineError
+from copilot.qa.generative import build_prompt, cite, stream_answer
 from copilot.qa.types import AnswerDone, AnswerToken, Passage
 
 PASSAGES = [
@@ -78,13 +79,13 @@ async def test_without_passages_the_model_is_not_asked():
 
 async def test_a_model_error_becomes_an_answer_error():
     llm = FakeListChatModel(responses=["She started sertraline [1]."], error_on_chunk_number=4)
-    with pytest.raises(AnswerError, match="The AI model failed"):
+    with pytest.raises(EngineError, match="The AI model failed"):
         await collect(stream_answer("Meds?", PASSAGES, llm, chunk_seconds=5))
 
 
 async def test_a_stalled_model_times_out():
     llm = FakeListChatModel(responses=["slow"], sleep=0.5)
-    with pytest.raises(AnswerError, match="sent nothing for 0.05 s"):
+    with pytest.raises(EngineError, match="sent nothing for 0.05 s"):
         await collect(stream_answer("Meds?", PASSAGES, llm, chunk_seconds=0.05))
 
 
