@@ -1,6 +1,7 @@
 """Models of the one `copilot` app, defined in their domain packages."""
 
 from copilot.accounts.models import Clinician
+from copilot.audit.models import LedgerEntry
 from copilot.qa.models import ChatTurn
 from copilot.retrieval.models import ClientIndexState, IndexedSource, Part2Consent
 from copilot.review.models import (
@@ -21,6 +22,7 @@ __all__ = [
     "Draft",
     "DraftSection",
     "IndexedSource",
+    "LedgerEntry",
     "Part2Consent",
     "RiskFlag",
     "WriteBack",

@@ -153,3 +153,8 @@ OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=5.0)
 
 # A development page that frames the sidebar as an EHR would (/ehr-demo/<client>/).
 EHR_DEMO_PAGE = env.bool("EHR_DEMO_PAGE", default=DEBUG)
+
+# --- Audit ledger (copilot.audit) ------------------------------------------------
+# Fernet keys (comma-separated, newest first) encrypting ledger content at rest;
+# unset: a key derived from SECRET_KEY (development only; production requires keys).
+AUDIT_ENCRYPTION_KEYS = env.list("AUDIT_ENCRYPTION_KEYS", default=[])

@@ -3,10 +3,15 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import AUDIT_ENCRYPTION_KEYS, SECRET_KEY, env
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY for production.")
+if not AUDIT_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "Set AUDIT_ENCRYPTION_KEYS (a Fernet key: python -c 'from cryptography.fernet "
+        "import Fernet; print(Fernet.generate_key().decode())') for production."
+    )
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
