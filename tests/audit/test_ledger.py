@@ -139,3 +139,49 @@ def test_keys_rotate_and_a_missing_key_is_reported(settings):
     settings.AUDIT_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     result = verify_chain()
     assert not result.ok and "decrypted" in result.reason
+
+
+def test_a_date_range_exports_as_a_valid_fhir_bundle_of_audit_events(clinician):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from fhir.resources.R4B.bundle import Bundle
+
+    from copilot.audit.export import audit_bundle
+
+    start = timezone.now() - timedelta(seconds=1)
+    record(
+        Event(
+            kind=LedgerEntry.Kind.EHR_WRITE,
+            client_id="bh-001",
+            meta={"references": ["DocumentReference/d1", "Provenance/p1"]},
+            content={"text": SECRET},
+        ),
+        actor=clinician,
+    )
+    write(1)
+    bundle = audit_bundle(start, timezone.now() + timedelta(seconds=1))
+    Bundle.model_validate(bundle)  # FHIR R4 structure
+    events = [e["resource"] for e in bundle["entry"]]
+    assert [e["action"] for e in events] == ["C", "E"]
+    write_event = events[0]
+    assert write_event["outcome"] == "0"
+    assert write_event["agent"][0]["who"]["display"] == clinician.clinician.display_name
+    whats = [entity["what"].get("reference") for entity in write_event["entity"]]
+    assert whats[:3] == ["Patient/bh-001", "DocumentReference/d1", "Provenance/p1"]
+    assert "Dana" not in str(bundle)  # encrypted content never leaves in the export
+
+
+def test_the_admin_lists_filters_and_exports_but_never_edits(admin_client):
+    write(2)
+    listing = admin_client.get("/admin/copilot/ledgerentry/", {"client_id": "bh-001"})
+    assert listing.status_code == 200 and "ai.chat" in listing.content.decode()
+    entry = LedgerEntry.objects.order_by("-seq").first()
+    assert admin_client.post(f"/admin/copilot/ledgerentry/{entry.pk}/delete/").status_code == 403
+    assert admin_client.get("/admin/copilot/ledgerentry/add/").status_code == 403
+    today = entry.recorded_at.date().isoformat()
+    export = admin_client.get("/admin/copilot/ledgerentry/export/", {"start": today, "end": today})
+    assert export["Content-Type"] == "application/fhir+json"
+    assert f'"ledger-{entry.seq}"' in export.content.decode()
+    bad = admin_client.get("/admin/copilot/ledgerentry/export/", {"start": today, "end": "2000-01-01"})
+    assert "before the start date" in bad.content.decode()
