@@ -36,6 +36,8 @@ lint: install
 bench: install
 	$(BIN)/python bench/chart.py
 	$(BIN)/python bench/draft.py
+	$(BIN)/python bench/qa.py
+	$(BIN)/python bench/audit.py
 
 clean:
 	rm -rf $(VENV) sandbox/node_modules

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -86,13 +87,14 @@ async def answer_stream(
             yield event
         return
     passages, recent = await retrieve(question, retriever, include_restricted=include_restricted)
+    retrieved = tuple(dict.fromkeys(p.source for p in passages))
     if mode == "grounded":
         answer = await sync_to_async(_extract, thread_sensitive=False)(question, passages, recent)
-        async for event in _parts(answer):
-            yield event
-        return
-    async for event in _generate(question, passages):
-        yield event
+        events = _parts(answer)
+    else:
+        events = _generate(question, passages)
+    async for event in events:
+        yield replace(event, retrieved=retrieved) if isinstance(event, AnswerDone) else event
 
 
 async def retrieve(

@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from copilot.audit import entries
+from copilot.audit.ledger import record
 from copilot.chart import ChartContext
 
 from .answering import answer_stream
 from .models import ChatTurn
-from .types import Answer, AnswerDone, AnswerEvent, AnswerStarted, Retriever
+from .types import AnswerDone, AnswerEvent, AnswerStarted, Retriever
 
 
 @transaction.atomic
 def chat_turn_record(
-    *, actor: AbstractBaseUser, client_id: str, answer: Answer, mode: str
+    *,
+    actor: AbstractBaseUser,
+    client_id: str,
+    done: AnswerDone,
+    mode: str,
+    latency_ms: int | None = None,
 ) -> ChatTurn:
-    """Store one answered question in the actor's history for the client."""
-    return ChatTurn.objects.create(
+    """Store one answered question in the actor's history for the client, and its
+    audit ledger entry (retrieved and cited references, payload sent, latency)."""
+    answer = done.answer
+    turn = ChatTurn.objects.create(
         clinician=actor,
         client_id=client_id,
         question=answer.question,
@@ -29,6 +39,13 @@ def chat_turn_record(
         mode=mode,
         found=answer.found,
     )
+    cited = [c.source for s in answer.sentences for c in s.citations]
+    references = list(dict.fromkeys([*done.retrieved, *cited]))
+    event = entries.chat_answered(
+        turn, references=references, sent=done.sent, latency_ms=latency_ms
+    )
+    record(event, actor=actor)
+    return turn
 
 
 async def ask(
@@ -43,7 +60,7 @@ async def ask(
     """`answer_stream` for the client of `chart`, recording the finished answer in the
     actor's chat history before AnswerDone is passed on. The caller has checked that
     the client is on the actor's caseload and built `retriever` for that client."""
-    started_mode = mode
+    started_mode, started = mode, time.perf_counter()
     async for event in answer_stream(
         question, chart, retriever, mode=mode, include_restricted=include_restricted
     ):
@@ -51,6 +68,10 @@ async def ask(
             started_mode = event.mode
         if isinstance(event, AnswerDone):
             await sync_to_async(chat_turn_record)(
-                actor=actor, client_id=chart.client.id, answer=event.answer, mode=started_mode or ""
+                actor=actor,
+                client_id=chart.client.id,
+                done=event,
+                mode=started_mode or "",
+                latency_ms=round((time.perf_counter() - started) * 1000),
             )
         yield event

@@ -192,9 +192,13 @@ class AnswerPart:
 
 @dataclass(frozen=True)
 class AnswerDone:
-    """The complete answer (what is stored in the chat history)."""
+    """The complete answer (what is stored in the chat history). `retrieved`: the FHIR
+    references of the passages retrieved for it; `sent`: the payload an external model
+    received (None when nothing left, as in structured and grounded answers)."""
 
     answer: Answer
+    retrieved: tuple[str, ...] = ()
+    sent: str | None = None
 
     def as_dict(self) -> dict:
         return {"event": "done", **self.answer.as_dict()}

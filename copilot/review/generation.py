@@ -44,7 +44,9 @@ async def draft_run(
                     position += 1
                 await emit(event)
     except asyncio.CancelledError:
-        await asyncio.shield(_finish(draft, complete=False, detail="cancelled by the clinician"))
+        await asyncio.shield(
+            _finish(draft, complete=False, detail="cancelled by the clinician", cancelled=True)
+        )
         raise
     except EngineError as error:
         await _finish(draft, complete=False, detail=error.message)
@@ -52,5 +54,7 @@ async def draft_run(
     return await _finish(draft, complete=True)
 
 
-async def _finish(draft: Draft, *, complete: bool, detail: str = "") -> Draft:
-    return await sync_to_async(services.draft_finish)(draft=draft, complete=complete, detail=detail)
+async def _finish(draft: Draft, *, complete: bool, detail: str = "", cancelled: bool = False):
+    return await sync_to_async(services.draft_finish)(
+        draft=draft, complete=complete, detail=detail, cancelled=cancelled
+    )

@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from copilot.audit import entries
+from copilot.audit.ledger import record
 from copilot.drafting.templates import NoteTemplate, UnknownTemplate, get_template
 from copilot.drafting.types import DraftedSection, EngineInfo, InputKind
 
@@ -120,11 +122,18 @@ def draft_section_record(*, draft: Draft, section: DraftedSection, position: int
 
 
 @transaction.atomic
-def draft_finish(*, draft: Draft, complete: bool, detail: str = "") -> Draft:
-    """Mark the engine's run over: `complete`, or `incomplete` with the reason."""
+def draft_finish(
+    *, draft: Draft, complete: bool, detail: str = "", cancelled: bool = False, sent=None
+) -> Draft:
+    """Mark the engine's run over: `complete`, or `incomplete` with the reason (a
+    failure, or `cancelled` by the clinician), and record it in the audit ledger with
+    `sent`, the payload that went to an external model (None: nothing left)."""
     draft.status = Draft.Status.COMPLETE if complete else Draft.Status.INCOMPLETE
     draft.status_detail = detail[:500]
     draft.save(update_fields=["status", "status_detail", "updated_at"])
+    outcome = "ok" if complete else ("cancelled" if cancelled else "error")
+    event = entries.draft_generated(draft, outcome=outcome, sent=sent, detail=detail)
+    record(event, actor=draft.author)
     return draft
 
 

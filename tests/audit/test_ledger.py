@@ -183,5 +183,6 @@ def test_the_admin_lists_filters_and_exports_but_never_edits(admin_client):
     export = admin_client.get("/admin/copilot/ledgerentry/export/", {"start": today, "end": today})
     assert export["Content-Type"] == "application/fhir+json"
     assert f'"ledger-{entry.seq}"' in export.content.decode()
-    bad = admin_client.get("/admin/copilot/ledgerentry/export/", {"start": today, "end": "2000-01-01"})
+    url = "/admin/copilot/ledgerentry/export/"
+    bad = admin_client.get(url, {"start": today, "end": "2000-01-01"})
     assert "before the start date" in bad.content.decode()

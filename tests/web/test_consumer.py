@@ -12,6 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from copilot.audit.models import LedgerEntry
 from copilot.review.models import ComposerText, Draft, DraftSection, WriteBack
 from copilot.routing import websocket_urlpatterns
 
@@ -58,6 +59,11 @@ async def receive_until(communicator, pattern: str) -> list[str]:
                 return messages
 
 
+async def ledger_entry_of(draft: Draft) -> LedgerEntry:
+    """The one AI-draft ledger entry of `draft` (fails if there are none or several)."""
+    return await LedgerEntry.objects.filter(kind="ai.draft", meta__draft=str(draft.id)).aget()
+
+
 def draft_panel_done(draft_status: str = r"(?:draft ·|Draft stopped)") -> str:
     return rf'id="draft-panel"[\s\S]*{draft_status}'
 
@@ -101,6 +107,9 @@ async def test_grounded_sections_stream_in_template_order_and_persist(ehr, clini
     assert draft.status == Draft.Status.COMPLETE
     assert [s.key for s in draft.sections.all()] == started
     assert all(s.decision == DraftSection.Decision.PENDING for s in draft.sections.all())
+    entry = await ledger_entry_of(draft)
+    assert (entry.outcome, entry.meta["engine"], entry.meta["sections"]) == ("ok", "grounded", 4)
+    assert entry.actor_id == clinician.pk
     await communicator.disconnect()
 
 
@@ -141,6 +150,7 @@ async def test_cancel_stops_generation_and_keeps_an_unapprovable_draft(ehr, clin
     assert "cancelled by the clinician" in messages[-1]
     draft = await latest_draft(clinician)
     assert draft.status == Draft.Status.INCOMPLETE
+    assert (await ledger_entry_of(draft)).outcome == "cancelled"
     assert await sync_to_async(draft.sections.count)() < 4
     await communicator.send_json_to(
         {"action": "approve", "draft": str(draft.id), "idempotency_key": "k"}
@@ -163,6 +173,8 @@ async def test_an_llm_failure_mid_stream_keeps_the_finished_sections(ehr, clinic
     assert draft.status == Draft.Status.INCOMPLETE
     assert [s.key for s in draft.sections.all()] == ["subjective", "objective"]
     assert "cannot be approved" in messages[-1]
+    entry = await ledger_entry_of(draft)
+    assert (entry.outcome, entry.meta["engine"]) == ("error", "llm")
     await communicator.disconnect()
 
 
