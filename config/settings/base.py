@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "template_partials",
+    "auditlog",
     "copilot",
 ]
 
@@ -44,6 +45,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

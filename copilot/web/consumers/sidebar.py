@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 
 from asgiref.sync import sync_to_async
+from auditlog.context import set_actor
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.template.loader import render_to_string
 from django.utils.html import escape
@@ -38,12 +39,13 @@ class SidebarConsumer(DraftingActions, ChatActions, AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content: dict, **kwargs) -> None:
         action = str(content.get("action", ""))
-        if action in DraftingActions.actions:
-            await self.on_drafting(action, content)
-        elif action in ChatActions.actions:
-            await self.on_chat(action, content)
-        else:
-            await self.send_notice(f"Unknown action {action!r}.")
+        with set_actor(self.user):  # django-auditlog names the clinician (no middleware here)
+            if action in DraftingActions.actions:
+                await self.on_drafting(action, content)
+            elif action in ChatActions.actions:
+                await self.on_chat(action, content)
+            else:
+                await self.send_notice(f"Unknown action {action!r}.")
 
     async def send_html(self, template: str, **context) -> None:
         """Render `template` ("file.html#partial") and send it for htmx to swap in."""
