@@ -35,7 +35,7 @@ def manage(env: dict, *args: str) -> None:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def copilot_server(sandbox, tmp_path_factory):
     """The copilot under daphne on a free port, signed-in demo clinicians, the sandbox EHR."""
     port = free_port()
@@ -80,7 +80,7 @@ def copilot_server(sandbox, tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # not session: Playwright's loop must end before async tests
 def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
