@@ -7,6 +7,7 @@ from copilot.retrieval.models import ClientIndexState, IndexedSource, Part2Conse
 from copilot.review.models import (
     Approval,
     ComposerText,
+    CosignRequest,
     Draft,
     DraftSection,
     RiskFlag,
@@ -19,6 +20,7 @@ __all__ = [
     "ClientIndexState",
     "Clinician",
     "ComposerText",
+    "CosignRequest",
     "Draft",
     "DraftSection",
     "IndexedSource",

@@ -58,6 +58,8 @@ class ApprovedNote:
     `draft_id` becomes the DocumentReference.identifier (urn:uuid), so writing the same
     note again finds the first copy instead of creating a second. `sources` are the
     FHIR references of chart entries the draft cited (Provenance.entity).
+    `legal_authenticator` is the supervisor who co-signed the note (None: no co-sign);
+    they are also the last of `verifiers`.
     """
 
     draft_id: str
@@ -73,6 +75,7 @@ class ApprovedNote:
     engine_model: str
     encounter_id: str = ""
     sources: tuple[str, ...] = ()
+    legal_authenticator: Agent | None = None
 
     @property
     def text(self) -> str:

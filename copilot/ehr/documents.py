@@ -5,7 +5,9 @@
   unique to the draft (urn:ietf:rfc:3986 + urn:uuid), and the HL7 AI transparency
   security label AIAST ("Artificial Intelligence asserted", v3-ObservationValue).
 - Provenance: the clinician as author and verifier, the drafting engine as a Device
-  agent of type assembler, the draft and the chart entries it cited as entities.
+  agent of type assembler, the draft and the chart entries it cited as entities. A
+  co-signed note adds the supervisor as verifier and as legal authenticator (`legal`,
+  provenance-participant-type), and names them DocumentReference.authenticator.
 Both are validated with fhir.resources before they leave.
 """
 
@@ -55,7 +57,7 @@ def document_reference(note: ApprovedNote) -> dict[str, Any]:
         "subject": {"reference": f"Patient/{note.client_id}"},
         "date": note.approved_at.isoformat(),
         "author": [_practitioner(note.author)],
-        "authenticator": _practitioner(note.verifiers[-1]),
+        "authenticator": _practitioner(note.legal_authenticator or note.verifiers[-1]),
         "description": f"{note.template_name} progress note (AI-assisted, clinician-approved)",
         "content": [
             {
@@ -93,6 +95,8 @@ def provenance(note: ApprovedNote, *, target: str) -> dict[str, Any]:
 
     agents = [agent("author", _practitioner(note.author))]
     agents += [agent("verifier", _practitioner(v)) for v in note.verifiers]
+    if note.legal_authenticator:
+        agents.append(agent("legal", _practitioner(note.legal_authenticator)))
     agents.append(
         agent("assembler", {"reference": "#engine", "display": engine["deviceName"][0]["name"]})
     )

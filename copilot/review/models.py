@@ -118,6 +118,53 @@ class Approval(models.Model):
         return f"Approval of {self.draft_id}"
 
 
+class CosignRequest(models.Model):
+    """One submission of a draft to its author's supervisor for co-signature.
+
+    When a clinician with `Clinician.requires_cosign` approves, a `pending` request is
+    made instead of an Approval. The supervisor (`Clinician.supervisor` of the author)
+    either co-signs it (`cosigned`: the Approval and its outbox entry are made, and
+    `approval` points at them) or returns it with a `comment` (`returned`: the draft
+    can be revised, and the next Approve makes a new request). `note_text` is the note
+    as submitted. At most one request per draft is pending; rows are never deleted.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for co-signature"
+        COSIGNED = "cosigned", "Co-signed"
+        RETURNED = "returned", "Returned for revision"
+
+    draft = models.ForeignKey(Draft, on_delete=models.PROTECT, related_name="cosign_requests")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    note_text = models.TextField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    approval = models.OneToOneField(
+        Approval, null=True, blank=True, on_delete=models.PROTECT, related_name="cosign"
+    )
+
+    class Meta:
+        ordering = ["submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft"],
+                condition=models.Q(status="pending"),
+                name="one_pending_cosign_per_draft",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.draft_id})"
+
+
 class WriteBack(models.Model):
     """Outbox entry: the approved note on its way to the EHR.
 

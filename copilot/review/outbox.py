@@ -53,13 +53,15 @@ def approved_note(write_back: WriteBack) -> ApprovedNote:
     approver = approval.approved_by.clinician
     agent = Agent(author.practitioner_id, author.display_name)
     verifier = Agent(approver.practitioner_id, approver.display_name)
+    cosigner = _cosigner(approval)
     return ApprovedNote(
         draft_id=str(draft.id),
         client_id=draft.client_id,
         template_name=get_template(draft.template_key).name,
         sections=selectors.note_sections(draft),
         author=agent,
-        verifiers=(verifier,),
+        verifiers=(verifier, cosigner) if cosigner else (verifier,),
+        legal_authenticator=cosigner,
         drafted_at=draft.created_at,
         approved_at=approval.approved_at,
         engine_name=draft.engine_name,
@@ -68,6 +70,15 @@ def approved_note(write_back: WriteBack) -> ApprovedNote:
         encounter_id=draft.encounter_id,
         sources=selectors.cited_references(draft),
     )
+
+
+def _cosigner(approval) -> Agent | None:
+    """The supervisor who co-signed the approval (CosignRequest.decided_by), if any."""
+    request = getattr(approval, "cosign", None)
+    if request is None:
+        return None
+    clinician = request.decided_by.clinician
+    return Agent(clinician.practitioner_id, clinician.display_name)
 
 
 @transaction.atomic
@@ -102,7 +113,9 @@ def record_failure(write_back_id: int, error: EhrError) -> WriteBack:
 
 def _load(write_back_id: int) -> WriteBack:
     return WriteBack.objects.select_related(
-        "approval__draft__author__clinician", "approval__approved_by__clinician"
+        "approval__draft__author__clinician",
+        "approval__approved_by__clinician",
+        "approval__cosign__decided_by__clinician",
     ).get(pk=write_back_id)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 
 from copilot.ehr.base import NoteSection
 
-from .models import ComposerText, Draft, DraftSection
+from .models import ComposerText, CosignRequest, Draft, DraftSection
 
 PLACEHOLDER = "[clinician to complete"
 
@@ -87,3 +90,47 @@ def cited_references(draft: Draft) -> tuple[str, ...]:
                 if source.get("reference"):
                     seen.setdefault(source["reference"], None)
     return tuple(seen)
+
+
+# --- co-signature -----------------------------------------------------------------
+
+
+def cosign_latest(draft: Draft) -> CosignRequest | None:
+    """The draft's most recent co-signature request (pending, returned or co-signed)."""
+    return draft.cosign_requests.select_related("decided_by__clinician").order_by("-pk").first()
+
+
+def cosign_queue(supervisor: AbstractBaseUser) -> QuerySet[CosignRequest]:
+    """Pending requests of the clinicians `supervisor` supervises (Clinician.supervisor),
+    oldest first, with the draft, its author and risk flags loaded."""
+    return (
+        CosignRequest.objects.filter(
+            status=CosignRequest.Status.PENDING,
+            draft__author__clinician__supervisor__user=supervisor,
+        )
+        .select_related("draft__author__clinician")
+        .prefetch_related("draft__risk_flags")
+        .order_by("submitted_at")
+    )
+
+
+def cosign_request_get_for_supervisor(user: AbstractBaseUser, draft_id: str) -> CosignRequest:
+    """The latest co-signature request of a draft whose author `user` supervises
+    (Clinician.supervisor), else CosignRequest.DoesNotExist: also for a malformed id
+    or a draft never submitted, so callers need one error path."""
+    missing = CosignRequest.DoesNotExist(f"No draft {draft_id!r} to co-sign for this user.")
+    try:
+        uuid.UUID(str(draft_id))
+    except ValueError:
+        raise missing from None
+    request = (
+        CosignRequest.objects.filter(
+            draft_id=draft_id, draft__author__clinician__supervisor__user=user
+        )
+        .select_related("draft__author__clinician", "decided_by__clinician", "approval")
+        .order_by("-pk")
+        .first()
+    )
+    if request is None:
+        raise missing
+    return request

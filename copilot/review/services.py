@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from copilot.audit import entries
@@ -14,8 +14,10 @@ from copilot.audit.ledger import record
 from copilot.drafting.templates import NoteTemplate, UnknownTemplate, get_template
 from copilot.drafting.types import DraftedSection, EngineInfo, InputKind
 
-from . import selectors
-from .models import Approval, ComposerText, Draft, DraftSection, RiskFlag, WriteBack
+from . import cosign, selectors
+from .approvals import approval_create
+from .errors import ReviewError
+from .models import Approval, ComposerText, CosignRequest, Draft, DraftSection, RiskFlag
 
 
 class DraftInputError(ValueError):
@@ -25,14 +27,6 @@ class DraftInputError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-class ReviewError(Exception):
-    """A review action that is not allowed now; `message` says why, for the clinician."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def draft_input_validate(*, template_key: str, text: str) -> tuple[NoteTemplate, str]:
@@ -155,6 +149,11 @@ def _editable(actor: AbstractBaseUser, draft: Draft) -> None:
         raise ReviewError("Only the draft's author can change it.")
     if hasattr(draft, "approval"):
         raise ReviewError("This note is approved; it can no longer be changed.")
+    if cosign.cosign_pending(draft):
+        raise ReviewError(
+            "This note is waiting for co-signature; it can be changed if your supervisor "
+            "returns it."
+        )
 
 
 @transaction.atomic
@@ -201,16 +200,21 @@ def flag_acknowledge(*, actor: AbstractBaseUser, draft: Draft, flag_id: int) -> 
     return flag
 
 
-def draft_approve(*, actor: AbstractBaseUser, draft: Draft, idempotency_key: str) -> Approval:
-    """Approve the draft: one Approval and one outbox entry per draft, however often called.
+def draft_approve(
+    *, actor: AbstractBaseUser, draft: Draft, idempotency_key: str
+) -> Approval | CosignRequest:
+    """Approve the draft: one Approval and one outbox entry per draft, however often called;
+    or, when the author needs co-signature (Clinician.requires_cosign), one pending
+    CosignRequest in their supervisor's queue instead (nothing goes to the EHR yet).
 
     Repeated or concurrent calls (double clicks, two tabs, retries) return the first
-    approval. Raises ReviewError when the actor is not the author or the draft is
-    not ready (see selectors.approval_blockers).
+    approval or the pending request. Raises ReviewError when the actor is not the
+    author, the draft is not ready (see selectors.approval_blockers), or co-signature
+    is needed and no supervisor is assigned.
     """
     if draft.author_id != actor.pk:
         raise ReviewError("Only the draft's author can approve it.")
-    existing = Approval.objects.filter(draft=draft).first()
+    existing = Approval.objects.filter(draft=draft).first() or cosign.cosign_pending(draft)
     if existing:
         return existing
     blockers = selectors.approval_blockers(draft)
@@ -218,18 +222,14 @@ def draft_approve(*, actor: AbstractBaseUser, draft: Draft, idempotency_key: str
         raise ReviewError(" ".join(blockers))
     if not idempotency_key or len(idempotency_key) > 64:
         raise ReviewError("The approval request is missing its idempotency key.")
-    try:
-        with transaction.atomic():
-            approval = Approval.objects.create(
-                draft=draft,
-                approved_by=actor,
-                idempotency_key=idempotency_key,
-                note_text=selectors.note_text(draft),
-            )
-            WriteBack.objects.create(approval=approval, next_attempt_at=timezone.now())
-    except IntegrityError:
-        return Approval.objects.get(draft=draft)
-    return approval
+    note = selectors.note_text(draft)
+    if cosign.supervisor_for(actor) is not None:
+        return cosign.draft_submit(
+            actor=actor, draft=draft, idempotency_key=idempotency_key, note_text=note
+        )
+    return approval_create(
+        draft=draft, approved_by=actor, idempotency_key=idempotency_key, note_text=note
+    )
 
 
 @transaction.atomic

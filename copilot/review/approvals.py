@@ -1,0 +1,32 @@
+"""The one way an Approval (and its outbox entry) comes to exist, shared by the author's
+Approve (services.draft_approve) and the supervisor's co-sign (cosign.draft_cosign)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Approval, Draft, WriteBack
+
+
+def approval_create(
+    *, draft: Draft, approved_by: AbstractBaseUser, idempotency_key: str, note_text: str
+) -> Approval:
+    """One Approval and one pending WriteBack for `draft`, or the Approval it already has.
+
+    `draft` is one-to-one and `idempotency_key` unique on Approval, so concurrent
+    callers get the first row (the losing INSERT rolls back to a savepoint).
+    """
+    try:
+        with transaction.atomic():
+            approval = Approval.objects.create(
+                draft=draft,
+                approved_by=approved_by,
+                idempotency_key=idempotency_key,
+                note_text=note_text,
+            )
+            WriteBack.objects.create(approval=approval, next_attempt_at=timezone.now())
+    except IntegrityError:
+        return Approval.objects.get(draft=draft)
+    return approval
