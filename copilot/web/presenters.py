@@ -12,7 +12,7 @@ from copilot.drafting.templates import all_templates
 from copilot.qa.models import ChatTurn
 from copilot.qa.types import Answer, AnswerSentence, Citation
 from copilot.review import selectors
-from copilot.review.models import Draft, DraftSection, RiskFlag
+from copilot.review.models import CosignRequest, Draft, DraftSection, RiskFlag
 
 QUOTE_CHARS = 160
 RISK_LABELS = {
@@ -66,10 +66,37 @@ class DraftView:
     approval: object | None
     write_back: object | None
     idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    cosign: CosignRequest | None = None  # the latest co-signature request, if any
+    supervisor_name: str = ""  # who co-signs this author's notes ("": no co-sign needed)
+
+    @property
+    def cosign_pending(self) -> bool:
+        return self.cosign is not None and self.cosign.status == CosignRequest.Status.PENDING
+
+    @property
+    def returned(self) -> CosignRequest | None:
+        """The request the supervisor returned, while the draft is open for revision."""
+        if (
+            self.approval is None
+            and self.cosign
+            and self.cosign.status == CosignRequest.Status.RETURNED
+        ):
+            return self.cosign
+        return None
+
+    @property
+    def cosigned_by(self) -> str:
+        cosigned = self.cosign and self.cosign.status == CosignRequest.Status.COSIGNED
+        return self.cosign.decided_by.clinician.display_name if cosigned else ""
+
+    @property
+    def locked(self) -> bool:
+        """Approved, or waiting for co-signature: sections and flags are read-only."""
+        return self.approval is not None or self.cosign_pending
 
     @property
     def can_approve(self) -> bool:
-        return not self.blockers and self.approval is None
+        return not self.blockers and not self.locked
 
     @property
     def generating(self) -> bool:
@@ -124,16 +151,27 @@ def flag_view(flag: RiskFlag, input_text: str) -> FlagView:
 def draft_view(draft: Draft) -> DraftView:
     """Everything the draft panel shows, read fresh from the database."""
     approval = getattr(draft, "approval", None)
+    cosign = selectors.cosign_latest(draft)
+    pending = cosign is not None and cosign.status == CosignRequest.Status.PENDING
     template = all_templates().get(draft.template_key)
     return DraftView(
         draft=draft,
         template_name=template.name if template else draft.template_key.upper(),
         sections=tuple(section_view(s, draft.input_text) for s in draft.sections.all()),
         flags=tuple(flag_view(f, draft.input_text) for f in draft.risk_flags.all()),
-        blockers=tuple(selectors.approval_blockers(draft)) if approval is None else (),
+        blockers=tuple(selectors.approval_blockers(draft)) if not approval and not pending else (),
         approval=approval,
         write_back=getattr(approval, "write_back", None) if approval else None,
+        cosign=cosign,
+        supervisor_name=_supervisor_name(draft),
     )
+
+
+def _supervisor_name(draft: Draft) -> str:
+    clinician = getattr(draft.author, "clinician", None)
+    if clinician is None or not clinician.requires_cosign or clinician.supervisor is None:
+        return ""
+    return clinician.supervisor.display_name
 
 
 # --- chart Q&A ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from . import views
+from . import queue, views
 from .converters import FhirIdConverter
 
 register_converter(FhirIdConverter, "fhirid")
@@ -16,4 +16,8 @@ urlpatterns = [
     path("sidebar/<fhirid:client_id>/source/", views.sidebar_source, name="sidebar-source"),
     path("drafts/<uuid:draft_id>/status/", views.draft_status, name="draft-status"),
     path("drafts/<uuid:draft_id>/approve/", views.draft_approve, name="draft-approve"),
+    path("review/queue/", queue.cosign_queue, name="cosign-queue"),
+    path("review/<uuid:draft_id>/", queue.cosign_review, name="cosign-review"),
+    path("review/<uuid:draft_id>/cosign/", queue.cosign_sign, name="cosign-sign"),
+    path("review/<uuid:draft_id>/return/", queue.cosign_return, name="cosign-return"),
 ]

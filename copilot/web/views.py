@@ -10,11 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
 
 from copilot.ehr import ClientNotFound, EhrError, get_gateway
 from copilot.retrieval.consent import part2_consent_in_force
 from copilot.review import outbox, selectors, services
-from copilot.review.models import Draft
+from copilot.review.models import Approval, Draft
 
 from .presenters import draft_view
 from .sidebar import copilot_context
@@ -118,11 +119,18 @@ def _draft_or_404(request: HttpRequest, draft_id) -> Draft:
 @login_required
 @require_GET
 def draft_status(request: HttpRequest, draft_id) -> HttpResponse:
-    """The approval status (polled by htmx while the note waits for the EHR)."""
+    """The approval status, polled by htmx while the note waits for the EHR or for
+    co-signature; a note returned by the supervisor comes back as the whole draft
+    panel (retargeted), open for revision."""
     view = draft_view(_draft_or_404(request, draft_id))
-    if view.approval is None:
+    if view.approval is not None:
+        return render(request, f"{DRAFT_TEMPLATE}#approval-status", {"view": view})
+    if view.cosign_pending:
+        return render(request, f"{DRAFT_TEMPLATE}#cosign-status", {"view": view})
+    if view.returned is None:
         raise Http404("This draft is not approved.")
-    return render(request, f"{DRAFT_TEMPLATE}#approval-status", {"view": view})
+    response = render(request, f"{DRAFT_TEMPLATE}#draft-panel", {"view": view})
+    return reswap(retarget(response, "#draft-panel"), "outerHTML")
 
 
 @login_required
@@ -137,9 +145,11 @@ async def draft_approve(request: HttpRequest, draft_id) -> HttpResponse:
         )
     except services.ReviewError as error:
         return HttpResponse(error.message, status=409, content_type="text/plain; charset=utf-8")
-    write_back = await sync_to_async(lambda: approval.write_back)()
-    await outbox.deliver(write_back.pk)
+    if isinstance(approval, Approval):  # else sent for co-signature: nothing for the EHR yet
+        write_back = await sync_to_async(lambda: approval.write_back)()
+        await outbox.deliver(write_back.pk)
     if request.htmx:
         view = await sync_to_async(draft_view)(draft)
-        return render(request, f"{DRAFT_TEMPLATE}#approval-status", {"view": view})
+        partial = "approval-status" if view.approval else "cosign-status"
+        return render(request, f"{DRAFT_TEMPLATE}#{partial}", {"view": view})
     return redirect("sidebar", client_id=draft.client_id)

@@ -20,7 +20,7 @@ from copilot.drafting.types import (
 )
 from copilot.ehr import ClientNotFound, EhrError, get_gateway
 from copilot.review import generation, outbox, selectors, services
-from copilot.review.models import Draft, DraftSection
+from copilot.review.models import Approval, Draft, DraftSection
 
 from ..presenters import draft_view
 from ..sidebar import composer_context
@@ -184,6 +184,8 @@ class DraftingActions:
             )
         except services.ReviewError as error:
             return await self.send_notice(error.message)
+        if not isinstance(approval, Approval):  # sent for co-signature: nothing for the EHR yet
+            return await self.send_panel(draft)
         write_back = await sync_to_async(lambda: approval.write_back)()
         await self.send_panel(draft)  # "approved — waiting for EHR" at once
         self.running[f"write-{write_back.pk}"] = asyncio.create_task(

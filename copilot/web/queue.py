@@ -1,0 +1,191 @@
+"""The supervisor's co-signature queue: pending notes of their supervisees, one note's
+review (final text per section with its difference from the AI draft), co-sign and
+return. Views translate; copilot.review.cosign decides who may do what."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from copilot.drafting.templates import all_templates
+from copilot.review import cosign, outbox, selectors
+from copilot.review.diff import DiffSegment, word_diff
+from copilot.review.errors import ReviewError
+from copilot.review.models import CosignRequest, Draft, DraftSection
+
+from .presenters import FlagView, flag_view
+
+QUEUE_TEMPLATE = "copilot/queue.html"
+REVIEW_TEMPLATE = "copilot/queue_review.html"
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One pending note: `flags` are the labels of its positive risk flags."""
+
+    request: CosignRequest
+    draft: Draft
+    clinician: str
+    template_name: str
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QueueView:
+    rows: tuple[QueueRow, ...]
+
+    @property
+    def flagged(self) -> int:
+        return sum(bool(row.flags) for row in self.rows)
+
+    @property
+    def by_clinician(self) -> list[tuple[str, int]]:
+        return sorted(Counter(row.clinician for row in self.rows).items())
+
+
+@dataclass(frozen=True)
+class SectionDiff:
+    """A section as the supervisor reviews it: the final text as segments against the
+    AI text; a rejected section is all `delete` (left out of the note)."""
+
+    title: str
+    decision_label: str
+    included: bool
+    segments: tuple[DiffSegment, ...]
+
+    @property
+    def changed(self) -> bool:
+        return any(s.op != "equal" for s in self.segments)
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    request: CosignRequest
+    clinician: str
+    template_name: str
+    sections: tuple[SectionDiff, ...]
+    flags: tuple[FlagView, ...]
+    earlier: tuple[CosignRequest, ...]  # earlier submissions of the draft (returned)
+
+    @property
+    def draft(self) -> Draft:
+        return self.request.draft
+
+
+def _template_name(draft: Draft) -> str:
+    template = all_templates().get(draft.template_key)
+    return template.name if template else draft.template_key.upper()
+
+
+def _flag_labels(draft: Draft) -> tuple[str, ...]:
+    flags = (flag_view(f, draft.input_text) for f in draft.risk_flags.all())
+    return tuple(f.label for f in flags if not f.negated)
+
+
+def queue_view(requests) -> QueueView:
+    """The queue page's rows from selectors.cosign_queue."""
+    return QueueView(
+        tuple(
+            QueueRow(
+                request=r,
+                draft=r.draft,
+                clinician=r.draft.author.clinician.display_name,
+                template_name=_template_name(r.draft),
+                flags=_flag_labels(r.draft),
+            )
+            for r in requests
+        )
+    )
+
+
+def section_diff(section: DraftSection) -> SectionDiff:
+    included = selectors.section_included(section)
+    segments = (
+        word_diff(section.ai_text, section.final_text)
+        if included
+        else (DiffSegment("delete", section.ai_text),)
+    )
+    return SectionDiff(section.title, section.get_decision_display(), included, segments)
+
+
+def review_view(request: CosignRequest) -> ReviewView:
+    """Everything the review page shows for one co-signature request."""
+    draft = request.draft
+    earlier = draft.cosign_requests.filter(pk__lt=request.pk).select_related(
+        "decided_by__clinician"
+    )
+    return ReviewView(
+        request=request,
+        clinician=draft.author.clinician.display_name,
+        template_name=_template_name(draft),
+        sections=tuple(section_diff(s) for s in draft.sections.all()),
+        flags=tuple(flag_view(f, draft.input_text) for f in draft.risk_flags.all()),
+        earlier=tuple(earlier),
+    )
+
+
+def _request_or_404(user, draft_id) -> CosignRequest:
+    try:
+        return selectors.cosign_request_get_for_supervisor(user, str(draft_id))
+    except CosignRequest.DoesNotExist:
+        raise Http404("No such note to co-sign.") from None
+
+
+def _decision(request: HttpRequest, draft_id, *, status: int = 200, **extra) -> HttpResponse:
+    """The review page, or its `decision` partial for htmx, read fresh."""
+    view = review_view(_request_or_404(request.user, draft_id))
+    template = f"{REVIEW_TEMPLATE}#decision" if request.htmx else REVIEW_TEMPLATE
+    return render(request, template, {"view": view, **extra}, status=status)
+
+
+@login_required
+@require_GET
+def cosign_queue(request: HttpRequest) -> HttpResponse:
+    """The pending notes of the signed-in supervisor's supervisees, oldest first."""
+    view = queue_view(selectors.cosign_queue(request.user))
+    return render(request, QUEUE_TEMPLATE, {"queue": view})
+
+
+@login_required
+@require_GET
+def cosign_review(request: HttpRequest, draft_id) -> HttpResponse:
+    """One note: final text per section against the AI draft, flags, co-sign and return.
+    404 unless the signed-in user supervises the note's author."""
+    return _decision(request, draft_id)
+
+
+@login_required
+@require_POST
+async def cosign_sign(request: HttpRequest, draft_id) -> HttpResponse:
+    """Co-sign, then try to write the note to the EHR at once (the outbox retries)."""
+    user = await request.auser()
+    cosign_request = await sync_to_async(_request_or_404)(user, draft_id)
+    try:
+        approval = await sync_to_async(cosign.draft_cosign)(actor=user, draft=cosign_request.draft)
+    except ReviewError as error:
+        return await sync_to_async(_decision)(request, draft_id, status=409, error=error.message)
+    await outbox.deliver(await sync_to_async(lambda: approval.write_back.pk)())
+    if request.htmx:
+        return await sync_to_async(_decision)(request, draft_id)
+    return redirect("cosign-review", draft_id=draft_id)
+
+
+@login_required
+@require_POST
+def cosign_return(request: HttpRequest, draft_id) -> HttpResponse:
+    """Return the note to its author with the required comment (kept on error)."""
+    cosign_request = _request_or_404(request.user, draft_id)
+    comment = request.POST.get("comment", "")
+    try:
+        cosign.draft_return(actor=request.user, draft=cosign_request.draft, comment=comment)
+    except ReviewError as error:
+        return _decision(request, draft_id, status=400, error=error.message, comment=comment)
+    if request.htmx:
+        return _decision(request, draft_id)
+    return redirect("cosign-queue")
