@@ -1,4 +1,5 @@
-"""End to end in real Chromium: draft inside an EHR page, review, approve, find it in FHIR."""
+"""End to end in real Chromium: draft inside an EHR page, review, approve, the supervisor
+returns it, revise, approve, the supervisor co-signs, find it in FHIR."""
 
 from __future__ import annotations
 
@@ -70,9 +71,42 @@ def test_a_soap_note_drafted_inside_the_ehr_is_reviewed_approved_and_found_in_fh
         ".querySelector('#approve-bar button[value=approve]')?.disabled"
     )
     approve.click()
+    sent = frame.locator("#cosign-status")  # Patel is pre-licensed: Rivera co-signs
+    sent.wait_for(timeout=15_000)
+    assert "sent to Dr. Elena Rivera for co-signature" in sent.inner_text()
+
+    supervisor = browser.new_page(viewport={"width": 1100, "height": 900})
+    sign_in(supervisor, copilot_server, "rivera")
+    supervisor.goto(f"{copilot_server}/review/queue/")
+    supervisor.locator("a", has_text="Patient/bh-003").first.click()
+    supervisor.fill("#return-comment", "Add the homework you agreed on to the Plan.")
+    supervisor.click("#decision button:has-text('Return for revision')")
+    supervisor.locator("#decision", has_text="Returned to Arjun Patel").wait_for()
+
+    returned = frame.locator("#cosign-returned")
+    returned.wait_for(timeout=30_000)  # the sidebar polls while the note waits
+    assert "Add the homework you agreed on to the Plan." in returned.inner_text()
+    frame.locator("#section-plan details.edit").evaluate("details => { details.open = true; }")
+    plan = f"{frame.locator('#edit-plan').input_value()} Homework: thought record daily."
+    frame.locator("#approve-bar").evaluate("bar => { bar.dataset.stale = 'yes'; }")
+    frame.locator("#edit-plan").fill(plan)
+    frame.locator("#approve-bar:not([data-stale])").wait_for()  # the edit is saved
+    frame.locator("#approve-bar button[value=approve]").click()
+    sent.wait_for(timeout=15_000)
+
+    supervisor.reload()
+    assert "Homework: thought record daily." in " ".join(
+        supervisor.locator(".diff ins").all_inner_texts()
+    )
+    supervisor.screenshot(path=str(ROOT / "docs" / "cosign-review.png"), full_page=True)
+    supervisor.click("#decision button:has-text('Co-sign')")
+    cosigned = supervisor.locator("#decision .ok")
+    cosigned.wait_for(timeout=30_000)
+    document_id = re.search(r"DocumentReference/([\w-]+)", cosigned.inner_text()).group(1)
+
     status = frame.locator("#approval-status .ok")
-    status.wait_for(timeout=30_000)
-    document_id = re.search(r"DocumentReference/([\w-]+)", status.inner_text()).group(1)
+    status.wait_for(timeout=30_000)  # the sidebar's poll picks up the co-signature
+    assert f"DocumentReference/{document_id}" in status.inner_text()
     status.scroll_into_view_if_needed()
     page.screenshot(path=str(ROOT / "docs" / "draft-approved-in-ehr.png"))
 
@@ -84,3 +118,10 @@ def test_a_soap_note_drafted_inside_the_ehr_is_reviewed_approved_and_found_in_fh
     assert edited["objective"] in text
     assert "Assessment:" not in text  # rejected
     assert "[clinician to complete" not in text
+    assert "Homework: thought record daily." in text
+    assert document["authenticator"]["reference"] == "Practitioner/pr-rivera"
+    query = f"Provenance?target=DocumentReference/{document_id}"
+    with urllib.request.urlopen(f"{sandbox.base_url}/{query}") as r:
+        [provenance] = [e["resource"] for e in json.load(r)["entry"]]
+    who = {a["who"]["reference"] for a in provenance["agent"]}
+    assert {"Practitioner/pr-patel", "Practitioner/pr-rivera"} <= who
