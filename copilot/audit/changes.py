@@ -1,6 +1,6 @@
 """django-auditlog on the models whose changes a practice must be able to trace:
-drafts, sections, flags, approvals and write-backs (status, decisions), and
-clinicians (roles, co-signature rule, supervisor).
+drafts, sections, flags, approvals, co-signature requests and write-backs (status,
+decisions), and clinicians (roles, co-signature rule, supervisor).
 
 Text that holds PHI is excluded here (auditlog stores changes in clear); the ledger
 keeps it, encrypted. auditlog's middleware names the actor for HTTP requests; the
@@ -16,13 +16,21 @@ PHI_FIELDS = {
     "DraftSection": ["ai_text", "final_text", "sentences"],
     "RiskFlag": ["quote", "source"],
     "Approval": ["note_text"],
+    "CosignRequest": ["note_text", "comment"],
 }
 
 
 def register() -> None:
     """Register the audited models (called once from CopilotConfig.ready)."""
     from copilot.accounts.models import Clinician
-    from copilot.review.models import Approval, Draft, DraftSection, RiskFlag, WriteBack
+    from copilot.review.models import (
+        Approval,
+        CosignRequest,
+        Draft,
+        DraftSection,
+        RiskFlag,
+        WriteBack,
+    )
 
-    for model in (Draft, DraftSection, RiskFlag, Approval, WriteBack, Clinician):
+    for model in (Draft, DraftSection, RiskFlag, Approval, CosignRequest, WriteBack, Clinician):
         auditlog.register(model, exclude_fields=PHI_FIELDS.get(model.__name__, []))

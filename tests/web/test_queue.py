@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from asgiref.sync import sync_to_async
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from copilot.review import cosign, services
@@ -140,6 +141,19 @@ def test_a_returned_note_reopens_in_the_clinicians_sidebar_with_the_comment(clie
     assert "Please document the safety plan." in body
     assert 'value="edit"' in body or '"action": "edit"' in body  # sections editable again
     assert "Approve and send to Dr. Elena Rivera for co-signature" in body
+
+
+def test_a_return_is_in_the_change_log_with_its_actor_and_without_the_comment(client):
+    people = supervision()
+    draft = ready_draft(people.clinician)
+    submit(draft)
+    client.force_login(people.supervisor)
+    client.post(reverse("cosign-return", args=[draft.id]), {"comment": "Private words."})
+
+    log = LogEntry.objects.get_for_object(CosignRequest.objects.get()).latest("timestamp")
+    assert log.actor_id == people.supervisor.pk
+    assert log.changes_dict["status"] == ["pending", "returned"]
+    assert "Private words." not in str(log.changes)
 
 
 def test_the_sidebar_says_who_the_note_was_sent_to_and_keeps_polling(client):
