@@ -7,6 +7,7 @@ engine, model, prompt version, FHIR references, latency); `content` holds the re
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from django.utils import timezone
@@ -61,4 +62,54 @@ def chat_answered(
             "latency_ms": latency_ms,
         },
         content={"question": turn.question, "sent": sent, "answer": turn.answer},
+    )
+
+
+def approved(draft, note_text: str, *, routed: str) -> Event:
+    """The author's Approve: `routed` "ehr" (to the outbox) or "cosign" (to the
+    supervisor's queue)."""
+    return Event(
+        kind=Kind.APPROVAL,
+        client_id=draft.client_id,
+        meta={"draft": str(draft.id), "routed": routed, **_engine(draft)},
+        content={"note": note_text},
+    )
+
+
+def section_decided(section, *, previous_text: str) -> Event:
+    """Accept / edit / reject of one section; an edit carries its unified diff against
+    the text before it (the AI text, or an earlier edit)."""
+    diff = "".join(
+        difflib.unified_diff(
+            previous_text.splitlines(keepends=True),
+            section.final_text.splitlines(keepends=True),
+            "before",
+            "after",
+        )
+    )
+    return Event(
+        kind=Kind.SECTION_DECISION,
+        client_id=section.draft.client_id,
+        meta={"draft": str(section.draft_id), "section": section.key, "decision": section.decision},
+        content={"diff": diff} if section.decision == "edited" else {},
+    )
+
+
+def flag_acknowledged(flag) -> Event:
+    return Event(
+        kind=Kind.FLAG_ACKNOWLEDGED,
+        client_id=flag.draft.client_id,
+        meta={"draft": str(flag.draft_id), "flag": flag.pk, "risk": flag.kind},
+        content={"quote": flag.quote},
+    )
+
+
+def ehr_written(write_back, references: list[str]) -> Event:
+    """The note landed in the EHR: `references` are the created resources with their
+    versions ("DocumentReference/abc/_history/1")."""
+    draft = write_back.approval.draft
+    return Event(
+        kind=Kind.EHR_WRITE,
+        client_id=draft.client_id,
+        meta={"draft": str(draft.id), "attempts": write_back.attempts, "references": references},
     )

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from copilot.accounts.models import Clinician
+from copilot.audit import entries
 from copilot.audit.ledger import Event, record
 from copilot.audit.models import LedgerEntry
 
@@ -53,12 +54,14 @@ def draft_submit(
     """
     try:
         with transaction.atomic():
-            return CosignRequest.objects.create(
+            request = CosignRequest.objects.create(
                 draft=draft,
                 submitted_by=actor,
                 idempotency_key=idempotency_key,
                 note_text=note_text,
             )
+            record(entries.approved(draft, note_text, routed="cosign"), actor=actor)
+            return request
     except IntegrityError:
         pending = cosign_pending(draft)
         if pending is None:  # the key of an earlier, returned submission
@@ -113,6 +116,7 @@ def draft_cosign(*, actor: AbstractBaseUser, draft: Draft) -> Approval:
         approved_by=request.submitted_by,
         idempotency_key=request.idempotency_key,
         note_text=request.note_text,
+        audit=False,
     )
     request.save()
     record(_event(LedgerEntry.Kind.COSIGN, request, {"note": request.note_text}), actor=actor)

@@ -11,6 +11,7 @@ the reason as `failed`. Nothing is ever deleted.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from asgiref.sync import sync_to_async
@@ -18,6 +19,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from copilot.audit import entries
+from copilot.audit.ledger import record
 from copilot.drafting.templates import get_template
 from copilot.ehr import EhrError, get_gateway
 from copilot.ehr.base import Agent, ApprovedNote, ChartGateway, WrittenNote
@@ -84,6 +87,7 @@ def _cosigner(approval) -> Agent | None:
 @transaction.atomic
 def record_written(write_back_id: int, written: WrittenNote) -> WriteBack:
     row = WriteBack.objects.select_for_update().get(pk=write_back_id)
+    first_time = row.status != WriteBack.Status.WRITTEN
     row.status = WriteBack.Status.WRITTEN
     row.attempts += 1
     row.document_reference_id = written.document_reference_id
@@ -93,6 +97,13 @@ def record_written(write_back_id: int, written: WrittenNote) -> WriteBack:
     row.lease_until = None
     row.last_error = ""
     row.save()
+    if first_time:
+        references = [
+            f"DocumentReference/{written.document_reference_id}"
+            f"/_history/{written.document_reference_version}",
+            f"Provenance/{written.provenance_id}",
+        ]
+        record(entries.ehr_written(row, references))
     return row
 
 
@@ -108,6 +119,9 @@ def record_failure(write_back_id: int, error: EhrError) -> WriteBack:
     else:
         row.status = WriteBack.Status.FAILED
     row.save()
+    if row.status == WriteBack.Status.FAILED:
+        event = entries.ehr_written(row, [])
+        record(replace(event, outcome="error", content={"error": row.last_error}))
     return row
 
 

@@ -169,7 +169,7 @@ def section_decide(
         section = draft.sections.select_for_update().get(key=key)
     except DraftSection.DoesNotExist:
         raise ReviewError(f"This draft has no section {key!r}.") from None
-    Decision = DraftSection.Decision
+    Decision, previous_text = DraftSection.Decision, section.final_text
     if decision == Decision.ACCEPTED:
         section.final_text = section.ai_text
     elif decision == Decision.EDITED:
@@ -182,6 +182,7 @@ def section_decide(
     section.decision = decision
     section.decided_at = timezone.now()
     section.save(update_fields=["final_text", "decision", "decided_at"])
+    record(entries.section_decided(section, previous_text=previous_text), actor=actor)
     return section
 
 
@@ -197,6 +198,7 @@ def flag_acknowledge(*, actor: AbstractBaseUser, draft: Draft, flag_id: int) -> 
         flag.acknowledged_by = actor
         flag.acknowledged_at = timezone.now()
         flag.save(update_fields=["acknowledged_by", "acknowledged_at"])
+        record(entries.flag_acknowledged(flag), actor=actor)
     return flag
 
 

@@ -143,7 +143,16 @@ def test_a_returned_note_can_be_revised_and_approved_again():
     with pytest.raises(services.ReviewError, match="not waiting for co-signature"):
         cosign.draft_return(actor=people.supervisor, draft=draft, comment="Too late")
     kinds = LedgerEntry.objects.filter(meta__draft=str(draft.id)).values_list("kind", flat=True)
-    assert list(kinds) == [LedgerEntry.Kind.RETURN, LedgerEntry.Kind.COSIGN]
+    Kind = LedgerEntry.Kind
+    decisions = [Kind.SECTION_DECISION] * 4
+    assert list(kinds) == [
+        *decisions,
+        Kind.APPROVAL,  # submitted to the queue
+        Kind.RETURN,
+        Kind.SECTION_DECISION,  # the revision
+        Kind.APPROVAL,
+        Kind.COSIGN,
+    ]
 
 
 def test_reusing_the_key_of_a_returned_submission_asks_to_approve_again():

@@ -14,6 +14,7 @@ from django.test import AsyncClient
 from django.urls import reverse
 from django.utils import timezone
 
+from copilot.audit.models import LedgerEntry
 from copilot.review import outbox, services
 from copilot.review.models import WriteBack
 from sandbox.launch import Sandbox, free_port
@@ -68,6 +69,14 @@ async def test_twenty_concurrent_approvals_write_one_document_and_one_provenance
     bodies = [r.content.decode() for r in responses]
     assert all("Approved" in body for body in bodies)  # written, or waiting while another sends
     assert any("Approved and written to the EHR" in body for body in bodies)
+    trail = await sync_to_async(list)(
+        LedgerEntry.objects.filter(meta__draft=str(draft.id)).exclude(kind="review.section")
+    )
+    assert [e.kind for e in trail] == ["review.approve", "ehr.write"]  # once each
+    assert trail[1].meta["references"] == [
+        f"DocumentReference/{document['id']}/_history/{write_back.document_reference_version}",
+        f"Provenance/{provenances['entry'][0]['resource']['id']}",
+    ]
 
 
 async def test_the_written_note_is_labeled_ai_assisted_with_full_provenance(ehr, new_client):
