@@ -91,7 +91,7 @@ async def answer_stream(
         async for event in _parts(answer):
             yield event
         return
-    async for event in _generate(question, passages):
+    async for event in _generate(question, passages, chart):
         yield event
 
 
@@ -142,13 +142,15 @@ async def _parts(answer: Answer) -> AsyncIterator[AnswerEvent]:
     yield AnswerDone(answer)
 
 
-async def _generate(question: str, passages: list[Passage]) -> AsyncIterator[AnswerEvent]:
+async def _generate(
+    question: str, passages: list[Passage], chart: ChartContext
+) -> AsyncIterator[AnswerEvent]:
     from copilot.drafting.engines import EngineError, get_llm
 
     try:
         llm = get_llm()
         stream = generative.stream_answer(
-            question, passages, llm, chunk_seconds=settings.LLM_TIMEOUT_SECONDS
+            question, passages, llm, chunk_seconds=settings.LLM_TIMEOUT_SECONDS, chart=chart
         )
         async for event in stream:
             if isinstance(event, AnswerDone):
