@@ -16,7 +16,15 @@ from copilot.measures import GAD7, PHQ9, MeasureSeries
 @dataclass(frozen=True)
 class Client:
     """Patient demographics. `age` is in whole years on the day the chart was read,
-    or at death when `deceased` (the date of death) is recorded."""
+    or at death when `deceased` (the date of death) is recorded.
+
+    The identifying details below are read so that de-identification
+    (copilot.deid) can find them in text; they are never shown or sent:
+    `other_names` every recorded name but `name` (Patient.name), `identifiers` every
+    Patient.identifier value, `telecom` phone and email values (Patient.telecom),
+    `addresses` street lines and postal codes (Patient.address), `contacts` the names
+    of the client's contacts (Patient.contact.name: family, emergency contacts …).
+    """
 
     id: str
     name: str
@@ -26,6 +34,11 @@ class Client:
     pronouns: str | None
     mrn: str | None
     deceased: date | None = None
+    other_names: tuple[str, ...] = ()
+    identifiers: tuple[str, ...] = ()
+    telecom: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
 
     @property
     def source(self) -> str:
@@ -87,7 +100,8 @@ class Goal:
 @dataclass(frozen=True)
 class Note:
     """A clinical note (DocumentReference) with its plain text decoded; `restricted` when
-    labeled 42 CFR Part 2."""
+    labeled 42 CFR Part 2; `psychotherapy` when labeled a psychotherapy note (HIPAA,
+    45 CFR 164.501; meta.security PSYTHPN). Neither kind is ever put in a prompt."""
 
     title: str
     date: datetime | None
@@ -96,6 +110,7 @@ class Note:
     text: str
     source: str
     restricted: bool = False
+    psychotherapy: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,9 +158,10 @@ class SourceDocument:
     clinical date (a datetime when the EHR gives a time); `version_id` and
     `last_updated` are the resource's `meta.versionId` / `meta.lastUpdated`.
     `restricted` marks 42 CFR Part 2 substance-use information (meta.security
-    "42CFRPart2"); `withdrawn` marks a resource that must leave the index
-    (status entered-in-error); `replaces` lists references this one supersedes
-    (DocumentReference.relatesTo code "replaces").
+    "42CFRPart2"); `psychotherapy` marks a psychotherapy note (HIPAA 45 CFR
+    164.501, meta.security "PSYTHPN"), which is never indexed; `withdrawn` marks a
+    resource that must leave the index (status entered-in-error); `replaces` lists
+    references this one supersedes (DocumentReference.relatesTo code "replaces").
     """
 
     reference: str
@@ -158,6 +174,7 @@ class SourceDocument:
     version_id: str
     last_updated: datetime | None
     restricted: bool = False
+    psychotherapy: bool = False
     withdrawn: bool = False
     replaces: tuple[str, ...] = ()
 

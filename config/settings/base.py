@@ -112,6 +112,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Presidio logs each chart-seeded recognizer of every request at INFO.
+    "loggers": {"presidio-analyzer": {"level": "WARNING"}},
 }
 
 # --- EHR webhook (POST /api/ehr/webhook, HMAC-SHA256 signed) ------------------
@@ -141,6 +143,13 @@ LLM_API_VERSION = env.str("LLM_API_VERSION", default="2024-10-21")
 LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=30.0)
 LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=2)
 LLM_TEMPERATURE = env.float("LLM_TEMPERATURE", default=0.2)
+
+# --- PHI protection (copilot.deid) ---------------------------------------------
+# Providers on the practice's own machines (prompts not de-identified); any other,
+# and openai / azure_openai / anthropic always, count as external.
+LLM_LOCAL_PROVIDERS = env.list("LLM_LOCAL_PROVIDERS", default=[])
+DEID_DATES = env.str("DEID_DATES", default="placeholder")  # placeholder | shift
+DEID_DATE_SHIFT_MAX_DAYS = env.int("DEID_DATE_SHIFT_MAX_DAYS", default=30)
 
 # --- Chart Q&A (copilot.qa) ----------------------------------------------------
 QA_ENGINE = env.str("QA_ENGINE", default="grounded")  # grounded | llm

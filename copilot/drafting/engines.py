@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from functools import cache
 from pathlib import Path
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+
+from copilot.deid import Outbound, PolicyError, outbound, withheld_from_chart, withhold
 
 from .types import (
     DraftedSection,
@@ -138,6 +140,7 @@ class LlmEngine(DraftEngine):
 
     def __init__(self, llm=None, *, timeout: float | None = None) -> None:
         self.llm = llm if llm is not None else get_llm()
+        self.outbound = None  # the last payload sent (copilot.deid.Outbound), for the ledger
         self.timeout = timeout if timeout is not None else settings.LLM_TIMEOUT_SECONDS
         model = getattr(self.llm, "model_name", None) or getattr(self.llm, "model", None) or ""
         self.info = EngineInfo(
@@ -147,7 +150,10 @@ class LlmEngine(DraftEngine):
     async def stream(self, request: DraftRequest) -> AsyncIterator[EngineEvent]:
         sections = {s.key: s for s in request.template.sections}
         splitter = SectionSplitter(list(sections))
-        async for chunk in stream_text(self.llm, build_prompt(request), chunk_seconds=self.timeout):
+        self.outbound = await protect(
+            build_prompt(request), chart=request.chart, clinician=request.clinician
+        )
+        async for chunk in stream_text(self.llm, self.outbound, chunk_seconds=self.timeout):
             for event in splitter.feed(chunk):
                 yield await self._event(event, sections, request)
         for event in splitter.close():
@@ -169,21 +175,51 @@ class LlmEngine(DraftEngine):
         return SectionCompleted(DraftedSection(key, sections[key].title, tuple(sentences)))
 
 
-async def stream_text(llm, prompt: str, *, chunk_seconds: float) -> AsyncIterator[str]:
-    """A LangChain chat model's reply to `prompt`, text chunk by chunk as it streams.
-    `chunk_seconds` bounds the wait for each chunk. Raises EngineError, with a
-    message for the clinician, when the model stalls or its provider fails."""
-    stream = aiter(llm.astream(prompt))
+async def protect(
+    prompt: str,
+    *,
+    chart=None,
+    clinician: str | None = None,
+    withheld: Sequence = (),
+    allowed: Sequence[str] = (),
+) -> Outbound:
+    """`prompt` made ready to send (copilot.deid.outbound, run off the event loop): the
+    withheld-content policy checked, de-identified for an external provider. The
+    chart's labeled entries count as withheld, its other notes as `allowed` text.
+    Raises EngineError with the policy's message when the prompt quotes withheld content."""
+    if chart is not None:
+        kept_notes, _ = withhold(chart.notes)
+        withheld = (*withheld, *withheld_from_chart(chart))
+        allowed = (*allowed, *(n.text for n in kept_notes))
+    try:
+        return await sync_to_async(outbound, thread_sensitive=False)(
+            prompt, chart=chart, clinician=clinician, withheld=withheld, allowed=allowed
+        )
+    except PolicyError as exc:
+        raise EngineError(exc.message) from exc
+
+
+async def stream_text(llm, prompt: Outbound, *, chunk_seconds: float) -> AsyncIterator[str]:
+    """A LangChain chat model's reply to `prompt.payload`, re-identified (placeholders
+    mapped back to the chart's words), chunk by chunk as it streams. The only place a
+    prompt goes to a model: it takes an Outbound, so nothing unprotected is sent.
+    `chunk_seconds` bounds the wait for each chunk. Raises EngineError, with a message
+    for the clinician, when the model stalls or its provider fails."""
+    reidentifier = prompt.reidentifier()
+    stream = aiter(llm.astream(prompt.payload))
     while True:
         try:
             chunk = await asyncio.wait_for(anext(stream), timeout=chunk_seconds)
         except StopAsyncIteration:
-            return
+            break
         except TimeoutError as exc:
             raise EngineError(f"The AI model sent nothing for {chunk_seconds:g} s.") from exc
         except Exception as exc:  # providers raise many types; none may escape unexplained
             raise EngineError(f"The AI model failed ({type(exc).__name__}).") from exc
-        yield _text_of(chunk)
+        if text := reidentifier.feed(_text_of(chunk)):
+            yield text
+    if rest := reidentifier.close():
+        yield rest
 
 
 def _text_of(chunk) -> str:

@@ -90,12 +90,14 @@ class DraftedSection:
 
 @dataclass(frozen=True)
 class DraftRequest:
-    """Everything an engine needs: the template, the clinician's text or transcript, the chart."""
+    """Everything an engine needs: the template, the clinician's text or transcript, the
+    chart, and the clinician's display name (seeds de-identification; may be None)."""
 
     template: NoteTemplate
     text: str
     chart: ChartContext
     kind: InputKind = "notes"
+    clinician: str | None = None
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,9 @@ ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 PRONOUNS_EXTENSION = "http://hl7.org/fhir/StructureDefinition/individual-pronouns"
 PART2_LABEL = "42CFRPart2"
+# HL7 v3 ActCode PSYTHPN "psychotherapy note information sensitivity"
+# (v3-ActInformationSensitivityPolicy): the label for HIPAA psychotherapy notes.
+PSYCHOTHERAPY_LABEL = "PSYTHPN"
 
 T = TypeVar("T")
 
@@ -116,6 +119,27 @@ def _name(model: patient.Patient) -> str:
     return " ".join([*(chosen.given or []), chosen.family or ""]).strip() or "(no name recorded)"
 
 
+def _human_name(name: Any) -> str:
+    return name.text or " ".join([*(name.given or []), name.family or ""]).strip()
+
+
+def _identifying(model: patient.Patient) -> dict[str, tuple[str, ...]]:
+    """The Patient's other names, identifier values, phones and emails, street lines and
+    postal codes, and contacts' names, for ChartClient (see its docstring)."""
+    names = [_human_name(n) for n in model.name or []]
+    addresses = [
+        part for a in model.address or [] for part in [*(a.line or []), a.postalCode] if part
+    ]
+    contacts = [_human_name(c.name) for c in model.contact or [] if c.name]
+    return {
+        "other_names": tuple(n for n in names if n and n != _name(model)),
+        "identifiers": tuple(i.value for i in model.identifier or [] if i.value),
+        "telecom": tuple(t.value for t in model.telecom or [] if t.value),
+        "addresses": tuple(addresses),
+        "contacts": tuple(c for c in contacts if c),
+    }
+
+
 def _mrn(model: patient.Patient) -> str | None:
     for identifier in model.identifier or []:
         codes = [c.code for c in (identifier.type.coding or [])] if identifier.type else []
@@ -148,6 +172,7 @@ def build_client(resource: dict[str, Any], *, today: date) -> ChartClient:
         pronouns=_pronouns(model),
         mrn=_mrn(model),
         deceased=deceased,
+        **_identifying(model),
     )
 
 
@@ -168,6 +193,16 @@ def is_part2(model: Any) -> bool:
     (`meta.security` code 42CFRPart2, HL7 v3 ActCode)?"""
     meta = getattr(model, "meta", None)
     return any(label.code == PART2_LABEL for label in (meta.security or [] if meta else []))
+
+
+def is_psychotherapy_note(model: Any) -> bool:
+    """Is the resource labeled a psychotherapy note (`meta.security` code PSYTHPN, HL7
+    v3 ActCode)? HIPAA 45 CFR 164.501 defines psychotherapy notes as a mental health
+    professional's notes of counseling-session conversation kept apart from the rest of
+    the record; they need the client's own authorization for nearly every use."""
+    meta = getattr(model, "meta", None)
+    labels = (meta.security or []) if meta else []
+    return any(label.code == PSYCHOTHERAPY_LABEL for label in labels)
 
 
 def build_diagnosis(resource: dict[str, Any]) -> Diagnosis:
@@ -255,6 +290,7 @@ def build_note(resource: dict[str, Any]) -> Note | None:
         text=_attachment_text(model),
         source=f"DocumentReference/{model.id}",
         restricted=is_part2(model),
+        psychotherapy=is_psychotherapy_note(model),
     )
 
 

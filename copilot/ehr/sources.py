@@ -46,6 +46,7 @@ def _document(resource: dict[str, Any], model: Any, **fields: Any) -> SourceDocu
         version_id=(meta.versionId if meta else None) or "",
         last_updated=meta.lastUpdated if meta else None,
         restricted=parsing.is_part2(model),
+        psychotherapy=parsing.is_psychotherapy_note(model),
         **fields,
     )
 

@@ -92,7 +92,7 @@ async def answer_stream(
         answer = await sync_to_async(_extract, thread_sensitive=False)(question, passages, recent)
         events = _parts(answer)
     else:
-        events = _generate(question, passages)
+        events = _generate(question, passages, chart)
     async for event in events:
         yield replace(event, retrieved=retrieved) if isinstance(event, AnswerDone) else event
 
@@ -144,13 +144,15 @@ async def _parts(answer: Answer) -> AsyncIterator[AnswerEvent]:
     yield AnswerDone(answer)
 
 
-async def _generate(question: str, passages: list[Passage]) -> AsyncIterator[AnswerEvent]:
+async def _generate(
+    question: str, passages: list[Passage], chart: ChartContext
+) -> AsyncIterator[AnswerEvent]:
     from copilot.drafting.engines import EngineError, get_llm
 
     try:
         llm = get_llm()
         stream = generative.stream_answer(
-            question, passages, llm, chunk_seconds=settings.LLM_TIMEOUT_SECONDS
+            question, passages, llm, chunk_seconds=settings.LLM_TIMEOUT_SECONDS, chart=chart
         )
         async for event in stream:
             if isinstance(event, AnswerDone):

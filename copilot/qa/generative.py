@@ -15,8 +15,10 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
+from copilot.chart import ChartContext
+from copilot.deid import withhold
 from copilot.drafting.chart_facts import format_date
-from copilot.drafting.engines import stream_text
+from copilot.drafting.engines import protect, stream_text
 from copilot.drafting.text import split_sentences
 
 from .extractive import candidates, content_words, overlap
@@ -50,21 +52,34 @@ def build_prompt(question: str, passages: Sequence[Passage]) -> str:
 
 
 async def stream_answer(
-    question: str, passages: Sequence[Passage], llm, *, chunk_seconds: float
+    question: str,
+    passages: Sequence[Passage],
+    llm,
+    *,
+    chunk_seconds: float,
+    chart: ChartContext | None = None,
 ) -> AsyncIterator[AnswerToken | AnswerDone]:
-    """AnswerTokens as the model streams, then AnswerDone with cited sentences.
+    """AnswerTokens as the model streams, then AnswerDone with cited sentences and the
+    Outbound record of what was sent.
 
+    Passages labeled 42 CFR Part 2 never go in the prompt, even with the client's
+    consent (they are recorded as withheld); `chart` seeds de-identification.
     `chunk_seconds` bounds the wait for each streamed chunk. Raises EngineError when the
-    model fails or stalls. No passages: the not-found answer, without asking the model.
+    model fails or stalls. No passages to send: the not-found answer, without asking.
     """
+    passages, withheld = withhold(passages)
     if not passages:
         yield AnswerDone(not_found(question))
         return
-    text, prompt = "", build_prompt(question, passages)
+    allowed = [p.text for p in passages]
+    prompt = await protect(
+        build_prompt(question, passages), chart=chart, withheld=withheld, allowed=allowed
+    )
+    text = ""
     async for piece in stream_text(llm, prompt, chunk_seconds=chunk_seconds):
         text += piece
         yield AnswerToken(piece)
-    yield AnswerDone(cite(question, text, passages))
+    yield AnswerDone(cite(question, text, passages), outbound=prompt)
 
 
 def cite(question: str, text: str, passages: Sequence[Passage]) -> Answer:

@@ -42,7 +42,10 @@ def chat_turn_record(
     cited = [c.source for s in answer.sentences for c in s.citations]
     references = list(dict.fromkeys([*done.retrieved, *cited]))
     event = entries.chat_answered(
-        turn, references=references, sent=done.sent, latency_ms=latency_ms
+        turn,
+        references=references,
+        sent=done.outbound.as_dict() if done.outbound else None,
+        latency_ms=latency_ms,
     )
     record(event, actor=actor)
     return turn

@@ -24,7 +24,8 @@ def _iso(value: date | datetime | None) -> str | None:
 @dataclass(frozen=True)
 class Passage:
     """A retrieved piece of the chart: `text` is characters [start, end) of the entry
-    `source` ("DocumentReference/abc"); `score` is the retriever's cosine similarity."""
+    `source` ("DocumentReference/abc"); `score` is the retriever's cosine similarity;
+    `restricted` when the entry is labeled 42 CFR Part 2 (never placed in a prompt)."""
 
     text: str
     source: str
@@ -34,6 +35,7 @@ class Passage:
     start: int = 0
     end: int = 0
     score: float = 0.0
+    restricted: bool = False
 
 
 class Retriever(Protocol):
@@ -62,6 +64,7 @@ def passages_from_hits(hits: Iterable[Any]) -> list[Passage]:
             start=h.chunk.start,
             end=h.chunk.end,
             score=h.score,
+            restricted=bool(getattr(h.chunk, "restricted", False)),
         )
         for h in hits
     ]
@@ -193,12 +196,13 @@ class AnswerPart:
 @dataclass(frozen=True)
 class AnswerDone:
     """The complete answer (what is stored in the chat history). `retrieved`: the FHIR
-    references of the passages retrieved for it; `sent`: the payload an external model
-    received (None when nothing left, as in structured and grounded answers)."""
+    references of the passages retrieved for it; `outbound` is what was sent to the
+    chat model (copilot.deid.Outbound: payload, replacements, withheld entries) in llm
+    mode, for the AI ledger; None when no model was asked."""
 
     answer: Answer
     retrieved: tuple[str, ...] = ()
-    sent: str | None = None
+    outbound: Any = None
 
     def as_dict(self) -> dict:
         return {"event": "done", **self.answer.as_dict()}

@@ -57,8 +57,10 @@ def get_splitter() -> RecursiveCharacterTextSplitter:
 
 
 def chunks_of(source: SourceDocument) -> list[Chunk]:
-    """The chunks of one entry, in text order; [] for an empty or withdrawn entry."""
-    if source.withdrawn or not source.text.strip():
+    """The chunks of one entry, in text order; [] for an empty or withdrawn entry and for
+    a psychotherapy note, which HIPAA keeps out of everything but the author's own use
+    (45 CFR 164.508(a)(2)), so it is never searchable nor placed in a prompt."""
+    if source.withdrawn or source.psychotherapy or not source.text.strip():
         return []
     pieces = get_splitter().create_documents([source.text])
     return [

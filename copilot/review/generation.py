@@ -44,17 +44,25 @@ async def draft_run(
                     position += 1
                 await emit(event)
     except asyncio.CancelledError:
-        await asyncio.shield(
-            _finish(draft, complete=False, detail="cancelled by the clinician", cancelled=True)
-        )
+        stop = _finish(draft, engine, complete=False, detail="cancelled by the clinician")
+        await asyncio.shield(stop)
         raise
     except EngineError as error:
-        await _finish(draft, complete=False, detail=error.message)
+        await _finish(draft, engine, complete=False, detail=error.message, failed=True)
         raise
-    return await _finish(draft, complete=True)
+    return await _finish(draft, engine, complete=True)
 
 
-async def _finish(draft: Draft, *, complete: bool, detail: str = "", cancelled: bool = False):
+async def _finish(
+    draft: Draft, engine: DraftEngine, *, complete: bool, detail: str = "", failed: bool = False
+) -> Draft:
+    """Record the end of the run; the ledger gets what the engine sent to a model (its
+    `outbound`, copilot.deid.Outbound; the grounded engine sends nothing)."""
+    outbound = getattr(engine, "outbound", None)
     return await sync_to_async(services.draft_finish)(
-        draft=draft, complete=complete, detail=detail, cancelled=cancelled
+        draft=draft,
+        complete=complete,
+        detail=detail,
+        cancelled=not complete and not failed,
+        sent=outbound.as_dict() if outbound else None,
     )

@@ -18,6 +18,12 @@ const PART2 = [
   { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: '42CFRPart2', display: '42 CFR Part2' },
   { system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R', display: 'restricted' },
 ];
+// A HIPAA psychotherapy note (45 CFR 164.501): HL7 v3 ActCode PSYTHPN, "psychotherapy
+// note information sensitivity" (ActInformationSensitivityPolicy).
+const PSYCHOTHERAPY = [
+  { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PSYTHPN', display: 'psychotherapy note information sensitivity' },
+  { system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R', display: 'restricted' },
+];
 const PRONOUNS = {
   'she/her': { code: 'LA29519-8', display: 'she/her/her' },
   'he/him': { code: 'LA29518-0', display: 'he/him/his' },
@@ -110,6 +116,8 @@ export const CLIENTS = [
     homework: ['list three options for the housing decision', 'contact one old friend this week', 'update her resume'],
     events: {},
     presenting: 'Low mood, worry and tearfulness since her divorce was finalized four months ago.',
+    // The therapist's own process notes of the last session, kept apart from the record.
+    psychotherapyNote: 'Process note, not part of the record. Countertransference: I noticed impatience when she returned to the marriage again; explore in supervision. Hypothesis: her wish to rescue her brother Vikram mirrors the caretaking role she held in the marriage.',
   },
   {
     id: 'bh-005', given: 'Ethan', family: 'Brooks', gender: 'male', pronouns: 'he/him', age: 16,
@@ -500,6 +508,7 @@ function chartFor(c, anchor, rand) {
       content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: b64(text), title: i === 0 ? 'Intake assessment' : `Progress note ${isoDate(start)}` } }],
       context: { encounter: [ref('Encounter', encounterId)], period: { start: isoTime(start), end: isoTime(start + minutes * 60000) } },
     });
+    if (c.psychotherapyNote && i === days.length - 1) out.push(psychotherapyNote(c, start + minutes * 60000, encounterId));
   });
 
   const next = anchor + (3 + Math.floor(rand() * 8)) * DAY + 15 * 3600000;
@@ -527,6 +536,25 @@ function chartFor(c, anchor, rand) {
     ],
   });
   return out;
+}
+
+// No rand() here: adding the note leaves every other generated value unchanged.
+function psychotherapyNote(c, when, encounterId) {
+  return {
+    resourceType: 'DocumentReference',
+    id: `psynote-${c.id}`,
+    meta: { security: PSYCHOTHERAPY },
+    status: 'current',
+    docStatus: 'final',
+    type: { text: 'Psychotherapy note' },
+    category: [coding('http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category', 'clinical-note', 'Clinical Note')],
+    subject: ref('Patient', c.id),
+    date: isoTime(when + 30 * 60000),
+    author: [ref('Practitioner', c.therapist, practitionerName(c.therapist))],
+    description: 'Psychotherapy note',
+    content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: b64(c.psychotherapyNote), title: 'Psychotherapy note' } }],
+    context: { encounter: [ref('Encounter', encounterId)] },
+  };
 }
 
 function intakeQuestionnaire(c, intake, series) {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from copilot.audit.crypto import decrypt
 from copilot.audit.models import LedgerEntry
 from copilot.review.models import ComposerText, Draft, DraftSection, WriteBack
 from copilot.routing import websocket_urlpatterns
@@ -128,6 +130,9 @@ async def test_llm_tokens_stream_into_their_section_as_they_arrive(ehr, clinicia
     assert "".join(tokens).strip() == "Client reported sleeping 6 hours most nights."
     draft = await latest_draft(clinician)
     assert (draft.status, draft.engine_name) == (Draft.Status.COMPLETE, "llm")
+    content = json.loads(decrypt((await ledger_entry_of(draft)).content))
+    assert content["sent"]["external"] is True  # an unknown provider counts as external
+    assert NOTES[:40] in content["sent"]["payload"] and "Thompson" not in content["sent"]["payload"]
     assert [s.key for s in draft.sections.all()] == [
         "subjective",
         "objective",

@@ -89,7 +89,8 @@ class DraftingActions:
             message = f"{error.message} Your text is kept; try again in a moment."
             return await self.send_composer(services.DraftInputError(message, field="client"))
         kind, _ = segment(text)
-        request = DraftRequest(template=template, text=text, chart=chart, kind=kind)
+        clinician = self.user.get_full_name()
+        request = DraftRequest(template, text, chart, kind, clinician=clinician)
         try:
             draft = await sync_to_async(services.draft_create)(
                 actor=self.user,
