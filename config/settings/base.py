@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "copilot.accounts.middleware.smart_ehr_access",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -125,9 +126,41 @@ CHROMA_PATH = env.str("CHROMA_PATH", default="") or str(BASE_DIR / "var" / "chro
 CHROMA_HOST = env.str("CHROMA_HOST", default="")  # set: use a Chroma server instead
 CHROMA_PORT = env.int("CHROMA_PORT", default=8000)
 
-# --- Sign-in (until OIDC): Django's login page ----------------------------------
+# --- Sign-in: OpenID Connect (mozilla-django-oidc, copilot/accounts/oidc.py) ----
+# Clinicians sign in at the provider; Django's password form is the admin site's only.
+AUTHENTICATION_BACKENDS = [
+    "copilot.accounts.oidc.ClinicianOIDCBackend",
+    "copilot.accounts.oidc.StaffPasswordBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "client-picker"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/failed/"  # a path: used as is
+LOGOUT_REDIRECT_URL = "/"
+# Default: the sandbox's OpenID provider (`make demo`). Empty OIDC_OP_* endpoints are
+# read from {OIDC_OP_ISSUER}/.well-known/openid-configuration.
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="http://127.0.0.1:8090/oidc")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="copilot")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile fhirUser roles")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_ROLES_CLAIM = env.str("OIDC_ROLES_CLAIM", default="roles")
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)  # seconds, each call to the provider
+OIDC_LEEWAY_SECONDS = env.int("OIDC_LEEWAY_SECONDS", default=30)  # clock skew on exp/iat
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_OP_LOGOUT_URL_METHOD = "copilot.accounts.oidc.provider_logout_url"
+
+# --- SMART on FHIR EHR launch (/smart/launch?iss=…&launch=…) --------------------
+SMART_ALLOWED_ISSUERS = env.list("SMART_ALLOWED_ISSUERS", default=[FHIR_BASE_URL])
+SMART_CLIENT_ID = env.str("SMART_CLIENT_ID", default="copilot-smart")
+SMART_CLIENT_SECRET = env.str("SMART_CLIENT_SECRET", default="")
+SMART_SCOPES = env.str("SMART_SCOPES", default="launch patient/*.read")
 
 # --- Drafting ------------------------------------------------------------------
 DRAFT_ENGINE = env.str("DRAFT_ENGINE", default="grounded")  # grounded | llm

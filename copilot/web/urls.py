@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from . import queue, views
@@ -8,8 +7,6 @@ register_converter(FhirIdConverter, "fhirid")
 
 urlpatterns = [
     path("", views.client_picker, name="client-picker"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("ehr-demo/<fhirid:client_id>/", views.ehr_demo, name="ehr-demo"),
     path("sidebar/<fhirid:client_id>/", views.sidebar, name="sidebar"),
     path("sidebar/<fhirid:client_id>/chart/", views.sidebar_chart, name="sidebar-chart"),

@@ -37,13 +37,13 @@ def manage(env: dict, *args: str) -> None:
 
 @pytest.fixture(scope="module")
 def copilot_server(sandbox, tmp_path_factory):
-    """The copilot under daphne on a free port, signed-in demo clinicians, the sandbox EHR."""
+    """The copilot under daphne on a free port, with the sandbox EHR and its OpenID provider."""
     port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'browser.sqlite3'}",
-        "FHIR_BASE_URL": sandbox.base_url,
+        **sandbox.copilot_env(),
         "DJANGO_DEBUG": "true",
         "CHROMA_PATH": str(tmp_path_factory.mktemp("chroma")),
     }
@@ -70,7 +70,7 @@ def copilot_server(sandbox, tmp_path_factory):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"{base}/accounts/login/", timeout=2)
+            urllib.request.urlopen(f"{base}/accounts/login/failed/", timeout=2)
             break
         except OSError:
             time.sleep(0.3)
@@ -89,8 +89,9 @@ def browser():
 
 
 def sign_in(page, base: str, username: str) -> None:
+    """Sign in as a demo user through the sandbox OpenID provider's login form."""
     page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo")
+    page.fill("#username", username)
+    page.fill("#password", "demo")
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")

@@ -1,4 +1,5 @@
-"""`manage.py demo`: the sandbox EHR and the copilot together on loopback; Ctrl-C stops both."""
+"""`manage.py demo`: the sandbox EHR (with its OpenID provider) and the copilot together on
+loopback, signed in through the provider; Ctrl-C stops both."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         call_command("seed_demo_users")
         env = {
             **os.environ,
-            "FHIR_BASE_URL": sandbox.base_url,
+            **sandbox.copilot_env(),
             "DJANGO_SETTINGS_MODULE": os.environ.get(
                 "DJANGO_SETTINGS_MODULE", "config.settings.local"
             ),
@@ -43,10 +44,14 @@ class Command(BaseCommand):
             subprocess.Popen([*daphne, "config.asgi:application"], env=env),
             subprocess.Popen([sys.executable, "manage.py", "run_outbox"], env=env),
         ]
+        app = f"http://127.0.0.1:{port}"
         self.stdout.write(
             self.style.SUCCESS(
-                f"\nCopilot running. Client picker: http://127.0.0.1:{port}/\n"
-                "Sign in as chen, okafor, patel or rivera (password: demo).\n"
+                f"\nCopilot running. Client picker: {app}/\n"
+                "Sign in at the sandbox's OpenID provider as chen, okafor, patel (pre-licensed),\n"
+                "rivera (supervisor) or admin; password: demo.\n"
+                f"SMART EHR launch: http://127.0.0.1:{sandbox_port}/ehr/launch"
+                f"?patient=bh-001&app={app}/smart/launch\n"
                 "Press Ctrl-C to stop the copilot and the sandbox EHR.\n"
             )
         )

@@ -1,4 +1,12 @@
-"""`manage.py seed_demo_users`: sign-in accounts for the sandbox's clinicians (development only)."""
+"""`manage.py seed_demo_users`: the sandbox OpenID provider's users, known in advance
+(development only).
+
+They sign in at the provider (sandbox/seed/users.mjs, password "demo" there), which
+creates or updates them from their claims anyway; creating them beforehand links
+the pre-licensed clinician to her supervisor before the supervisor's first sign-in.
+The accounts have no usable password here: Django's password form is for the admin
+site's staff only.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +16,19 @@ from django.db import transaction
 
 from copilot.accounts.models import Clinician
 
-PASSWORD = "demo"  # noqa: S105 - development sandbox only, refused when DEBUG is off
-# username, Practitioner id in sandbox/seed/behavioral-health.mjs, name, role, supervisor
+# username (= the provider's sub), Practitioner id in sandbox/seed/behavioral-health.mjs,
+# name, role, supervisor's username
 DEMO_CLINICIANS = [
     ("rivera", "pr-rivera", "Dr. Elena Rivera", Clinician.Role.SUPERVISOR, None),
     ("chen", "pr-chen", "Mei Chen", Clinician.Role.CLINICIAN, None),
     ("okafor", "pr-okafor", "Samuel Okafor", Clinician.Role.CLINICIAN, None),
     ("patel", "pr-patel", "Arjun Patel", Clinician.Role.CLINICIAN, "rivera"),
+    ("admin", "", "Avery Admin", Clinician.Role.ADMIN, None),
 ]
 
 
 class Command(BaseCommand):
-    help = "Create the demo clinicians' accounts (password 'demo'); only with DEBUG on."
+    help = "Create the sandbox OpenID provider's demo users ahead of sign-in; only with DEBUG on."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="also when DEBUG is off (tests)")
@@ -30,21 +39,27 @@ class Command(BaseCommand):
 
         if not settings.DEBUG and not force:
             raise CommandError("Demo accounts are for development only (DEBUG is off).")
-        users = get_user_model()
         made: dict[str, Clinician] = {}
         for username, practitioner, name, role, supervisor in DEMO_CLINICIANS:
-            user, _ = users.objects.get_or_create(username=username)
-            user.set_password(PASSWORD)
-            user.save()
-            clinician, _ = Clinician.objects.update_or_create(
-                user=user,
-                defaults={
-                    "practitioner_id": practitioner,
-                    "display_name": name,
-                    "role": role,
-                    "requires_cosign": supervisor is not None,
-                    "supervisor": made.get(supervisor) if supervisor else None,
-                },
-            )
-            made[username] = clinician
-        self.stdout.write(f"Demo clinicians: {', '.join(made)} (password '{PASSWORD}').")
+            made[username] = _clinician(username, practitioner, name, role, made.get(supervisor))
+        self.stdout.write(
+            f"Demo users: {', '.join(made)} (sign in at the sandbox provider, password 'demo')."
+        )
+
+
+def _clinician(username, practitioner, name, role, supervisor) -> Clinician:
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.set_unusable_password()
+    user.is_staff = user.is_superuser = role == Clinician.Role.ADMIN
+    user.save()
+    clinician, _ = Clinician.objects.update_or_create(
+        user=user,
+        defaults={
+            "practitioner_id": practitioner,
+            "display_name": name,
+            "role": role,
+            "requires_cosign": supervisor is not None,
+            "supervisor": supervisor,
+        },
+    )
+    return clinician
