@@ -1,5 +1,6 @@
 """Models of the one `copilot` app, defined in their domain packages."""
 
+from copilot.access.models import CaseloadAssignment
 from copilot.accounts.models import Clinician
 from copilot.qa.models import ChatTurn
 from copilot.retrieval.models import ClientIndexState, IndexedSource, Part2Consent
@@ -14,6 +15,7 @@ from copilot.review.models import (
 
 __all__ = [
     "Approval",
+    "CaseloadAssignment",
     "ChatTurn",
     "ClientIndexState",
     "Clinician",

@@ -117,10 +117,33 @@ def clinician(db):
     return ClinicianFactory().user
 
 
+@pytest.fixture(autouse=True)
+def fresh_caseloads():
+    """Caseloads cached by an earlier test (user ids are reused) are not this test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def new_client(sandbox_control) -> str:
-    """A fresh Patient in the sandbox, so tests that write notes touch no shared chart."""
+    """A fresh Patient in the sandbox, so tests that write notes touch no shared chart,
+    with an active CareTeam naming Mei Chen (the `clinician` fixture's Practitioner)."""
     patient = sandbox_control.create(
         {"resourceType": "Patient", "name": [{"given": ["Test"], "family": "Client"}]}
     )
+    sandbox_control.create(care_team(patient["id"], "pr-chen"))
     return patient["id"]
+
+
+def care_team(client_id: str, *practitioner_ids: str) -> dict:
+    """An active FHIR CareTeam for one client with these Practitioners as participants."""
+    return {
+        "resourceType": "CareTeam",
+        "status": "active",
+        "subject": {"reference": f"Patient/{client_id}"},
+        "participant": [
+            {"member": {"reference": f"Practitioner/{practitioner_id}"}}
+            for practitioner_id in practitioner_ids
+        ],
+    }
