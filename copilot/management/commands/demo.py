@@ -9,6 +9,7 @@ import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from sandbox.launch import Sandbox, SandboxError
 
@@ -30,7 +31,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(sandbox.output[-1])
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("seed_demo_users")
+        with override_settings(FHIR_BASE_URL=sandbox.base_url):  # to read its CareTeams
+            call_command("seed_demo_users")
         env = {
             **os.environ,
             "FHIR_BASE_URL": sandbox.base_url,
@@ -46,7 +48,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nCopilot running. Client picker: http://127.0.0.1:{port}/\n"
-                "Sign in as chen, okafor, patel or rivera (password: demo).\n"
+                "Sign in as chen, okafor, patel or rivera (password: demo); each sees\n"
+                "their caseload. `admin` manages users and caseloads at /admin/.\n"
                 "Press Ctrl-C to stop the copilot and the sandbox EHR.\n"
             )
         )
