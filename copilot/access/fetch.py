@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from copilot.chart import SourceDocument
@@ -56,7 +57,7 @@ def _authored_draft(user: AbstractBaseUser | None, draft_id: str) -> Draft:
         raise NotFound("draft")
     try:
         return Draft.objects.get(pk=draft_id, author=user)
-    except (ValueError, TypeError, Draft.DoesNotExist):
+    except (ValueError, TypeError, ValidationError, Draft.DoesNotExist):
         raise NotFound("draft") from None
 
 
