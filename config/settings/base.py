@@ -152,7 +152,7 @@ SESSION_SAVE_EVERY_REQUEST = True
 EHR_FRAME_ORIGINS = env.list("EHR_FRAME_ORIGINS", default=[])
 # Origins (or host names) the sidebar's own pages are served from: a websocket whose
 # Origin header is missing or not one of these is refused before it is accepted.
-SIDEBAR_ORIGINS = env.list("SIDEBAR_ORIGINS", default=ALLOWED_HOSTS)
+SIDEBAR_ORIGINS = env.list("SIDEBAR_ORIGINS", default=[]) or ALLOWED_HOSTS
 # Session and CSRF cookies `SameSite=None; Secure; Partitioned`, as an EHR iframe on
 # another site needs. Always on in production; over plain http only browsers that
 # treat the host as secure (localhost) keep them.
