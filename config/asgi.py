@@ -9,7 +9,8 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.security.websocket import OriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from copilot.accounts.middleware import SmartEhrAccessMiddleware  # noqa: E402
 from copilot.routing import websocket_urlpatterns  # noqa: E402
@@ -17,8 +18,11 @@ from copilot.routing import websocket_urlpatterns  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(SmartEhrAccessMiddleware(URLRouter(websocket_urlpatterns)))
+        # A websocket whose Origin is missing or not the sidebar's own is refused
+        # before any consumer runs (cross-site websocket hijacking).
+        "websocket": OriginValidator(
+            AuthMiddlewareStack(SmartEhrAccessMiddleware(URLRouter(websocket_urlpatterns))),
+            settings.SIDEBAR_ORIGINS,
         ),
     }
 )

@@ -1,5 +1,6 @@
 """Models of the one `copilot` app, defined in their domain packages."""
 
+from copilot.access.models import CaseloadAssignment
 from copilot.accounts.models import Clinician
 from copilot.audit.models import LedgerEntry
 from copilot.qa.models import ChatTurn
@@ -16,6 +17,7 @@ from copilot.review.models import (
 
 __all__ = [
     "Approval",
+    "CaseloadAssignment",
     "ChatTurn",
     "ClientIndexState",
     "Clinician",

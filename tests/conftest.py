@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from copilot.accounts.oidc import provider_metadata
 from copilot.ehr.fhir_r4 import FhirR4Gateway
 from sandbox.launch import Sandbox, free_port
 
@@ -20,6 +21,17 @@ def sandbox() -> Iterator[Sandbox]:
     """The sandbox EHR (Medplum engine, Synthea + behavioral-health charts) on loopback."""
     with Sandbox() as running:
         yield running
+
+
+@pytest.fixture
+def oidc(settings, sandbox: Sandbox) -> Iterator[Sandbox]:
+    """Settings that point sign-in, SMART launch and the EHR at the sandbox (and its
+    OpenID provider)."""
+    for name, value in sandbox.copilot_env().items():
+        setattr(settings, name, value.split(",") if name == "SMART_ALLOWED_ISSUERS" else value)
+    provider_metadata.cache_clear()
+    yield sandbox
+    provider_metadata.cache_clear()
 
 
 class SandboxControl:
@@ -117,10 +129,33 @@ def clinician(db):
     return ClinicianFactory().user
 
 
+@pytest.fixture(autouse=True)
+def fresh_caseloads():
+    """Caseloads cached by an earlier test (user ids are reused) are not this test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def new_client(sandbox_control) -> str:
-    """A fresh Patient in the sandbox, so tests that write notes touch no shared chart."""
+    """A fresh Patient in the sandbox, so tests that write notes touch no shared chart,
+    with an active CareTeam naming Mei Chen (the `clinician` fixture's Practitioner)."""
     patient = sandbox_control.create(
         {"resourceType": "Patient", "name": [{"given": ["Test"], "family": "Client"}]}
     )
+    sandbox_control.create(care_team(patient["id"], "pr-chen"))
     return patient["id"]
+
+
+def care_team(client_id: str, *practitioner_ids: str) -> dict:
+    """An active FHIR CareTeam for one client with these Practitioners as participants."""
+    return {
+        "resourceType": "CareTeam",
+        "status": "active",
+        "subject": {"reference": f"Patient/{client_id}"},
+        "participant": [
+            {"member": {"reference": f"Practitioner/{practitioner_id}"}}
+            for practitioner_id in practitioner_ids
+        ],
+    }

@@ -8,6 +8,7 @@ the in-memory channel layer and the sandbox EHR on loopback.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "django_htmx",
+    "csp",
     "rest_framework",
     "template_partials",
     "auditlog",
@@ -38,6 +40,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise and the session/CSRF middleware: every response gets the CSP, and
+    # the cookies those set are partitioned when they are SameSite=None.
+    "csp.middleware.CSPMiddleware",
+    "copilot.web.cookies.PartitionedCookieMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -47,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "copilot.access.http.AccessDenialLogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -162,6 +169,56 @@ SMART_CLIENT_ID = env.str("SMART_CLIENT_ID", default="copilot-smart")
 SMART_CLIENT_SECRET = env.str("SMART_CLIENT_SECRET", default="")
 SMART_SCOPES = env.str("SMART_SCOPES", default="launch patient/*.read")
 
+# --- Access: caseloads (copilot.access) ----------------------------------------
+# How long one user's caseload from the EHR's CareTeams is kept (it is read on
+# every request and websocket message); admin-made assignments count at once.
+CASELOAD_CACHE_SECONDS = env.int("CASELOAD_CACHE_SECONDS", default=60)
+# While the EHR is unavailable, the last caseload read (at most this old) stands in.
+CASELOAD_STALE_SECONDS = env.int("CASELOAD_STALE_SECONDS", default=3600)
+
+# --- Idle timeout --------------------------------------------------------------
+# A session ends after this long without a request or a websocket message; every
+# request and message moves the expiry on, and idle sockets are closed.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=15)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# --- Embedding in the EHR ------------------------------------------------------
+# Origins of the EHR pages allowed to frame the sidebar (CSP frame-ancestors), e.g.
+# https://ehr.example.org. None: no page may frame it (the mock EHR page adds 'self').
+EHR_FRAME_ORIGINS = env.list("EHR_FRAME_ORIGINS", default=[])
+# Origins (or host names) the sidebar's own pages are served from: a websocket whose
+# Origin header is missing or not one of these is refused before it is accepted.
+SIDEBAR_ORIGINS = env.list("SIDEBAR_ORIGINS", default=[]) or ALLOWED_HOSTS
+# Session and CSRF cookies `SameSite=None; Secure; Partitioned`, as an EHR iframe on
+# another site needs. Always on in production; over plain http only browsers that
+# treat the host as secure (localhost) keep them.
+CROSS_SITE_COOKIES = env.bool("CROSS_SITE_COOKIES", default=False)
+if CROSS_SITE_COOKIES:
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+
+
+def content_security_policy(frame_ancestors: list[str]) -> dict:
+    """django-csp 4 policy: scripts, styles and connections (the websocket) from our own
+    origin only (no inline script or style, no eval), no plugins, no <base>, and framing
+    only by `frame_ancestors` ('none' when empty)."""
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF],
+            "style-src": [SELF],
+            "img-src": [SELF],
+            "connect-src": [SELF],
+            "frame-src": [SELF],
+            "form-action": [SELF],
+            "object-src": [NONE],
+            "base-uri": [NONE],
+            "frame-ancestors": frame_ancestors or [NONE],
+        }
+    }
+
+
 # --- Drafting ------------------------------------------------------------------
 DRAFT_ENGINE = env.str("DRAFT_ENGINE", default="grounded")  # grounded | llm
 DRAFT_INPUT_MAX_CHARS = env.int("DRAFT_INPUT_MAX_CHARS", default=60_000)
@@ -202,3 +259,7 @@ EHR_DEMO_PAGE = env.bool("EHR_DEMO_PAGE", default=DEBUG)
 # Fernet keys (comma-separated, newest first) encrypting ledger content at rest;
 # unset: a key derived from SECRET_KEY (development only; production requires keys).
 AUDIT_ENCRYPTION_KEYS = env.list("AUDIT_ENCRYPTION_KEYS", default=[])
+
+CONTENT_SECURITY_POLICY = content_security_policy(
+    [*EHR_FRAME_ORIGINS, *([SELF] if EHR_DEMO_PAGE else [])]
+)

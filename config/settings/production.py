@@ -22,3 +22,14 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# The sidebar lives in the EHR's iframe on another site: its session and CSRF cookies
+# must be sent there (SameSite=None; Secure), and are Partitioned (CHIPS) by
+# copilot.web.cookies.PartitionedCookieMiddleware.
+SESSION_COOKIE_SAMESITE = "None"
+CSRF_COOKIE_SAMESITE = "None"
+
+SILENCED_SYSTEM_CHECKS = [
+    # X-Frame-Options cannot name the EHR's origin; CSP frame-ancestors (EHR_FRAME_ORIGINS) does.
+    "security.W002",
+]

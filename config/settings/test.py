@@ -11,6 +11,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+SIDEBAR_ORIGINS = ALLOWED_HOSTS
 # Serve static files straight from static/ (no collectstatic outside production).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

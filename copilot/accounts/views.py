@@ -8,14 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import smart
 
 PROBLEM_TEMPLATE = "registration/signin_problem.html"
 
 
-@require_GET
+@require_safe
 def login(request: HttpRequest) -> HttpResponse:
     """Clinicians sign in at the OpenID provider: straight there, keeping `next`."""
     target = reverse("oidc_authentication_init")
@@ -23,7 +23,7 @@ def login(request: HttpRequest) -> HttpResponse:
     return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
 
 
-@require_GET
+@require_safe
 def login_failed(request: HttpRequest) -> HttpResponse:
     """Where a refused or failed sign-in ends (LOGIN_REDIRECT_URL_FAILURE)."""
     message = "Sign-in did not complete. Please try again, or ask your administrator."
@@ -31,7 +31,7 @@ def login_failed(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def smart_launch(request: HttpRequest) -> HttpResponse:
     """SMART EHR launch: `?iss=<FHIR base>&launch=<id>` → the EHR's authorization endpoint."""
     try:
@@ -47,7 +47,7 @@ def smart_launch(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def smart_callback(request: HttpRequest) -> HttpResponse:
     """The EHR's answer: exchange the code, then open the sidebar for the launch's patient."""
     if "error" in request.GET or not request.GET.get("code"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -103,8 +104,15 @@ class ChartGateway(ABC):
         """
 
     @abstractmethod
-    async def clients(self) -> list[ClientSummary]:
-        """Every client the EHR lists, sorted by name."""
+    async def clients(self, ids: Collection[str] | None = None) -> list[ClientSummary]:
+        """The clients with these Patient ids (None: every client the EHR lists), sorted
+        by name. Ids the EHR does not hold are left out."""
+
+    @abstractmethod
+    async def care_team_clients(self, practitioner_id: str) -> frozenset[str]:
+        """Patient ids of every active CareTeam with this Practitioner as a participant
+        (FHIR R4 `CareTeam?participant=Practitioner/{id}&status=active`, every page):
+        the clinician's caseload as the EHR records it. Raises EhrError."""
 
     @abstractmethod
     async def write_note(self, note: ApprovedNote) -> WrittenNote:

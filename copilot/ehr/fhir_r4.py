@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -45,6 +45,7 @@ T = TypeVar("T")
 # (FHIR R4 IssueType: https://hl7.org/fhir/R4/valueset-issue-type.html).
 TRANSIENT_ISSUES = {"exception", "transient", "timeout", "throttled", "lock-error", "no-store"}
 ACTIVE_GOAL_STATUSES = "proposed,planned,accepted,active,on-hold"
+ID_BATCH = 50  # Patient ids per `_id=a,b,…` search, to keep URLs short
 
 
 @dataclass(frozen=True)
@@ -161,10 +162,32 @@ class FhirR4Gateway(ChartGateway):
             raise ClientNotFound(client_id)
         return _assemble(raw, now=now, notes_count=self.notes_count)
 
-    async def clients(self) -> list[ClientSummary]:
-        raw = await self._gather({"patients": self._search(Search("Patient", {"_count": 200}))})
-        summaries, _ = parsing.parse_all(raw["patients"], parsing.build_client_summary)
+    async def clients(self, ids: Collection[str] | None = None) -> list[ClientSummary]:
+        if ids is None:
+            searches = {"all": Search("Patient", {"_count": 200})}
+        else:
+            wanted = sorted(set(ids))
+            searches = {
+                f"ids{n}": Search("Patient", {"_id": ",".join(wanted[n : n + ID_BATCH])})
+                for n in range(0, len(wanted), ID_BATCH)
+            }
+        raw = await self._gather({key: self._search(search) for key, search in searches.items()})
+        patients = [resource for key in searches for resource in raw[key]]
+        summaries, _ = parsing.parse_all(patients, parsing.build_client_summary)
         return sorted(summaries, key=lambda s: (s.name.split()[-1].lower(), s.name.lower()))
+
+    async def care_team_clients(self, practitioner_id: str) -> frozenset[str]:
+        search = Search(
+            "CareTeam", {"participant": f"Practitioner/{practitioner_id}", "status": "active"}
+        )
+        raw = await self._gather({"teams": self._search(search)})
+        return frozenset(
+            reference.removeprefix("Patient/")
+            for team in raw["teams"]
+            if (reference := str((team.get("subject") or {}).get("reference", ""))).startswith(
+                "Patient/"
+            )
+        )
 
     async def index_sources(
         self,

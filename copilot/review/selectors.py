@@ -1,4 +1,5 @@
-"""Reads of drafts: permission-checked fetches, what blocks approval, the note text."""
+"""Reads of drafts: what blocks approval, the note text. (The permission-checked fetch of
+a draft is copilot.access.fetch.draft_for_user.)"""
 
 from __future__ import annotations
 
@@ -12,17 +13,6 @@ from copilot.ehr.base import NoteSection
 from .models import ComposerText, CosignRequest, Draft, DraftSection
 
 PLACEHOLDER = "[clinician to complete"
-
-
-def draft_get_for_user(user: AbstractBaseUser, draft_id: str) -> Draft:
-    """The draft if `user` may see it (its author), else Draft.DoesNotExist.
-
-    A malformed id is reported as not found too, so callers need one error path.
-    """
-    try:
-        return Draft.objects.get(pk=draft_id, author=user)
-    except (ValueError, TypeError, Draft.DoesNotExist):
-        raise Draft.DoesNotExist(f"No draft {draft_id!r} for this user.") from None
 
 
 def draft_latest_for_client(user: AbstractBaseUser, client_id: str) -> Draft | None:

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from copilot.access.http import cosign_request_required
 from copilot.drafting.templates import all_templates
 from copilot.review import cosign, outbox, selectors
 from copilot.review.diff import DiffSegment, word_diff
@@ -130,22 +131,18 @@ def review_view(request: CosignRequest) -> ReviewView:
     )
 
 
-def _request_or_404(user, draft_id) -> CosignRequest:
-    try:
-        return selectors.cosign_request_get_for_supervisor(user, str(draft_id))
-    except CosignRequest.DoesNotExist:
-        raise Http404("No such note to co-sign.") from None
-
-
-def _decision(request: HttpRequest, draft_id, *, status: int = 200, **extra) -> HttpResponse:
-    """The review page, or its `decision` partial for htmx, read fresh."""
-    view = review_view(_request_or_404(request.user, draft_id))
+def _decision(
+    request: HttpRequest, cosign_request: CosignRequest, *, status: int = 200, **extra
+) -> HttpResponse:
+    """The review page, or its `decision` partial for htmx, read fresh (the request was
+    permission-checked by the view's decorator)."""
+    fresh = selectors.cosign_request_get_for_supervisor(request.user, str(cosign_request.draft_id))
     template = f"{REVIEW_TEMPLATE}#decision" if request.htmx else REVIEW_TEMPLATE
-    return render(request, template, {"view": view, **extra}, status=status)
+    return render(request, template, {"view": review_view(fresh), **extra}, status=status)
 
 
 @login_required
-@require_GET
+@require_safe
 def cosign_queue(request: HttpRequest) -> HttpResponse:
     """The pending notes of the signed-in supervisor's supervisees, oldest first."""
     view = queue_view(selectors.cosign_queue(request.user))
@@ -153,39 +150,47 @@ def cosign_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def cosign_review(request: HttpRequest, draft_id) -> HttpResponse:
+@require_safe
+@cosign_request_required
+async def cosign_review(request: HttpRequest, cosign_request: CosignRequest) -> HttpResponse:
     """One note: final text per section against the AI draft, flags, co-sign and return.
     404 unless the signed-in user supervises the note's author."""
-    return _decision(request, draft_id)
+    return await sync_to_async(_decision)(request, cosign_request)
 
 
 @login_required
 @require_POST
-async def cosign_sign(request: HttpRequest, draft_id) -> HttpResponse:
+@cosign_request_required
+async def cosign_sign(request: HttpRequest, cosign_request: CosignRequest) -> HttpResponse:
     """Co-sign, then try to write the note to the EHR at once (the outbox retries)."""
     user = await request.auser()
-    cosign_request = await sync_to_async(_request_or_404)(user, draft_id)
     try:
         approval = await sync_to_async(cosign.draft_cosign)(actor=user, draft=cosign_request.draft)
     except ReviewError as error:
-        return await sync_to_async(_decision)(request, draft_id, status=409, error=error.message)
+        return await sync_to_async(_decision)(
+            request, cosign_request, status=409, error=error.message
+        )
     await outbox.deliver(await sync_to_async(lambda: approval.write_back.pk)())
     if request.htmx:
-        return await sync_to_async(_decision)(request, draft_id)
-    return redirect("cosign-review", draft_id=draft_id)
+        return await sync_to_async(_decision)(request, cosign_request)
+    return redirect("cosign-review", draft_id=cosign_request.draft_id)
 
 
 @login_required
 @require_POST
-def cosign_return(request: HttpRequest, draft_id) -> HttpResponse:
+@cosign_request_required
+async def cosign_return(request: HttpRequest, cosign_request: CosignRequest) -> HttpResponse:
     """Return the note to its author with the required comment (kept on error)."""
-    cosign_request = _request_or_404(request.user, draft_id)
+    user = await request.auser()
     comment = request.POST.get("comment", "")
     try:
-        cosign.draft_return(actor=request.user, draft=cosign_request.draft, comment=comment)
+        await sync_to_async(cosign.draft_return)(
+            actor=user, draft=cosign_request.draft, comment=comment
+        )
     except ReviewError as error:
-        return _decision(request, draft_id, status=400, error=error.message, comment=comment)
+        return await sync_to_async(_decision)(
+            request, cosign_request, status=400, error=error.message, comment=comment
+        )
     if request.htmx:
-        return _decision(request, draft_id)
+        return await sync_to_async(_decision)(request, cosign_request)
     return redirect("cosign-queue")

@@ -1,4 +1,7 @@
-"""Sidebar pages. Views translate: read the request, call a service or the gateway, render."""
+"""Sidebar pages. Views translate: read the request, call a service or the gateway, render.
+
+Every view that shows a client, a draft or a chart entry gets it through a
+permission-checked fetch (copilot.access): a denial is a plain 404."""
 
 from __future__ import annotations
 
@@ -9,12 +12,15 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
+from copilot.access.caseload import caseload_for
+from copilot.access.fetch import document_for_user
+from copilot.access.http import client_required, draft_required, ehr_error_response
+from copilot.accounts.models import Clinician
 from copilot.ehr import ClientNotFound, EhrError, get_gateway
-from copilot.retrieval.consent import part2_consent_in_force
-from copilot.review import outbox, selectors, services
+from copilot.review import outbox, services
 from copilot.review.models import Approval, Draft
 
 from .presenters import draft_view
@@ -32,18 +38,33 @@ def _status_for(error: EhrError) -> int:
 
 
 @login_required
+@require_safe
 async def client_picker(request: HttpRequest) -> HttpResponse:
-    """Every client the EHR lists, each linking to its sidebar (demo and development)."""
+    """The clients on the signed-in user's caseload, each linking to its sidebar.
+    Admins see none: they manage users and caseloads in the admin site."""
+    user = await request.auser()
     try:
-        clients = await get_gateway().clients()
+        caseload = await caseload_for(user)
+        clients = await get_gateway().clients(ids=caseload) if caseload else []
     except EhrError as error:
         return render(request, "copilot/picker.html", {"error": error}, status=_status_for(error))
-    context = {"clients": clients, "ehr_demo": settings.EHR_DEMO_PAGE}
+    context = {
+        "clients": clients,
+        "ehr_demo": settings.EHR_DEMO_PAGE,
+        "manages_users": await sync_to_async(_manages_users)(user),
+    }
     return render(request, "copilot/picker.html", context)
 
 
+def _manages_users(user) -> bool:
+    clinician = getattr(user, "clinician", None)
+    return user.is_staff or (clinician is not None and clinician.role == Clinician.Role.ADMIN)
+
+
 @login_required
-def ehr_demo(request: HttpRequest, client_id: str) -> HttpResponse:
+@require_safe
+@client_required
+async def ehr_demo(request: HttpRequest, client_id: str) -> HttpResponse:
     """Development only (EHR_DEMO_PAGE): a mock EHR page framing the sidebar."""
     if not settings.EHR_DEMO_PAGE:
         raise Http404("The EHR demo page is off.")
@@ -51,14 +72,19 @@ def ehr_demo(request: HttpRequest, client_id: str) -> HttpResponse:
 
 
 @login_required
-def sidebar(request: HttpRequest, client_id: str) -> HttpResponse:
+@require_safe
+@client_required
+async def sidebar(request: HttpRequest, client_id: str) -> HttpResponse:
     """The sidebar: the chart (fetched with htmx, with a loading state), the drafting
     panel and the chat."""
-    context = {"client_id": client_id, **copilot_context(request.user, client_id)}
+    user = await request.auser()
+    context = {"client_id": client_id, **await sync_to_async(copilot_context)(user, client_id)}
     return render(request, "copilot/sidebar.html", context)
 
 
 @login_required
+@require_safe
+@client_required
 async def sidebar_chart(request: HttpRequest, client_id: str) -> HttpResponse:
     """The chart panel: the `chart` partial for htmx, the whole sidebar page otherwise."""
     template = "copilot/sidebar.html#chart" if request.htmx else "copilot/sidebar.html"
@@ -76,22 +102,19 @@ async def sidebar_chart(request: HttpRequest, client_id: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 async def sidebar_source(request: HttpRequest, client_id: str) -> HttpResponse:
     """A note cited by a chat answer, opened at the excerpt: `?ref=DocumentReference/<id>
-    &start=<int>&end=<int>` (character offsets into the note's text). 404 when the note
-    is not in this client's chart, or is 42 CFR Part 2 information without consent."""
+    &start=<int>&end=<int>` (character offsets into the note's text). 404 when the client
+    is not on the user's caseload, the note is not in this client's chart, or it is
+    42 CFR Part 2 information without consent."""
     reference = request.GET.get("ref", "")
     if not NOTE_REFERENCE.fullmatch(reference):
         raise Http404("No such note.")
     try:
-        document = await get_gateway().document(reference)
+        document = await document_for_user(await request.auser(), client_id, reference)
     except EhrError as error:
-        return HttpResponse(error.message, status=_status_for(error), content_type="text/plain")
-    if document is None or document.client_id != client_id:
-        raise Http404("No such note in this chart.")
-    if document.restricted and not await sync_to_async(part2_consent_in_force)(client_id):
-        raise Http404("No such note in this chart.")
+        return ehr_error_response(error)
     start, end = _span(request.GET, len(document.text))
     text = document.text
     context = {"document": document, "before": text[:start], "cited": text[start:end]}
@@ -109,20 +132,14 @@ def _span(query, length: int) -> tuple[int, int]:
     return start, min(max(end, start), length)
 
 
-def _draft_or_404(request: HttpRequest, draft_id) -> Draft:
-    try:
-        return selectors.draft_get_for_user(request.user, str(draft_id))
-    except Draft.DoesNotExist:
-        raise Http404("No such draft.") from None
-
-
 @login_required
-@require_GET
-def draft_status(request: HttpRequest, draft_id) -> HttpResponse:
+@require_safe
+@draft_required
+async def draft_status(request: HttpRequest, draft: Draft) -> HttpResponse:
     """The approval status, polled by htmx while the note waits for the EHR or for
     co-signature; a note returned by the supervisor comes back as the whole draft
     panel (retargeted), open for revision."""
-    view = draft_view(_draft_or_404(request, draft_id))
+    view = await sync_to_async(draft_view)(draft)
     if view.approval is not None:
         return render(request, f"{DRAFT_TEMPLATE}#approval-status", {"view": view})
     if view.cosign_pending:
@@ -135,10 +152,10 @@ def draft_status(request: HttpRequest, draft_id) -> HttpResponse:
 
 @login_required
 @require_POST
-async def draft_approve(request: HttpRequest, draft_id) -> HttpResponse:
+@draft_required
+async def draft_approve(request: HttpRequest, draft: Draft) -> HttpResponse:
     """Approve over HTTP (the form works without JavaScript); same rules as the websocket."""
     user = await request.auser()
-    draft = await sync_to_async(_draft_or_404)(request, draft_id)
     try:
         approval = await sync_to_async(services.draft_approve)(
             actor=user, draft=draft, idempotency_key=request.POST.get("idempotency_key", "")

@@ -13,7 +13,6 @@ import pytest
 import requests
 from django.test import Client
 
-from copilot.accounts.oidc import provider_metadata
 from sandbox.launch import Sandbox
 
 # Django's test client answers as 127.0.0.1 so that redirect URIs are on loopback,
@@ -21,16 +20,6 @@ from sandbox.launch import Sandbox
 COPILOT_HOST = "127.0.0.1"
 DEMO_PASSWORD = "demo"
 FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)"')
-
-
-@pytest.fixture
-def oidc(settings, sandbox: Sandbox) -> Sandbox:
-    """Settings that point sign-in, SMART launch and the EHR at the sandbox."""
-    for name, value in sandbox.copilot_env().items():
-        setattr(settings, name, value.split(",") if name == "SMART_ALLOWED_ISSUERS" else value)
-    provider_metadata.cache_clear()
-    yield sandbox
-    provider_metadata.cache_clear()
 
 
 @pytest.fixture

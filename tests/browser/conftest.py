@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,10 +37,14 @@ def manage(env: dict, *args: str) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def copilot_server(sandbox, tmp_path_factory):
-    """The copilot under daphne on a free port, with the sandbox EHR and its OpenID provider."""
-    port = free_port()
+@contextmanager
+def running_copilot(
+    sandbox, tmp_path_factory, port: int | None = None, **settings: str
+) -> Iterator[str]:
+    """The copilot under daphne on `port` (default: a free one) on loopback, with local
+    settings plus `settings` as environment variables, its own SQLite file, index
+    folder and the demo accounts; yields its base URL."""
+    port = port or free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
@@ -46,6 +52,7 @@ def copilot_server(sandbox, tmp_path_factory):
         **sandbox.copilot_env(),
         "DJANGO_DEBUG": "true",
         "CHROMA_PATH": str(tmp_path_factory.mktemp("chroma")),
+        **settings,
     }
     manage(env, "migrate", "--noinput")
     manage(env, "seed_demo_users")
@@ -74,10 +81,19 @@ def copilot_server(sandbox, tmp_path_factory):
             break
         except OSError:
             time.sleep(0.3)
-    yield base
-    server.terminate()
-    server.wait()
-    log.close()
+    try:
+        yield base
+    finally:
+        server.terminate()
+        server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def copilot_server(sandbox, tmp_path_factory):
+    """The copilot under daphne with the sandbox EHR and its OpenID provider."""
+    with running_copilot(sandbox, tmp_path_factory) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")  # not session: Playwright's loop must end before async tests

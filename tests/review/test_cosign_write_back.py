@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from copilot.review import services
 from copilot.review.models import CosignRequest, WriteBack
+from tests.conftest import care_team
 from tests.review.supervision import ready_draft, supervision
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,7 +28,10 @@ def fhir_search(base_url: str, query: str) -> dict:
         return json.load(response)
 
 
-async def test_return_revise_and_cosign_write_one_note_with_both_clinicians(ehr, new_client):
+async def test_return_revise_and_cosign_write_one_note_with_both_clinicians(
+    ehr, new_client, sandbox_control
+):
+    sandbox_control.create(care_team(new_client, "pr-patel"))  # on Patel's (and Rivera's) caseload
     people = await sync_to_async(supervision)()
     draft = await sync_to_async(ready_draft)(people.clinician, client_id=new_client)
     clinician, supervisor = AsyncClient(), AsyncClient()

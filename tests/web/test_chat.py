@@ -95,8 +95,8 @@ async def test_a_bad_question_gets_a_message_and_is_kept(ehr, clinician, chroma,
 async def test_an_unavailable_ehr_fails_the_turn_and_returns_the_question(
     ehr, clinician, chroma, settings, down_url
 ):
-    settings.FHIR_BASE_URL = down_url
     communicator = await connect(clinician)
+    settings.FHIR_BASE_URL = down_url  # the EHR goes down while the sidebar is open
     question = "Has she talked about her sister?"
     messages = await ask(communicator, question, until=re.escape(f">{question}</textarea>"))
     failed = [m for m in messages if re.search(FAILED, m)]
@@ -135,8 +135,10 @@ def test_a_note_of_another_client_or_a_bad_reference_is_not_found(ehr, clinician
         response = client.get(url, {"ref": ref, "start": 0, "end": 10})
         assert response.status_code == 404, ref
         assert "bh-002" not in response.content.decode()
+    mine = SandboxControl(sandbox)._fhir("GET", "DocumentReference?subject=Patient/bh-001")
     own = client.get(
-        reverse("sidebar-source", args=["bh-002"]),
-        {"ref": f"DocumentReference/{foreign}", "start": "x", "end": "y"},
+        url, {"ref": f"DocumentReference/{mine['entry'][0]['resource']['id']}", "start": "x"}
     )
     assert own.status_code == 200 and '<mark id="cited-excerpt"></mark>' in own.content.decode()
+    theirs = reverse("sidebar-source", args=["bh-002"])  # not on this clinician's caseload
+    assert client.get(theirs, {"ref": f"DocumentReference/{foreign}"}).status_code == 404

@@ -8,15 +8,14 @@ import re
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
-from django.contrib.auth.models import AnonymousUser
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from copilot.accounts.models import Clinician
 from copilot.audit.crypto import decrypt
 from copilot.audit.models import LedgerEntry
 from copilot.review.models import ComposerText, Draft, DraftSection, WriteBack
-from copilot.routing import websocket_urlpatterns
+from tests.websocket import sidebar_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,11 +36,7 @@ SECTION_STARTED = re.compile(r'<article id="section-([a-z]+)" class="section str
 
 
 async def connect(user, client_id: str = "bh-001") -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(
-        URLRouter(websocket_urlpatterns), f"/ws/sidebar/{client_id}/"
-    )
-    # a freshly loaded user, as AuthMiddleware gives: nothing related is cached
-    communicator.scope["user"] = await sync_to_async(type(user).objects.get)(pk=user.pk)
+    communicator = await sidebar_socket(user, client_id)
     connected, _ = await communicator.connect()
     assert connected
     return communicator
@@ -90,10 +85,9 @@ def use_llm(settings, monkeypatch):
 
 
 async def test_a_socket_without_a_signed_in_clinician_is_refused():
-    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/ws/sidebar/bh-001/")
-    communicator.scope["user"] = AnonymousUser()
-    connected, code = await communicator.connect()
-    assert (connected, code) == (False, 4403)
+    communicator = await sidebar_socket(None)
+    connected, _ = await communicator.connect()
+    assert not connected
 
 
 async def test_grounded_sections_stream_in_template_order_and_persist(ehr, clinician):
@@ -284,6 +278,11 @@ async def test_bad_input_gets_a_message_beside_the_form_and_keeps_the_text(
 
 
 async def test_a_client_missing_from_the_ehr_gets_a_clear_message(ehr, clinician):
+    from copilot.access.models import CaseloadAssignment
+
+    await CaseloadAssignment.objects.acreate(
+        clinician=await Clinician.objects.aget(user=clinician), client_id="not-in-ehr"
+    )
     communicator = await connect(clinician, client_id="not-in-ehr")
     await communicator.send_json_to({"action": "draft", "template": "soap", "text": NOTES})
     reply = await communicator.receive_from()

@@ -18,7 +18,7 @@ def approved(draft):
     return services.draft_approve(actor=draft.author, draft=draft, idempotency_key="k")
 
 
-def test_a_waiting_note_says_so_and_keeps_polling(client):
+def test_a_waiting_note_says_so_and_keeps_polling(client, ehr):
     draft = soap_draft()
     approved(draft)
     client.force_login(draft.author)
@@ -28,7 +28,19 @@ def test_a_waiting_note_says_so_and_keeps_polling(client):
     assert "Copy the note as plain text" in body
 
 
-def test_a_written_note_shows_its_document_and_stops_polling(client):
+def test_while_the_ehr_is_down_a_waiting_note_keeps_polling(client, ehr, settings, down_url):
+    draft = soap_draft()
+    approved(draft)
+    client.force_login(draft.author)
+    assert client.get(reverse("draft-status", args=[draft.id])).status_code == 200
+    settings.FHIR_BASE_URL = down_url
+    settings.CASELOAD_CACHE_SECONDS = 0  # the fresh caseload is gone; the last one stands in
+    body = client.get(reverse("draft-status", args=[draft.id])).content.decode()
+    assert "Approved — waiting for EHR" in body
+    assert 'hx-trigger="every 3s"' in body
+
+
+def test_a_written_note_shows_its_document_and_stops_polling(client, ehr):
     draft = soap_draft()
     approval = approved(draft)
     WriteBack.objects.filter(approval=approval).update(
@@ -40,7 +52,7 @@ def test_a_written_note_shows_its_document_and_stops_polling(client):
     assert "hx-trigger" not in body
 
 
-def test_a_failed_write_shows_its_reason_and_keeps_the_note(client):
+def test_a_failed_write_shows_its_reason_and_keeps_the_note(client, ehr):
     draft = soap_draft()
     approval = approved(draft)
     WriteBack.objects.filter(approval=approval).update(
@@ -52,7 +64,7 @@ def test_a_failed_write_shows_its_reason_and_keeps_the_note(client):
     assert "Subjective text from the input." in body  # copy-out
 
 
-def test_approve_over_http_explains_what_blocks_it(client):
+def test_approve_over_http_explains_what_blocks_it(client, ehr):
     draft = soap_draft()
     client.force_login(draft.author)
     response = client.post(reverse("draft-approve", args=[draft.id]), {"idempotency_key": "k"})
@@ -60,7 +72,7 @@ def test_approve_over_http_explains_what_blocks_it(client):
     assert "Decide every section (4 left)." in response.content.decode()
 
 
-def test_another_clinicians_draft_is_not_found(client):
+def test_another_clinicians_draft_is_not_found(client, ehr):
     draft = soap_draft()
     client.force_login(ClinicianFactory().user)
     assert client.get(reverse("draft-status", args=[draft.id])).status_code == 404

@@ -14,7 +14,7 @@ from tests.factories import ClinicianFactory, RiskFlagFactory
 from tests.review.supervision import ready_draft, supervision
 from tests.web.test_consumer import connect, receive_until
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ehr")]  # caseloads: CareTeams
 
 HTMX = {"HX-Request": "true"}
 
@@ -175,11 +175,13 @@ def test_the_sidebar_says_who_the_note_was_sent_to_and_keeps_polling(client):
 
 
 def test_cosign_over_http_without_javascript_redirects_to_the_review(client, settings, down_url):
-    settings.FHIR_BASE_URL = down_url  # the outbox keeps the note until the EHR is back
     people = supervision()
     draft = ready_draft(people.clinician)
     submit(draft)
     client.force_login(people.supervisor)
+    assert client.get(reverse("cosign-review", args=[draft.id])).status_code == 200
+    # The EHR goes down: the caseload just read stands in; the outbox keeps the note.
+    settings.FHIR_BASE_URL = down_url
 
     response = client.post(reverse("cosign-sign", args=[draft.id]))
 

@@ -7,16 +7,24 @@ import re
 import pytest
 from django.urls import reverse
 
+from copilot.access.models import CaseloadAssignment
 from tests.conftest import synthea
 from tests.factories import ClinicianFactory
 
 pytestmark = pytest.mark.django_db
 
+# On Mei Chen's caseload through the sandbox's CareTeams: bh-001 and bh-004. The
+# signed-in clinician is also assigned every Synthea patient, bh-003 and bh-006.
+ASSIGNED = ["bh-003", "bh-006"]
+
 
 @pytest.fixture(autouse=True)
 def signed_in(client):
-    client.force_login(ClinicianFactory().user)
-    return client
+    clinician = ClinicianFactory()
+    for client_id in [p["id"] for p in synthea("Patient")] + ASSIGNED:
+        CaseloadAssignment.objects.create(clinician=clinician, client_id=client_id)
+    client.force_login(clinician.user)
+    return clinician
 
 
 def test_anonymous_users_are_sent_to_sign_in(ehr):
@@ -28,12 +36,13 @@ def test_anonymous_users_are_sent_to_sign_in(ehr):
         assert response.url.startswith(reverse("login"))
 
 
-def test_the_picker_lists_every_synthea_patient_and_the_behavioral_health_clients(client, ehr):
+def test_the_picker_lists_the_care_team_and_assigned_clients_only(client, ehr):
     response = client.get(reverse("client-picker"))
     assert response.status_code == 200
     linked = set(re.findall(r'href="/sidebar/([^/]+)/"', response.content.decode()))
-    assert {p["id"] for p in synthea("Patient")} <= linked
-    assert {f"bh-00{n}" for n in range(1, 7)} <= linked
+    synthea_ids = {p["id"] for p in synthea("Patient")}
+    assert synthea_ids | {"bh-001", "bh-004", "bh-003", "bh-006"} <= linked
+    assert linked & {"bh-002", "bh-005", "bh-007", "bh-008"} == set()  # other caseloads
 
 
 def test_the_picker_says_so_when_the_ehr_is_down(client, settings, down_url):
@@ -78,7 +87,8 @@ def test_a_synthea_patient_renders_with_diagnoses_and_medications(client, ehr):
     assert "No results recorded." in body  # Synthea has no PHQ-9 / GAD-7
 
 
-def test_an_unknown_client_gets_a_clear_404(client, ehr):
+def test_an_assigned_client_the_ehr_does_not_hold_gets_a_clear_404(client, ehr, signed_in):
+    CaseloadAssignment.objects.create(clinician=signed_in, client_id="nobody-here")
     response = client.get(reverse("sidebar-chart", args=["nobody-here"]), HTTP_HX_REQUEST="true")
     assert response.status_code == 404
     assert "The EHR has no client with id" in response.content.decode()
@@ -140,7 +150,7 @@ def test_part2_diagnoses_medications_and_goals_carry_a_label(client, ehr):
 def test_every_client_in_the_picker_gets_a_rendered_sidebar(client, ehr):
     picker = client.get(reverse("client-picker")).content.decode()
     ids = re.findall(r'href="/sidebar/([^/]+)/"', picker)
-    assert len(ids) >= 21
+    assert len(ids) >= 17
     for client_id in ids:
         response = client.get(reverse("sidebar-chart", args=[client_id]), HTTP_HX_REQUEST="true")
         assert response.status_code == 200, client_id

@@ -10,6 +10,7 @@ import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from sandbox.launch import Sandbox, SandboxError
 
@@ -31,7 +32,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(sandbox.output[-1])
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("seed_demo_users")
+        with override_settings(FHIR_BASE_URL=sandbox.base_url):  # to read its CareTeams
+            call_command("seed_demo_users")
         env = {
             **os.environ,
             **sandbox.copilot_env(),
@@ -50,6 +52,7 @@ class Command(BaseCommand):
                 f"\nCopilot running. Client picker: {app}/\n"
                 "Sign in at the sandbox's OpenID provider as chen, okafor, patel (pre-licensed),\n"
                 "rivera (supervisor) or admin; password: demo.\n"
+                "Each sees their caseload; admin manages users and caseloads at /admin/.\n"
                 f"SMART EHR launch: http://127.0.0.1:{sandbox_port}/ehr/launch"
                 f"?patient=bh-001&app={app}/smart/launch\n"
                 "Press Ctrl-C to stop the copilot and the sandbox EHR.\n"

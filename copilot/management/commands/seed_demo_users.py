@@ -10,11 +10,14 @@ site's staff only.
 
 from __future__ import annotations
 
+from asgiref.sync import async_to_sync
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from copilot.access.models import CaseloadAssignment
 from copilot.accounts.models import Clinician
+from copilot.ehr import EhrError, get_gateway
 
 # username (= the provider's sub), Practitioner id in sandbox/seed/behavioral-health.mjs,
 # name, role, supervisor's username
@@ -45,6 +48,21 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo users: {', '.join(made)} (sign in at the sandbox provider, password 'demo')."
         )
+        clinicians = [c for c in made.values() if c.role != Clinician.Role.ADMIN]
+        self.assign_clients_without_care_team(clinicians)
+
+    def assign_clients_without_care_team(self, clinicians: list[Clinician]) -> None:
+        """The sandbox's Synthea patients have no CareTeam naming our clinicians: assign
+        them to every demo clinician, as a practice's admin would (CaseloadAssignment)."""
+        try:
+            unteamed = async_to_sync(_clients_without_care_team)(clinicians)
+        except EhrError as error:
+            self.stderr.write(f"No caseload assignments made: {error.message}")
+            return
+        for clinician in clinicians:
+            for client_id in unteamed:
+                CaseloadAssignment.objects.get_or_create(clinician=clinician, client_id=client_id)
+        self.stdout.write(f"Assigned {len(unteamed)} clients without a CareTeam to each of them.")
 
 
 def _clinician(username, practitioner, name, role, supervisor) -> Clinician:
@@ -63,3 +81,11 @@ def _clinician(username, practitioner, name, role, supervisor) -> Clinician:
         },
     )
     return clinician
+
+
+async def _clients_without_care_team(clinicians: list[Clinician]) -> list[str]:
+    gateway = get_gateway()
+    teamed: set[str] = set()
+    for clinician in clinicians:
+        teamed |= await gateway.care_team_clients(clinician.practitioner_id)
+    return [client.id for client in await gateway.clients() if client.id not in teamed]

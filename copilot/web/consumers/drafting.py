@@ -10,6 +10,8 @@ import logging
 
 from asgiref.sync import sync_to_async
 
+from copilot.access.fetch import NotFound, draft_for_user
+from copilot.access.http import log_denial
 from copilot.drafting.engines import EngineError, get_engine
 from copilot.drafting.text import segment
 from copilot.drafting.types import (
@@ -19,7 +21,7 @@ from copilot.drafting.types import (
     SectionToken,
 )
 from copilot.ehr import ClientNotFound, EhrError, get_gateway
-from copilot.review import generation, outbox, selectors, services
+from copilot.review import generation, outbox, services
 from copilot.review.models import Approval, Draft, DraftSection
 
 from ..presenters import draft_view
@@ -204,14 +206,18 @@ class DraftingActions:
     # --- helpers ----------------------------------------------------------------
 
     async def get_draft(self, content: dict) -> Draft | None:
-        """The user's draft named in the message, for this sidebar's client only."""
+        """The user's draft named in the message, for this sidebar's client only
+        (copilot.access.draft_for_user); a denial is logged and answered with a notice."""
         try:
-            draft = await sync_to_async(selectors.draft_get_for_user)(
-                self.user, str(content.get("draft", ""))
-            )
-        except Draft.DoesNotExist:
+            draft = await draft_for_user(self.user, str(content.get("draft", "")))
+        except NotFound:
             draft = None
+        except EhrError as error:
+            await self.send_notice(f"{error.message} Try again in a moment.")
+            return None
         if draft is None or draft.client_id != self.client_id:
+            action = str(content.get("action", ""))
+            log_denial(user_id=getattr(self.user, "pk", None), where=f"ws {action}", what="draft")
             await self.send_notice("That draft is not available.")
             return None
         return draft

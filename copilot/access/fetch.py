@@ -1,0 +1,92 @@
+"""The permission-checked fetches: one per object type. Views and consumers get a
+client, a draft, a co-signature request or a cited note only through these.
+
+Each raises `NotFound` when the object does not exist *or* the user may not see it
+(the same answer, so a denial does not reveal that the object exists), and
+`EhrError` when the EHR cannot say whose caseload a client is on.
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from copilot.chart import SourceDocument
+from copilot.ehr import get_gateway
+from copilot.retrieval.consent import part2_consent_in_force
+from copilot.review import selectors
+from copilot.review.models import CosignRequest, Draft
+
+from .caseload import assigned_clients, care_team_clients, treating_clinicians
+
+
+class NotFound(Http404):
+    """Not there, or not this user's to see. The message names the object type only."""
+
+
+async def client_for_user(user: AbstractBaseUser | None, client_id: str) -> str:
+    """`client_id` if the client is on `user`'s caseload (copilot.access.caseload).
+
+    Admin-maintained assignments are checked first (database only); the EHR's
+    CareTeams (cached) after. Raises NotFound, or EhrError when the EHR is down and
+    no assignment covers the client.
+    """
+    clinicians = await sync_to_async(treating_clinicians)(user)
+    if clinicians:
+        if client_id in await sync_to_async(assigned_clients)(clinicians):
+            return client_id
+        if client_id in await care_team_clients(user, clinicians):
+            return client_id
+    raise NotFound("client")
+
+
+async def draft_for_user(user: AbstractBaseUser | None, draft_id: str) -> Draft:
+    """The draft if `user` wrote it and its client is still on their caseload.
+
+    A malformed id is NotFound too. Supervisors do not open their supervisees' drafts
+    here: co-signing has its own fetch in copilot.review.
+    """
+    draft = await sync_to_async(_authored_draft)(user, draft_id)
+    await client_for_user(user, draft.client_id)
+    return draft
+
+
+def _authored_draft(user: AbstractBaseUser | None, draft_id: str) -> Draft:
+    if user is None or not user.is_authenticated:
+        raise NotFound("draft")
+    try:
+        return Draft.objects.get(pk=draft_id, author=user)
+    except (ValueError, TypeError, ValidationError, Draft.DoesNotExist):
+        raise NotFound("draft") from None
+
+
+async def cosign_request_for_user(user: AbstractBaseUser | None, draft_id: str) -> CosignRequest:
+    """The latest co-signature request of draft `draft_id` if `user` supervises its author
+    (Clinician.supervisor) and its client is on `user`'s caseload (a supervisor's covers
+    their supervisees' clients). NotFound otherwise, also for a malformed id or a draft
+    never sent for co-signature."""
+    if user is None or not user.is_authenticated:
+        raise NotFound("co-signature request")
+    try:
+        request = await sync_to_async(selectors.cosign_request_get_for_supervisor)(user, draft_id)
+    except CosignRequest.DoesNotExist:
+        raise NotFound("co-signature request") from None
+    await client_for_user(user, request.draft.client_id)
+    return request
+
+
+async def document_for_user(
+    user: AbstractBaseUser | None, client_id: str, reference: str
+) -> SourceDocument:
+    """A chart entry ("DocumentReference/abc") of a client on `user`'s caseload, as the
+    EHR holds it now. NotFound when it belongs to another client, no longer exists, or
+    is 42 CFR Part 2 information without the client's consent in force."""
+    await client_for_user(user, client_id)
+    document = await get_gateway().document(reference)
+    if document is None or document.client_id != client_id:
+        raise NotFound("document")
+    if document.restricted and not await sync_to_async(part2_consent_in_force)(client_id):
+        raise NotFound("document")
+    return document

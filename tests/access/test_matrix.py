@@ -1,0 +1,391 @@
+"""The access matrix: every HTTP route × method and every websocket action, as each role
+and as a clinician of another caseload, against the sandbox EHR's CareTeams.
+
+The routes come from Django's URL resolver and the actions from SidebarConsumer, so a
+new route or action that is not classified in ROUTES / ACTIONS below fails
+`test_every_route_is_classified` / `test_every_websocket_action_is_classified`.
+
+The people are the sandbox's: Arjun Patel (pre-licensed; bh-003 is on his CareTeam),
+his supervisor Elena Rivera, Samuel Okafor (another caseload) and a practice admin.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from copilot.access.models import CaseloadAssignment
+from copilot.accounts.models import Clinician
+from copilot.review import cosign, services
+from copilot.web.consumers import SidebarConsumer
+from tests.factories import ClinicianFactory, soap_draft
+from tests.websocket import sidebar_socket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROLES = ("anonymous", "clinician", "supervisor", "other_caseload", "admin")
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+CLIENT = "bh-003"
+PHI = ("bh-003", "Alex Morgan", "Morgan", "Subjective text from the input")
+
+# Who may use a route: the roles let through to the view (others are denied).
+PUBLIC = frozenset(ROLES)
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+CASELOAD = frozenset({"clinician", "supervisor"})
+AUTHOR = frozenset({"clinician"})
+SUPERVISOR = frozenset({"supervisor"})
+ADMIN_SITE = frozenset({"admin"})
+
+
+@dataclass(frozen=True)
+class Route:
+    """`allowed`: roles let through; `ok`: status per accepted method for them (other
+    methods: 405); `denied`: what a denied signed-in role gets (404 for clinical
+    objects); `url(world)`: a concrete URL. `machine` routes are not user-scoped: every
+    role gets the same `ok` answers."""
+
+    url: object
+    allowed: frozenset
+    ok: dict
+    denied: int = 404
+    machine: bool = False
+    query: dict = field(default_factory=dict)
+
+
+ROUTES: dict[str, Route] = {
+    "client-picker": Route(
+        lambda w: reverse("client-picker"), SIGNED_IN, {"GET": 200, "HEAD": 200}
+    ),
+    # Sign-in happens at the OpenID provider: these only redirect there and back.
+    "login": Route(lambda w: reverse("login"), PUBLIC, {"GET": 302, "HEAD": 302}),
+    "login-failed": Route(lambda w: reverse("login-failed"), PUBLIC, {"GET": 200, "HEAD": 200}),
+    "oidc_authentication_init": Route(
+        lambda w: reverse("oidc_authentication_init"), PUBLIC, {"GET": 302}
+    ),
+    # No code and state: to the sign-in problem page.
+    "oidc_authentication_callback": Route(
+        lambda w: reverse("oidc_authentication_callback"), PUBLIC, {"GET": 302}
+    ),
+    "logout": Route(lambda w: reverse("logout"), PUBLIC, {"POST": 302}),
+    # No iss or launch: the launch problem page; a callback without state is refused.
+    "smart-launch": Route(lambda w: reverse("smart-launch"), SIGNED_IN, {"GET": 400, "HEAD": 400}),
+    "smart-callback": Route(
+        lambda w: reverse("smart-callback"), SIGNED_IN, {"GET": 400, "HEAD": 400}
+    ),
+    "ehr-demo": Route(
+        lambda w: reverse("ehr-demo", args=[CLIENT]), CASELOAD, {"GET": 200, "HEAD": 200}
+    ),
+    "sidebar": Route(
+        lambda w: reverse("sidebar", args=[CLIENT]), CASELOAD, {"GET": 200, "HEAD": 200}
+    ),
+    "sidebar-chart": Route(
+        lambda w: reverse("sidebar-chart", args=[CLIENT]), CASELOAD, {"GET": 200, "HEAD": 200}
+    ),
+    "sidebar-source": Route(
+        lambda w: f"{reverse('sidebar-source', args=[CLIENT])}?ref=DocumentReference/{w.note_id}",
+        CASELOAD,
+        {"GET": 200, "HEAD": 200},
+    ),
+    "draft-status": Route(
+        lambda w: reverse("draft-status", args=[w.approved.id]), AUTHOR, {"GET": 200, "HEAD": 200}
+    ),
+    # The pending draft has undecided sections: its author is told why it cannot be approved.
+    "draft-approve": Route(
+        lambda w: reverse("draft-approve", args=[w.pending.id]), AUTHOR, {"POST": 409}
+    ),
+    # Any signed-in user has a queue (empty unless they supervise someone).
+    "cosign-queue": Route(lambda w: reverse("cosign-queue"), SIGNED_IN, {"GET": 200, "HEAD": 200}),
+    # The returned draft: its supervisor sees it, cannot co-sign it (409) and cannot
+    # return it again (400); nothing is written to the EHR.
+    "cosign-review": Route(
+        lambda w: reverse("cosign-review", args=[w.returned.id]),
+        SUPERVISOR,
+        {"GET": 200, "HEAD": 200},
+    ),
+    "cosign-sign": Route(
+        lambda w: reverse("cosign-sign", args=[w.returned.id]), SUPERVISOR, {"POST": 409}
+    ),
+    "cosign-return": Route(
+        lambda w: reverse("cosign-return", args=[w.returned.id]), SUPERVISOR, {"POST": 400}
+    ),
+    # The EHR's signed webhook: machine to machine, the same for every user (no signature: 401).
+    "ehr-webhook": Route(
+        lambda w: reverse("ehr-webhook"), PUBLIC, {"POST": 401, "OPTIONS": 200}, machine=True
+    ),
+}
+# Every route of the Django admin site ("admin:" namespace) is for staff only; which
+# models it shows is held by test_the_admin_site_shows_no_clinical_model.
+# The ledger's and django-auditlog's admins are read-only and show no PHI (ledger content
+# is encrypted and never displayed; auditlog leaves PHI fields out of its changes).
+ADMIN_MODELS = {
+    "auth.user",
+    "auth.group",
+    "copilot.caseloadassignment",
+    "copilot.clinician",
+    "copilot.ledgerentry",
+    "auditlog.logentry",
+}
+
+# Websocket actions: "client" acts on the socket's client, "draft" on a draft named in
+# the message, "socket" only on work this socket itself started.
+ACTIONS = {
+    "compose": "client",
+    "draft": "client",
+    "ask": "client",
+    "chat-prepare": "client",
+    "cancel": "socket",
+    "accept": "draft",
+    "reject": "draft",
+    "edit": "draft",
+    "acknowledge": "draft",
+    "approve": "draft",
+}
+
+
+def url_patterns(patterns=None, prefix: str = "", namespace: str | None = None):
+    """(namespace, name, pattern text) of every URL pattern Django routes."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace or pattern.namespace
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            yield namespace, pattern.name, prefix + str(pattern.pattern)
+
+
+# --- the people and objects ---------------------------------------------------------
+
+
+@pytest.fixture
+def world(ehr, oidc, sandbox_control, settings, chroma):
+    settings.EHR_DEMO_PAGE = True
+    rivera = ClinicianFactory(
+        user__username="rivera", practitioner_id="pr-rivera", role=Clinician.Role.SUPERVISOR
+    )
+    patel = ClinicianFactory(
+        user__username="patel", practitioner_id="pr-patel", supervisor=rivera, requires_cosign=True
+    )
+    okafor = ClinicianFactory(user__username="okafor", practitioner_id="pr-okafor")
+    admin_user = get_user_model().objects.create_superuser("admin", password="pw")
+    ClinicianFactory(user=admin_user, practitioner_id="", role=Clinician.Role.ADMIN)
+    approved = soap_draft(author=patel.user, client_id=CLIENT)
+    for section in approved.sections.all():
+        services.section_decide(
+            actor=patel.user, draft=approved, key=section.key, decision="accepted"
+        )
+    services.draft_approve(actor=patel.user, draft=approved, idempotency_key="matrix")
+    returned = soap_draft(author=patel.user, client_id=CLIENT)
+    for section in returned.sections.all():
+        services.section_decide(
+            actor=patel.user, draft=returned, key=section.key, decision="accepted"
+        )
+    services.draft_approve(actor=patel.user, draft=returned, idempotency_key="returned")
+    cosign.draft_return(actor=rivera.user, draft=returned, comment="Add the plan.")
+    notes = sandbox_control._fhir("GET", f"DocumentReference?subject=Patient/{CLIENT}&_count=1")
+    return SimpleNamespace(
+        users={
+            "anonymous": None,
+            "clinician": patel.user,
+            "supervisor": rivera.user,
+            "other_caseload": okafor.user,
+            "admin": admin_user,
+        },
+        okafor=okafor,
+        approved=approved,
+        returned=returned,
+        pending=soap_draft(author=patel.user, client_id=CLIENT),
+        note_id=notes["entry"][0]["resource"]["id"],
+        group=Group.objects.create(name="front desk"),
+        assignment=CaseloadAssignment.objects.create(clinician=okafor, client_id="somebody"),
+    )
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+# --- HTTP ----------------------------------------------------------------------------
+
+
+def test_every_route_is_classified():
+    routed = {name or text for namespace, name, text in url_patterns() if namespace != "admin"}
+    assert routed - ROUTES.keys() == set(), "classify these routes in ROUTES"
+    assert ROUTES.keys() - routed == set(), "these classified routes no longer exist"
+
+
+def test_the_admin_site_shows_no_clinical_model():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == ADMIN_MODELS
+
+
+def expected(route: Route, role: str, method: str) -> int:
+    """The status `role` must get for `method` on `route`."""
+    if route.machine:
+        return route.ok.get(method, 405)
+    if role not in route.allowed and role == "anonymous":
+        return 302  # to sign in, whatever the method
+    if method not in route.ok:
+        return 405
+    return route.ok[method] if role in route.allowed else route.denied
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_each_role_gets_exactly_its_access_to_each_route(name, world, caplog):
+    route, mismatches = ROUTES[name], []
+    url = route.url(world)
+    for role in ROLES:
+        for method in METHODS:
+            caplog.clear()
+            with caplog.at_level(logging.WARNING, logger="copilot.access"):
+                response = client_for(world.users[role]).generic(method, url)
+            want = expected(route, role, method)
+            if response.status_code != want:
+                mismatches.append(f"{role} {method}: {response.status_code}, expected {want}")
+            sent_to_sign_in = want == 302 and role not in route.allowed
+            if sent_to_sign_in and not response.url.startswith(reverse("login")):
+                mismatches.append(f"{role} {method}: redirected to {response.url}")
+            if response.status_code in (404, 405, 302):
+                body = response.content.decode()
+                mismatches += [f"{role} {method}: {p!r} in the body" for p in PHI if p in body]
+            if want == 404 and role in SIGNED_IN:
+                logged = [r.getMessage() for r in caplog.records if r.name == "copilot.access"]
+                if not any("access denied" in m for m in logged):
+                    mismatches.append(f"{role} {method}: denial not logged")
+                mismatches += [
+                    f"{role} {method}: log names {CLIENT}" for m in logged if CLIENT in m
+                ]
+    assert mismatches == [], "\n".join(mismatches)
+
+
+def test_only_the_caseload_is_listed_in_the_picker(world):
+    for role, sees in {"clinician": True, "supervisor": True, "other_caseload": False}.items():
+        body = client_for(world.users[role]).get(reverse("client-picker")).content.decode()
+        assert ("Alex Morgan" in body) is sees, role
+    admin_page = client_for(world.users["admin"]).get(reverse("client-picker")).content.decode()
+    assert "0 clients on your caseload" in admin_page
+    assert 'href="/sidebar/' not in admin_page
+
+
+def admin_url(text: str, world) -> str:
+    """A concrete URL for an admin pattern, naming real objects."""
+    model = re.match(r"admin/(\w+)/(\w+)/", text)
+    samples = {
+        "auth.user": world.users["clinician"].pk,
+        "auth.group": world.group.pk,
+        "copilot.caseloadassignment": world.assignment.pk,
+    }
+    object_id = samples.get(f"{model[1]}.{model[2]}", 1) if model else 1
+    url = text.replace("^", "").replace("$", "")
+    url = re.sub(r"\(\?P<app_label>[^)]*\)", "copilot", url)
+    url = re.sub(r"\(\?P<url>[^)]*\)", "no-such-page/", url)
+    url = url.replace("<path:content_type_id>", str(ContentType.objects.get_for_model(Group).pk))
+    return "/" + re.sub(r"<(?:path:)?(?:object_id|id)>", str(object_id), url)
+
+
+def test_the_admin_site_is_for_admins_only(world):
+    """Every admin route but sign-in and sign-out sends everyone but an admin to the
+    admin sign-in; an admin is let through (a malformed sample may still be 403/404)."""
+    mismatches = []
+    for namespace, name, text in url_patterns():
+        if namespace != "admin" or name in ("login", "logout"):
+            continue
+        url = admin_url(text, world)
+        for role in ROLES:
+            for method in METHODS:
+                response = client_for(world.users[role]).generic(method, url)
+                to_sign_in = response.status_code == 302 and "/admin/login/" in response.url
+                if to_sign_in is (role == "admin") or response.status_code >= 500:
+                    mismatches.append(f"{url} {role} {method}: {response.status_code}")
+    assert mismatches == [], "\n".join(mismatches)
+
+
+# --- websocket ------------------------------------------------------------------------
+
+
+def test_every_websocket_action_is_classified():
+    assert set(SidebarConsumer.actions) == set(ACTIONS)
+
+
+def message(action: str, world) -> dict:
+    """A message of this action that its permitted sender gets an answer to quickly."""
+    return {
+        "action": action,
+        "draft": str(world.pending.id),
+        "section": "subjective",
+        "text": "" if action == "draft" else "Edited.",
+        "template": "soap",
+        "question": "",
+        "flag": "0",
+        "idempotency_key": "k",
+    }
+
+
+async def exchange(communicator, content: dict) -> list[str] | None:
+    """Send `content`, then an unknown action as a marker; every reply up to the marker,
+    or None when the socket was closed instead."""
+    await communicator.send_json_to(content)
+    await communicator.send_json_to({"action": "marker"})
+    replies = []
+    while True:
+        output = await communicator.receive_output(timeout=30)
+        if output["type"] == "websocket.close":
+            return None
+        if re.search(r"Unknown action \S+marker", output.get("text", "")):
+            return replies
+        replies.append(output["text"])
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_only_the_caseload_opens_a_socket_for_the_client(role, world):
+    communicator = await sidebar_socket(world.users[role], CLIENT)
+    connected, _ = await communicator.connect()
+    assert connected is (role in CASELOAD)
+    await communicator.disconnect()
+
+
+@pytest.mark.parametrize("role", sorted(CASELOAD))
+async def test_each_action_is_answered_only_for_what_the_role_may_touch(role, world):
+    communicator = await sidebar_socket(world.users[role], CLIENT)
+    assert (await communicator.connect())[0]
+    mismatches = []
+    for action, kind in ACTIONS.items():
+        replies = await exchange(communicator, message(action, world))
+        if replies is None:
+            mismatches.append(f"{action}: socket closed")
+            continue
+        refused = any("That draft is not available." in r for r in replies)
+        if refused is not (kind == "draft" and role not in AUTHOR):
+            mismatches.append(f"{action}: refused={refused}")
+        if refused:
+            mismatches += [f"{action}: {p!r} sent" for r in replies for p in PHI if p in r]
+    await communicator.disconnect()
+    assert mismatches == [], "\n".join(mismatches)
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+async def test_every_action_closes_a_socket_whose_client_left_the_caseload(action, world, caplog):
+    """A clinician of another caseload whose socket was opened while the client was
+    assigned to them: once the assignment is gone, any message closes the socket."""
+    assignment = await CaseloadAssignment.objects.acreate(clinician=world.okafor, client_id=CLIENT)
+    communicator = await sidebar_socket(world.users["other_caseload"], CLIENT)
+    assert (await communicator.connect())[0]
+    await assignment.adelete()
+    with caplog.at_level(logging.WARNING, logger="copilot.access"):
+        await communicator.send_json_to(message(action, world))
+        output = await communicator.receive_output(timeout=30)
+    assert output == {"type": "websocket.close", "code": 4404}
+    logged = [r.getMessage() for r in caplog.records if r.name == "copilot.access"]
+    assert any(f"where=ws {action}" in m for m in logged)
+    assert not any(CLIENT in m for m in logged)
