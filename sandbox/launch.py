@@ -40,12 +40,19 @@ class Sandbox:
 
     `base_url` is its FHIR base ("http://127.0.0.1:<port>/fhir/R4"), `issuer` its
     OpenID provider. `data_dir` overrides the folder holding synthea-10/ (default:
-    ../shared/data beside the repo).
+    ../shared/data beside the repo); `env` adds environment variables for the server
+    (e.g. SANDBOX_OIDC_CROSS_SITE_COOKIES=1, see sandbox/oidc.mjs).
     """
 
-    def __init__(self, port: int | None = None, data_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        port: int | None = None,
+        data_dir: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.port = port or free_port()
         self.data_dir = data_dir
+        self.extra_env = env or {}
         self.base_url = f"http://127.0.0.1:{self.port}/fhir/R4"
         self.issuer = f"http://127.0.0.1:{self.port}/oidc"
         self.process: subprocess.Popen[str] | None = None
@@ -62,6 +69,7 @@ class Sandbox:
             "SANDBOX_PORT": str(self.port),
             "SANDBOX_OIDC_SECRET": OIDC_CLIENT_SECRET,
             "SANDBOX_SMART_SECRET": SMART_CLIENT_SECRET,
+            **self.extra_env,
         }
         if self.data_dir:
             env["SANDBOX_DATA"] = str(self.data_dir)

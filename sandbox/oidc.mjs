@@ -15,6 +15,11 @@
 //   copilot-smart  SMART EHR launch         redirect http://127.0.0.1/smart/callback/
 // Client secrets come from SANDBOX_OIDC_SECRET / SANDBOX_SMART_SECRET.
 //
+// SANDBOX_OIDC_CROSS_SITE_COOKIES=1: the provider's cookies are `SameSite=None; Secure;
+// Partitioned`, as an identity provider's must be for a sign-in inside an EHR's iframe
+// on another site (Chromium keeps Secure cookies on loopback over http). Off by default:
+// non-browser clients (the Python tests' `requests`) send Secure cookies over https only.
+//
 // The signing key (RS256) is generated when the sandbox starts: fine for a sandbox,
 // the relying party reads it from jwks_uri.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -85,10 +90,16 @@ export function createIdentity({ origin, fhirBase, env = process.env }) {
   const control = { tamper: null };
   const users = new Map(DEMO_USERS.map((u) => [u.sub, u]));
 
+  const crossSite = env.SANDBOX_OIDC_CROSS_SITE_COOKIES === '1';
+  const cookieOptions = crossSite ? { sameSite: 'none', secure: true, partitioned: true } : {};
   const provider = new Provider(issuer, {
     clients: clients(env),
     jwks: { keys: [keys.jwk] },
-    cookies: { keys: ['sandbox-dev-cookie-key-not-secret'] },
+    cookies: {
+      keys: ['sandbox-dev-cookie-key-not-secret'],
+      long: { httpOnly: true, sameSite: 'lax', ...cookieOptions },
+      short: { httpOnly: true, sameSite: 'lax', ...cookieOptions },
+    },
     findAccount: async (ctx, sub) => users.has(sub) && {
       accountId: sub,
       claims: async () => userClaims(users.get(sub), fhirBase),
@@ -130,6 +141,18 @@ export function createIdentity({ origin, fhirBase, env = process.env }) {
     const id = randomBytes(16).toString('base64url');
     launches.set(id, { patient, encounter, expires: Date.now() + LAUNCH_TTL_MS });
     return id;
+  }
+
+  provider.on('server_error', (ctx, error) => console.error(`oidc server_error: ${error.stack}`));
+
+  if (crossSite) {
+    // Loopback over http counts as secure here, as it does in browsers: the request is
+    // marked secure (not https: URLs keep the issuer's scheme), so koa's cookies module
+    // sends the Secure cookies.
+    provider.use(async (ctx, next) => {
+      Object.defineProperty(ctx.request, 'secure', { value: true });
+      await next();
+    });
   }
 
   // Bind the launch context to the authorization code it was issued with.

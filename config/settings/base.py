@@ -6,6 +6,7 @@ the in-memory channel layer and the sandbox EHR on loopback.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -199,10 +200,22 @@ if CROSS_SITE_COOKIES:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 
 
+def _origins(*urls: str) -> list[str]:
+    """The distinct scheme://host[:port] origins of the non-empty `urls`."""
+    found = (urlsplit(url) for url in urls if url)
+    return sorted({f"{part.scheme}://{part.netloc}" for part in found if part.netloc})
+
+
+# Forms post to our own origin; Sign out's POST then redirects to the OpenID provider's
+# end_session endpoint, which form-action must allow too (browsers check redirects).
+FORM_ACTION_ORIGINS = _origins(OIDC_OP_ISSUER, OIDC_OP_LOGOUT_ENDPOINT)
+
+
 def content_security_policy(frame_ancestors: list[str]) -> dict:
     """django-csp 4 policy: scripts, styles and connections (the websocket) from our own
-    origin only (no inline script or style, no eval), no plugins, no <base>, and framing
-    only by `frame_ancestors` ('none' when empty)."""
+    origin only (no inline script or style, no eval), no plugins, no <base>, forms to
+    our own origin and the OpenID provider's, and framing only by `frame_ancestors`
+    ('none' when empty)."""
     return {
         "DIRECTIVES": {
             "default-src": [SELF],
@@ -211,7 +224,7 @@ def content_security_policy(frame_ancestors: list[str]) -> dict:
             "img-src": [SELF],
             "connect-src": [SELF],
             "frame-src": [SELF],
-            "form-action": [SELF],
+            "form-action": [SELF, *FORM_ACTION_ORIGINS],
             "object-src": [NONE],
             "base-uri": [NONE],
             "frame-ancestors": frame_ancestors or [NONE],

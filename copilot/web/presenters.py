@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils import dateformat
 
+from copilot.accounts.models import Clinician
 from copilot.drafting.templates import all_templates
 from copilot.qa.models import ChatTurn
 from copilot.qa.types import Answer, AnswerSentence, Citation
@@ -248,3 +249,24 @@ def history_views(turns: list[ChatTurn]) -> list[TurnView]:
         turn_view(f"h{t.pk}", t.question, Answer(t.question, t.kind, t.sentences, t.found))
         for t in turns
     ]
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """The signed-in user as the full pages' header shows them: the name to display and
+    whether they supervise anyone (the co-signature queue link)."""
+
+    name: str
+    supervises: bool
+
+
+def account_view(user) -> AccountView | None:
+    """For a signed-in user (None otherwise); reads the database, so async views call it
+    through sync_to_async."""
+    if user is None or not user.is_authenticated:
+        return None
+    clinician = Clinician.objects.filter(user=user).first()
+    if clinician is None:
+        return AccountView(name=user.get_username(), supervises=False)
+    supervises = clinician.role == Clinician.Role.SUPERVISOR or clinician.supervisees.exists()
+    return AccountView(name=clinician.display_name or user.get_username(), supervises=supervises)

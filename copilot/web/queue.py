@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from copilot.access.http import cosign_request_required
 from copilot.drafting.templates import all_templates
+from copilot.ehr import EhrError, get_gateway
 from copilot.review import cosign, outbox, selectors
 from copilot.review.diff import DiffSegment, word_diff
 from copilot.review.errors import ReviewError
 from copilot.review.models import CosignRequest, Draft, DraftSection
 
-from .presenters import FlagView, flag_view
+from .presenters import FlagView, account_view, flag_view
 
 QUEUE_TEMPLATE = "copilot/queue.html"
 REVIEW_TEMPLATE = "copilot/queue_review.html"
@@ -32,6 +33,7 @@ class QueueRow:
 
     request: CosignRequest
     draft: Draft
+    client_name: str
     clinician: str
     template_name: str
     flags: tuple[str, ...]
@@ -68,6 +70,7 @@ class SectionDiff:
 @dataclass(frozen=True)
 class ReviewView:
     request: CosignRequest
+    client_name: str
     clinician: str
     template_name: str
     sections: tuple[SectionDiff, ...]
@@ -89,13 +92,30 @@ def _flag_labels(draft: Draft) -> tuple[str, ...]:
     return tuple(f.label for f in flags if not f.negated)
 
 
-def queue_view(requests) -> QueueView:
-    """The queue page's rows from selectors.cosign_queue."""
+def client_label(client_id: str, names: dict[str, str]) -> str:
+    """The client's name, or its FHIR reference when the EHR could not be read."""
+    return names.get(client_id) or f"Patient/{client_id}"
+
+
+async def client_names(client_ids: set[str]) -> dict[str, str]:
+    """{Patient id: name} from the EHR; empty when it cannot be read (the pages then
+    show FHIR references instead of names)."""
+    if not client_ids:
+        return {}
+    try:
+        return {c.id: c.name for c in await get_gateway().clients(ids=client_ids)}
+    except EhrError:
+        return {}
+
+
+def queue_view(requests, names: dict[str, str]) -> QueueView:
+    """The queue page's rows from selectors.cosign_queue; `names` from client_names."""
     return QueueView(
         tuple(
             QueueRow(
                 request=r,
                 draft=r.draft,
+                client_name=client_label(r.draft.client_id, names),
                 clinician=r.draft.author.clinician.display_name,
                 template_name=_template_name(r.draft),
                 flags=_flag_labels(r.draft),
@@ -115,7 +135,7 @@ def section_diff(section: DraftSection) -> SectionDiff:
     return SectionDiff(section.title, section.get_decision_display(), included, segments)
 
 
-def review_view(request: CosignRequest) -> ReviewView:
+def review_view(request: CosignRequest, names: dict[str, str]) -> ReviewView:
     """Everything the review page shows for one co-signature request."""
     draft = request.draft
     earlier = draft.cosign_requests.filter(pk__lt=request.pk).select_related(
@@ -123,6 +143,7 @@ def review_view(request: CosignRequest) -> ReviewView:
     )
     return ReviewView(
         request=request,
+        client_name=client_label(draft.client_id, names),
         clinician=draft.author.clinician.display_name,
         template_name=_template_name(draft),
         sections=tuple(section_diff(s) for s in draft.sections.all()),
@@ -131,22 +152,35 @@ def review_view(request: CosignRequest) -> ReviewView:
     )
 
 
-def _decision(
+async def _decision(
     request: HttpRequest, cosign_request: CosignRequest, *, status: int = 200, **extra
 ) -> HttpResponse:
     """The review page, or its `decision` partial for htmx, read fresh (the request was
     permission-checked by the view's decorator)."""
-    fresh = selectors.cosign_request_get_for_supervisor(request.user, str(cosign_request.draft_id))
+    user = await request.auser()
+    names = await client_names({cosign_request.draft.client_id})
+    return await sync_to_async(_render_decision)(
+        request, user, cosign_request, names, status, extra
+    )
+
+
+def _render_decision(request, user, cosign_request, names, status, extra) -> HttpResponse:
+    fresh = selectors.cosign_request_get_for_supervisor(user, str(cosign_request.draft_id))
     template = f"{REVIEW_TEMPLATE}#decision" if request.htmx else REVIEW_TEMPLATE
-    return render(request, template, {"view": review_view(fresh), **extra}, status=status)
+    context = {"view": review_view(fresh, names), "account": account_view(user), **extra}
+    return render(request, template, context, status=status)
 
 
 @login_required
 @require_safe
-def cosign_queue(request: HttpRequest) -> HttpResponse:
+async def cosign_queue(request: HttpRequest) -> HttpResponse:
     """The pending notes of the signed-in supervisor's supervisees, oldest first."""
-    view = queue_view(selectors.cosign_queue(request.user))
-    return render(request, QUEUE_TEMPLATE, {"queue": view})
+    user = await request.auser()
+    requests = await sync_to_async(lambda: list(selectors.cosign_queue(user)))()
+    names = await client_names({r.draft.client_id for r in requests})
+    view = await sync_to_async(queue_view)(requests, names)
+    account = await sync_to_async(account_view)(user)
+    return render(request, QUEUE_TEMPLATE, {"queue": view, "account": account})
 
 
 @login_required
@@ -155,7 +189,7 @@ def cosign_queue(request: HttpRequest) -> HttpResponse:
 async def cosign_review(request: HttpRequest, cosign_request: CosignRequest) -> HttpResponse:
     """One note: final text per section against the AI draft, flags, co-sign and return.
     404 unless the signed-in user supervises the note's author."""
-    return await sync_to_async(_decision)(request, cosign_request)
+    return await _decision(request, cosign_request)
 
 
 @login_required
@@ -167,12 +201,10 @@ async def cosign_sign(request: HttpRequest, cosign_request: CosignRequest) -> Ht
     try:
         approval = await sync_to_async(cosign.draft_cosign)(actor=user, draft=cosign_request.draft)
     except ReviewError as error:
-        return await sync_to_async(_decision)(
-            request, cosign_request, status=409, error=error.message
-        )
+        return await _decision(request, cosign_request, status=409, error=error.message)
     await outbox.deliver(await sync_to_async(lambda: approval.write_back.pk)())
     if request.htmx:
-        return await sync_to_async(_decision)(request, cosign_request)
+        return await _decision(request, cosign_request)
     return redirect("cosign-review", draft_id=cosign_request.draft_id)
 
 
@@ -188,9 +220,9 @@ async def cosign_return(request: HttpRequest, cosign_request: CosignRequest) -> 
             actor=user, draft=cosign_request.draft, comment=comment
         )
     except ReviewError as error:
-        return await sync_to_async(_decision)(
+        return await _decision(
             request, cosign_request, status=400, error=error.message, comment=comment
         )
     if request.htmx:
-        return await sync_to_async(_decision)(request, cosign_request)
+        return await _decision(request, cosign_request)
     return redirect("cosign-queue")

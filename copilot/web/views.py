@@ -23,7 +23,7 @@ from copilot.ehr import ClientNotFound, EhrError, get_gateway
 from copilot.review import outbox, services
 from copilot.review.models import Approval, Draft
 
-from .presenters import draft_view
+from .presenters import account_view, draft_view
 from .sidebar import copilot_context
 from .trend import trend_for
 
@@ -43,16 +43,18 @@ async def client_picker(request: HttpRequest) -> HttpResponse:
     """The clients on the signed-in user's caseload, each linking to its sidebar.
     Admins see none: they manage users and caseloads in the admin site."""
     user = await request.auser()
+    context: dict = {"account": await sync_to_async(account_view)(user)}
     try:
         caseload = await caseload_for(user)
         clients = await get_gateway().clients(ids=caseload) if caseload else []
     except EhrError as error:
-        return render(request, "copilot/picker.html", {"error": error}, status=_status_for(error))
-    context = {
-        "clients": clients,
-        "ehr_demo": settings.EHR_DEMO_PAGE,
-        "manages_users": await sync_to_async(_manages_users)(user),
-    }
+        context["error"] = error
+        return render(request, "copilot/picker.html", context, status=_status_for(error))
+    context.update(
+        clients=clients,
+        ehr_demo=settings.EHR_DEMO_PAGE,
+        manages_users=await sync_to_async(_manages_users)(user),
+    )
     return render(request, "copilot/picker.html", context)
 
 

@@ -63,6 +63,18 @@ def test_production_frames_the_sidebar_only_from_the_configured_ehr_origins():
     assert directives["frame-ancestors"] == [EHR]
     assert directives["script-src"] == ["'self'"]
     assert directives["object-src"] == directives["base-uri"] == ["'none'"]
+    # Sign out posts here and is redirected to the provider's end_session endpoint.
+    assert directives["form-action"] == ["'self'", "http://127.0.0.1:8090"]
+    elsewhere = production_settings(
+        "CONTENT_SECURITY_POLICY",
+        OIDC_OP_ISSUER="https://login.example.org/realms/clinic",
+        OIDC_OP_LOGOUT_ENDPOINT="https://logout.example.org/end",
+    )["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert elsewhere["form-action"] == [
+        "'self'",
+        "https://login.example.org",
+        "https://logout.example.org",
+    ]
     unset = production_settings("CONTENT_SECURITY_POLICY", EHR_FRAME_ORIGINS="")
     assert unset["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["frame-ancestors"] == ["'none'"]
 

@@ -77,8 +77,8 @@ def test_a_soap_note_drafted_inside_the_ehr_is_reviewed_approved_and_found_in_fh
 
     supervisor = browser.new_page(viewport={"width": 1100, "height": 900})
     sign_in(supervisor, copilot_server, "rivera")
-    supervisor.goto(f"{copilot_server}/review/queue/")
-    supervisor.locator("a", has_text="Patient/bh-003").first.click()
+    supervisor.click("nav.account a:has-text('Co-signature queue')")
+    supervisor.locator("a", has_text="Alex Morgan").first.click()
     supervisor.fill("#return-comment", "Add the homework you agreed on to the Plan.")
     supervisor.click("#decision button:has-text('Return for revision')")
     supervisor.locator("#decision", has_text="Returned to Arjun Patel").wait_for()
@@ -125,3 +125,11 @@ def test_a_soap_note_drafted_inside_the_ehr_is_reviewed_approved_and_found_in_fh
         [provenance] = [e["resource"] for e in json.load(r)["entry"]]
     who = {a["who"]["reference"] for a in provenance["agent"]}
     assert {"Practitioner/pr-patel", "Practitioner/pr-rivera"} <= who
+
+    # Sign out ends the copilot's session and, at the provider's confirmation, its own.
+    supervisor.click("nav.account button:has-text('Sign out')")
+    supervisor.wait_for_url(f"{sandbox.issuer}/**")
+    supervisor.click("button[name=logout][value=yes]")
+    supervisor.goto(f"{copilot_server}/review/queue/")
+    supervisor.wait_for_url(f"{sandbox.issuer}/**")
+    assert supervisor.locator("#username").is_visible()  # asked to sign in again

@@ -4,7 +4,8 @@ The copilot runs on http://127.0.0.1:<port> with EHR_FRAME_ORIGINS naming one ho
 page on http://localhost:<port> (another site, so its cookies are third-party
 there) and CROSS_SITE_COOKIES on (SameSite=None; Secure; Partitioned, which
 Chromium keeps for loopback hosts over http). A second host page on another
-localhost port is not listed.
+localhost port is not listed. Sign-in happens inside the frame, at the sandbox's
+OpenID provider, whose cookies are cross-site ones too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from sandbox.launch import free_port
+from sandbox.launch import Sandbox, free_port
 from tests.browser.conftest import running_copilot
 
 pytestmark = pytest.mark.browser
@@ -53,11 +54,13 @@ def host_page(port: int) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def embedding(sandbox, tmp_path_factory):
-    """(copilot base URL, allowed host page origin, disallowed host page origin)."""
+def embedding(tmp_path_factory):
+    """(copilot base URL, allowed host page origin, disallowed host page origin), with a
+    sandbox of its own whose OpenID provider's cookies work in a cross-site iframe."""
     port, allowed_port, other_port = free_port(), free_port(), free_port()
     allowed = f"http://localhost:{allowed_port}"
     with (
+        Sandbox(env={"SANDBOX_OIDC_CROSS_SITE_COOKIES": "1"}) as sandbox,
         running_copilot(
             sandbox,
             tmp_path_factory,
@@ -76,6 +79,14 @@ def framing(host: str, url: str) -> str:
     return f"{host}/?src={quote(url, safe='')}"
 
 
+def sign_in_framed(frame) -> None:
+    """Sign in as chen inside the EHR page's iframe: the copilot sends the frame to the
+    sandbox's OpenID provider, whose login form is filled there, and back."""
+    frame.locator("#username").fill("chen")
+    frame.locator("#password").fill("demo")
+    frame.locator("button[type=submit]").click()
+
+
 def test_the_sidebar_works_inside_an_allowed_ehr_page_on_another_site(embedding, browser):
     base, allowed, _ = embedding
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -83,9 +94,7 @@ def test_the_sidebar_works_inside_an_allowed_ehr_page_on_another_site(embedding,
 
     page.goto(framing(allowed, f"{base}/accounts/login/?next=/sidebar/bh-001/"))
     frame = page.frame_locator("iframe")
-    frame.locator("#id_username").fill("chen")
-    frame.locator("#id_password").fill("demo")
-    frame.locator("button[type=submit]").click()
+    sign_in_framed(frame)
     frame.locator(".client-header h1").wait_for(timeout=30_000)  # signed in, chart loaded
     assert frame.locator(".client-header h1").inner_text() == "Maya Thompson"
 
@@ -115,9 +124,7 @@ def test_an_ehr_page_not_listed_cannot_frame_the_sidebar(embedding, browser):
     # "localhost", which the other page shares, so only the CSP stops the frame.
     page.goto(framing(allowed, f"{base}/accounts/login/?next=/sidebar/bh-001/"))
     frame = page.frame_locator("iframe")
-    frame.locator("#id_username").fill("chen")
-    frame.locator("#id_password").fill("demo")
-    frame.locator("button[type=submit]").click()
+    sign_in_framed(frame)
     frame.locator(".client-header h1").wait_for(timeout=30_000)
 
     page.goto(framing(other, f"{base}/sidebar/bh-001/"))

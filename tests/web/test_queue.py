@@ -44,11 +44,33 @@ def test_the_queue_lists_pending_notes_with_counts(client):
     assert "<strong>2</strong> notes waiting for your co-signature" in body
     assert "<strong>1</strong> with risk flags" in body
     assert "Arjun Patel: 2" in body
-    assert "Patient/bh-003" in body and "Patient/bh-006" in body
-    assert "Patient/bh-001" not in body and "Patient/bh-002" not in body
+    assert "Alex Morgan" in body and "Robert Hayes" in body  # names from the EHR
+    assert "Maya Thompson" not in body and "James Carter" not in body
     assert "Nora Quinn" not in body
     assert body.count("Suicidal ideation") == 1
     assert reverse("cosign-review", args=[flagged.id]) in body
+
+
+def test_the_queue_shows_fhir_references_while_the_ehr_is_down(client, settings, down_url):
+    people = supervision()
+    submit(ready_draft(people.clinician, client_id="bh-003"))
+    client.force_login(people.supervisor)
+    settings.FHIR_BASE_URL = down_url
+    body = client.get(reverse("cosign-queue")).content.decode()
+    assert "<strong>1</strong> note waiting" in body
+    assert "Patient/bh-003" in body
+
+
+def test_full_pages_name_the_user_link_the_queue_and_sign_out(client):
+    people = supervision()
+    client.force_login(people.supervisor)
+    body = client.get(reverse("cosign-queue")).content.decode()
+    assert "Signed in as Dr. Elena Rivera" in body
+    assert f'action="{reverse("logout")}"' in body and "Sign out" in body
+    client.force_login(people.clinician)
+    body = client.get(reverse("client-picker")).content.decode()
+    assert "Signed in as Arjun Patel" in body
+    assert reverse("cosign-queue") not in body  # supervises nobody
 
 
 def test_an_empty_queue_says_so(client):
