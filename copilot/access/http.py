@@ -39,35 +39,30 @@ def client_required(view):
     return checked
 
 
-def draft_required(view):
-    """For async views taking `draft_id`: calls `view(request, draft)` with the user's own
-    draft (copilot.access.draft_for_user); 404 otherwise, 503 when the EHR cannot tell."""
+def fetched_by_draft_id(fetch):
+    """A decorator for async views taking `draft_id`: calls `view(request, obj)` with
+    `obj = await fetch(user, draft_id)`, a permission-checked fetch that raises NotFound
+    (→ 404) or EhrError (→ 503/502 when the EHR cannot tell)."""
 
-    @wraps(view)
-    async def checked(request: HttpRequest, draft_id, *args, **kwargs) -> HttpResponse:
-        try:
-            draft = await draft_for_user(await request.auser(), str(draft_id))
-        except EhrError as error:
-            return ehr_error_response(error)
-        return await view(request, draft, *args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        async def checked(request: HttpRequest, draft_id, *args, **kwargs) -> HttpResponse:
+            try:
+                fetched = await fetch(await request.auser(), str(draft_id))
+            except EhrError as error:
+                return ehr_error_response(error)
+            return await view(request, fetched, *args, **kwargs)
 
-    return checked
+        return checked
+
+    return decorator
 
 
-def cosign_request_required(view):
-    """For async views taking `draft_id`: calls `view(request, cosign_request)` with the
-    latest co-signature request of a draft whose author the user supervises
-    (copilot.access.cosign_request_for_user); 404 otherwise, 503 when the EHR cannot tell."""
-
-    @wraps(view)
-    async def checked(request: HttpRequest, draft_id, *args, **kwargs) -> HttpResponse:
-        try:
-            cosign_request = await cosign_request_for_user(await request.auser(), str(draft_id))
-        except EhrError as error:
-            return ehr_error_response(error)
-        return await view(request, cosign_request, *args, **kwargs)
-
-    return checked
+# `view(request, draft)`: the user's own draft (copilot.access.draft_for_user).
+draft_required = fetched_by_draft_id(draft_for_user)
+# `view(request, cosign_request)`: the latest co-signature request of a draft whose
+# author the user supervises (copilot.access.cosign_request_for_user).
+cosign_request_required = fetched_by_draft_id(cosign_request_for_user)
 
 
 def log_denial(*, user_id, where: str, what: str) -> None:
