@@ -39,8 +39,8 @@ class Trend:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
 
 
-def trend_for(series: MeasureSeries) -> Trend | None:
-    """Chart geometry for a series in a WIDTH x HEIGHT box (px); None when it is empty.
+def trend_for(series: MeasureSeries, width: int = WIDTH, height: int = HEIGHT) -> Trend | None:
+    """Chart geometry for a series in a `width` x `height` box (px); None when it is empty.
 
     x spreads results evenly by date (days); y maps 0..max_total to bottom..top.
     """
@@ -49,7 +49,7 @@ def trend_for(series: MeasureSeries) -> Trend | None:
     top = series.instrument.max_total
 
     def y_of(score: float) -> float:
-        return PAD + (HEIGHT - 2 * PAD) * (1 - score / top)
+        return PAD + (height - 2 * PAD) * (1 - score / top)
 
     bands = tuple(
         TrendBand(
@@ -63,9 +63,9 @@ def trend_for(series: MeasureSeries) -> Trend | None:
     span = max((last - first).total_seconds(), 1.0)
     points = tuple(
         TrendPoint(
-            x=PAD + (WIDTH - 2 * PAD) * ((r.effective - first).total_seconds() / span)
+            x=PAD + (width - 2 * PAD) * ((r.effective - first).total_seconds() / span)
             if len(series.results) > 1
-            else WIDTH / 2,
+            else width / 2,
             y=y_of(r.total),
             total=r.total,
             label=f"{r.effective:%b %-d, %Y}: {r.total} ({r.severity})",
@@ -73,4 +73,4 @@ def trend_for(series: MeasureSeries) -> Trend | None:
         )
         for r in series.results
     )
-    return Trend(width=WIDTH, height=HEIGHT, bands=bands, points=points)
+    return Trend(width=width, height=height, bands=bands, points=points)

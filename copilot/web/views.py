@@ -23,6 +23,7 @@ from copilot.ehr import ClientNotFound, EhrError, get_gateway
 from copilot.review import outbox, services
 from copilot.review.models import Approval, Draft
 
+from .outcomes import instrument_view
 from .presenters import account_view, draft_view
 from .sidebar import copilot_context
 from .trend import trend_for
@@ -101,6 +102,21 @@ async def sidebar_chart(request: HttpRequest, client_id: str) -> HttpResponse:
         return render(request, template, context, status=_status_for(error))
     context.update(chart=chart, phq9_trend=trend_for(chart.phq9), gad7_trend=trend_for(chart.gad7))
     return render(request, template, context)
+
+
+@login_required
+@require_safe
+@client_required
+async def sidebar_measures(request: HttpRequest, client_id: str) -> HttpResponse:
+    """The Measures tab's content (htmx): PHQ-9 and GAD-7 over time with response,
+    remission and reliable change (copilot.measures.outcomes), each with its sources."""
+    template = "copilot/measures.html#measures"
+    try:
+        chart = await get_gateway().chart(client_id)
+    except EhrError as error:
+        return render(request, template, {"error": error}, status=_status_for(error))
+    instruments = [instrument_view(chart.phq9), instrument_view(chart.gad7)]
+    return render(request, template, {"instruments": instruments})
 
 
 @login_required

@@ -91,6 +91,9 @@ ROUTES: dict[str, Route] = {
     "sidebar-chart": Route(
         lambda w: reverse("sidebar-chart", args=[CLIENT]), CASELOAD, {"GET": 200, "HEAD": 200}
     ),
+    "sidebar-measures": Route(
+        lambda w: reverse("sidebar-measures", args=[CLIENT]), CASELOAD, {"GET": 200, "HEAD": 200}
+    ),
     "sidebar-source": Route(
         lambda w: f"{reverse('sidebar-source', args=[CLIENT])}?ref=DocumentReference/{w.note_id}",
         CASELOAD,
