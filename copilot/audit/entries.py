@@ -113,3 +113,22 @@ def ehr_written(write_back, references: list[str]) -> Event:
         client_id=draft.client_id,
         meta={"draft": str(draft.id), "attempts": write_back.attempts, "references": references},
     )
+
+
+def codes_suggested(draft, suggestions) -> Event:
+    """One coding-suggestion run for an approved note (copilot.coding): the codes with
+    their evidence sources; nothing is submitted anywhere."""
+    codes = [f"{s.system} {s.code}" for s in (*suggestions.cpt, *suggestions.icd10)]
+    return Event(
+        kind=Kind.AI_SUGGESTION,
+        client_id=draft.client_id,
+        meta={"purpose": "coding suggestions", "draft": str(draft.id), "codes": codes},
+        content={
+            "minutes": suggestions.minutes,
+            "evidence": {
+                f"{s.system} {s.code}": [e.text for e in s.evidence]
+                for s in (*suggestions.cpt, *suggestions.icd10)
+            },
+            "missing": list(suggestions.missing),
+        },
+    )

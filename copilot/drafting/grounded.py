@@ -106,10 +106,11 @@ def is_documented(item: RequiredItem, sentences: Sequence[str]) -> bool:
     """Does any sentence contain one of the item's cues? Whole words, case-insensitive,
     a trailing `*` marking a stem ("improv*" meets "improved"); "we'll" counts as "will".
     Short all-capital cues (SI, HI, MI, CBT) must be written in capitals, so "Hi" is not HI."""
-    return any(_has_cue(cue, text) for cue in item.cues for text in sentences)
+    return any(has_cue(cue, text) for cue in item.cues for text in sentences)
 
 
-def _has_cue(cue: str, text: str) -> bool:
+def has_cue(cue: str, text: str) -> bool:
+    """Whether `text` contains `cue` as whole words (rules as in is_documented)."""
     text = re.sub(r"['\u2019]ll\b", " will", re.sub(r"\bwon['\u2019]t\b", "will not", text))
     stem = cue.endswith("*")
     word = re.escape(cue.rstrip("*"))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("sidebar/<fhirid:client_id>/measures/", views.sidebar_measures, name="sidebar-measures"),
     path("drafts/<uuid:draft_id>/status/", views.draft_status, name="draft-status"),
     path("drafts/<uuid:draft_id>/approve/", views.draft_approve, name="draft-approve"),
+    path("drafts/<uuid:draft_id>/codes/", views.draft_codes, name="draft-codes"),
     path("review/queue/", queue.cosign_queue, name="cosign-queue"),
     path("review/<uuid:draft_id>/", queue.cosign_review, name="cosign-review"),
     path("review/<uuid:draft_id>/cosign/", queue.cosign_sign, name="cosign-sign"),

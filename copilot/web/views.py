@@ -19,6 +19,7 @@ from copilot.access.caseload import caseload_for
 from copilot.access.fetch import document_for_user
 from copilot.access.http import client_required, draft_required, ehr_error_response
 from copilot.accounts.models import Clinician
+from copilot.coding import services as coding
 from copilot.ehr import ClientNotFound, EhrError, get_gateway
 from copilot.review import outbox, services
 from copilot.review.models import Approval, Draft
@@ -29,6 +30,7 @@ from .sidebar import copilot_context
 from .trend import trend_for
 
 DRAFT_TEMPLATE = "copilot/draft.html"
+CODING_TEMPLATE = "copilot/coding.html"
 NOTE_REFERENCE = re.compile(r"DocumentReference/[A-Za-z0-9\-.]{1,64}")
 
 
@@ -166,6 +168,22 @@ async def draft_status(request: HttpRequest, draft: Draft) -> HttpResponse:
         raise Http404("This draft is not approved.")
     response = render(request, f"{DRAFT_TEMPLATE}#draft-panel", {"view": view})
     return reswap(retarget(response, "#draft-panel"), "outerHTML")
+
+
+@login_required
+@require_safe
+@draft_required
+async def draft_codes(request: HttpRequest, draft: Draft) -> HttpResponse:
+    """Coding suggestions (CPT, ICD-10-CM) for the author's approved note, with their
+    evidence; 409 before approval. Nothing is submitted anywhere."""
+    template = f"{CODING_TEMPLATE}#codes"
+    try:
+        suggestions = await coding.codes_for_draft(actor=await request.auser(), draft=draft)
+    except coding.NotApproved as error:
+        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
+    except EhrError as error:
+        return render(request, template, {"error": error}, status=_status_for(error))
+    return render(request, template, {"codes": suggestions})
 
 
 @login_required

@@ -102,6 +102,10 @@ ROUTES: dict[str, Route] = {
     "draft-status": Route(
         lambda w: reverse("draft-status", args=[w.approved.id]), AUTHOR, {"GET": 200, "HEAD": 200}
     ),
+    # Approved for co-signature but not yet co-signed (no Approval): codes come after.
+    "draft-codes": Route(
+        lambda w: reverse("draft-codes", args=[w.approved.id]), AUTHOR, {"GET": 409, "HEAD": 409}
+    ),
     # The pending draft has undecided sections: its author is told why it cannot be approved.
     "draft-approve": Route(
         lambda w: reverse("draft-approve", args=[w.pending.id]), AUTHOR, {"POST": 409}

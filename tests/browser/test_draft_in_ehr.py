@@ -110,6 +110,12 @@ def test_a_soap_note_drafted_inside_the_ehr_is_reviewed_approved_and_found_in_fh
     status.scroll_into_view_if_needed()
     page.screenshot(path=str(ROOT / "docs" / "draft-approved-in-ehr.png"))
 
+    codes = frame.locator("#coding .coding-suggestions")  # loaded once the note is written
+    codes.wait_for(timeout=30_000)
+    assert "nothing is submitted" in codes.inner_text()
+    assert codes.locator("li.code").count() >= 1  # at least the chart's ICD-10-CM codes
+    codes.screenshot(path=str(ROOT / "docs" / "coding-suggestions.png"))
+
     with urllib.request.urlopen(f"{sandbox.base_url}/DocumentReference/{document_id}") as r:
         document = json.load(r)
     assert document["subject"]["reference"] == "Patient/bh-003"

@@ -49,7 +49,8 @@ def test_a_written_note_shows_its_document_and_stops_polling(client, ehr):
     client.force_login(draft.author)
     body = client.get(reverse("draft-status", args=[draft.id])).content.decode()
     assert "written to the EHR as DocumentReference/doc-1" in body
-    assert "hx-trigger" not in body
+    assert 'hx-trigger="every' not in body  # polling stops
+    assert f'hx-get="{reverse("draft-codes", args=[draft.id])}" hx-trigger="load"' in body
 
 
 def test_a_failed_write_shows_its_reason_and_keeps_the_note(client, ehr):
