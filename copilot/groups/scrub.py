@@ -47,7 +47,7 @@ _PERSONAL = re.compile(
     r"\b(?:he|she|him|her|his|hers|himself|herself|they|them|their|theirs|you|your|yours)\b",
     re.IGNORECASE,
 )
-_GROUPWIDE = re.compile(
+GROUPWIDE = re.compile(
     r"\b(?:everyone|everybody|all of you|the group|group members|members|we|us|our|let's)\b",
     re.IGNORECASE,
 )
@@ -76,10 +76,19 @@ class _People:
     facilitator_tags: frozenset[str]
 
     def mentions_other(self, sentence: str) -> bool:
-        return bool(self.others and self.others.search(sentence))
+        return mentions(self.others, sentence)
 
     def mentions_own(self, sentence: str) -> bool:
-        return bool(self.own and self.own.search(sentence))
+        return mentions(self.own, sentence)
+
+
+def mentions(pattern: re.Pattern[str] | None, text: str) -> bool:
+    return bool(pattern and pattern.search(text))
+
+
+def own_pattern(member: GroupMember, roster: Sequence[GroupMember]) -> re.Pattern[str] | None:
+    """What names `member` in text and names no one else on the roster (None: nothing)."""
+    return _people(member, roster, "").own
 
 
 def _forms(member: GroupMember) -> set[str]:
@@ -147,7 +156,7 @@ class _Scrubber:
             and not people.mentions_own(sentence)
             and not people.mentions_other(sentence)
             and _PERSONAL.search(sentence) is not None
-            and _GROUPWIDE.search(sentence) is None
+            and GROUPWIDE.search(sentence) is None
         )
         self.following_dropped = about_other or goes_on
         if self.following_dropped:
@@ -160,11 +169,11 @@ class _Scrubber:
         if self.people.others is None:
             return sentence
 
-        def another(match: re.Match[str]) -> str:
-            self.replaced += 1
-            return ANOTHER.capitalize() if match.start() == 0 else ANOTHER
-
-        return self.people.others.sub(another, sentence)
+        # Lower case even at a sentence start: the engines' reported speech puts the
+        # sentence after "Client reported that"; they capitalize sentence starts.
+        replaced, count = self.people.others.subn(ANOTHER, sentence)
+        self.replaced += count
+        return replaced
 
 
 # --- transcripts ---------------------------------------------------------------------

@@ -44,7 +44,7 @@ def test_the_members_turns_become_client_turns_and_the_facilitators_therapist_tu
 
 def test_in_a_members_own_turn_another_member_is_replaced_not_dropped():
     text = view(TRANSCRIPT, "bh-001").text
-    assert f"Client: {ANOTHER.capitalize()} is right, the breathing was hard at first." in text
+    assert f"Client: {ANOTHER} is right, the breathing was hard at first." in text
     assert f"I agree with {ANOTHER}" in view(TRANSCRIPT, "bh-007").text
 
 
@@ -66,7 +66,7 @@ def test_notes_drop_sentences_about_others_and_what_goes_on_about_them():
     text = view(notes, "bh-001").text
     assert text == (
         "Group topic: the TIPP skill. Maya Thompson reported using cold water at work. "
-        f"{ANOTHER.capitalize()} ({ANOTHER}) practiced paced breathing with Maya. "
+        f"{ANOTHER} ({ANOTHER}) practiced paced breathing with Maya. "
         "Homework for everyone: log one TIPP practice a day."
     )
     priya = view(notes, "bh-004")
