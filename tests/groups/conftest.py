@@ -59,6 +59,11 @@ def patient(given: str, family: str, mrn: str) -> dict:
 
 @pytest.fixture
 def fresh_group(sandbox_control) -> dict:
+    """A new therapy group in the sandbox (see create_group)."""
+    return create_group(sandbox_control)
+
+
+def create_group(sandbox_control) -> dict:
     """A new therapy group in the sandbox, so tests that write notes touch no shared chart:
     two members on Mei Chen's caseload and one on Samuel Okafor's. Returns ids by role."""
     from tests.conftest import care_team
