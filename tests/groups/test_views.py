@@ -50,12 +50,12 @@ def test_the_panel_lists_the_clients_groups_with_only_caseload_members(client, e
     assert "<html" not in body  # the htmx partial
 
 
-def test_a_client_in_no_group_says_so_and_a_client_off_the_caseload_is_404(client, ehr, clinician):
-    new_user = ClinicianFactory(practitioner_id="pr-patel").user
-    client.force_login(new_user)
-    body = client.get(reverse("group-panel", args=["bh-003"])).content.decode()
-    assert "not a member of a therapy group" in body
+def test_a_client_in_no_group_says_so_and_a_client_off_the_caseload_is_404(
+    client, ehr, clinician, new_client
+):
     client.force_login(clinician)
+    body = client.get(reverse("group-panel", args=[new_client])).content.decode()
+    assert "not a member of a therapy group" in body
     assert client.get(reverse("group-panel", args=["bh-003"])).status_code == 404
 
 
