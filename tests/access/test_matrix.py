@@ -220,7 +220,7 @@ def world(ehr, oidc, sandbox_control, settings, chroma):
     group_session = GroupSession.objects.create(
         author=patel.user, group_id=care_group["id"], group_name="Matrix group"
     )
-    return SimpleNamespace(
+    yield SimpleNamespace(
         users={
             "anonymous": None,
             "clinician": patel.user,
@@ -238,6 +238,7 @@ def world(ehr, oidc, sandbox_control, settings, chroma):
         care_group=care_group["id"],
         group_session=group_session,
     )
+    sandbox_control.delete(f"Group/{care_group['id']}")  # bh-003 is in no group elsewhere
 
 
 def client_for(user) -> Client:
