@@ -3,6 +3,7 @@
 from copilot.access.models import CaseloadAssignment
 from copilot.accounts.models import Clinician
 from copilot.audit.models import LedgerEntry
+from copilot.groups.models import GroupNote, GroupSession
 from copilot.qa.models import ChatTurn
 from copilot.retrieval.models import ClientIndexState, IndexedSource, Part2Consent
 from copilot.review.models import (
@@ -25,6 +26,8 @@ __all__ = [
     "CosignRequest",
     "Draft",
     "DraftSection",
+    "GroupNote",
+    "GroupSession",
     "IndexedSource",
     "LedgerEntry",
     "Part2Consent",

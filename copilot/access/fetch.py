@@ -15,6 +15,8 @@ from django.http import Http404
 
 from copilot.chart import SourceDocument
 from copilot.ehr import get_gateway
+from copilot.ehr.groups import GroupNotFound, GroupRoster
+from copilot.groups.models import GroupSession
 from copilot.retrieval.consent import part2_consent_in_force
 from copilot.review import selectors
 from copilot.review.models import CosignRequest, Draft
@@ -90,3 +92,32 @@ async def document_for_user(
     if document.restricted and not await sync_to_async(part2_consent_in_force)(client_id):
         raise NotFound("document")
     return document
+
+
+async def group_for_user(
+    user: AbstractBaseUser | None, client_id: str, group_id: str
+) -> GroupRoster:
+    """The therapy group `group_id` (FHIR Group) with its roster, if `client_id` is on
+    `user`'s caseload and an active member of the group. NotFound otherwise (also for an
+    unknown group); EhrError when the EHR cannot tell. The roster names every member:
+    only the group services read it; pages show members on the user's caseload only."""
+    await client_for_user(user, client_id)
+    try:
+        roster = await get_gateway().group_roster(group_id)
+    except GroupNotFound:
+        raise NotFound("group") from None
+    if client_id not in roster.group.member_ids:
+        raise NotFound("group")
+    return roster
+
+
+async def group_session_for_user(user: AbstractBaseUser | None, session_id: str) -> GroupSession:
+    """The group session if `user` drafted it (its facilitator). NotFound otherwise, also
+    for a malformed id. Its members' notes are shown only for clients still on the
+    user's caseload (copilot.groups.selectors.session_notes)."""
+    if user is None or not user.is_authenticated:
+        raise NotFound("group session")
+    try:
+        return await GroupSession.objects.aget(pk=session_id, author=user)
+    except (ValueError, TypeError, ValidationError, GroupSession.DoesNotExist):
+        raise NotFound("group session") from None

@@ -6,8 +6,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from copilot.chart import ChartContext, ClientSummary, SourceBatch, SourceDocument
+
+if TYPE_CHECKING:
+    from .groups import CareGroup, GroupRoster
 
 
 class EhrError(Exception):
@@ -141,3 +145,16 @@ class ChartGateway(ABC):
     async def document(self, reference: str) -> SourceDocument | None:
         """One indexed entry by reference ("DocumentReference/abc"); None when the EHR
         no longer has it. Raises EhrError for a reference of a type that is not indexed."""
+
+    @abstractmethod
+    async def client_groups(self, client_id: str) -> list[CareGroup]:
+        """The active, actual person Groups (therapy groups) with this Patient as an
+        active member (FHIR R4 `Group?member=Patient/{id}&type=person&actual=true`,
+        every page), sorted by name. Raises EhrError."""
+
+    @abstractmethod
+    async def group_roster(self, group_id: str) -> GroupRoster:
+        """One therapy group with its members' Patients (every recorded name and
+        identifier, for keeping one member's note free of the others). Raises
+        GroupNotFound (copilot.ehr.groups) for an unknown id or a Group that is not an
+        actual person group, EhrUnavailable when the EHR is down."""

@@ -27,7 +27,7 @@ from fhirpy.base.exceptions import (
 from copilot.chart import ChartContext, ClientSummary, SourceBatch, SourceDocument
 from copilot.measures import GAD7, LOINC_SYSTEM, PHQ9, MeasureSeries
 
-from . import documents, parsing, sources
+from . import documents, groups, parsing, sources
 from .base import (
     ApprovedNote,
     ChartGateway,
@@ -46,6 +46,7 @@ T = TypeVar("T")
 TRANSIENT_ISSUES = {"exception", "transient", "timeout", "throttled", "lock-error", "no-store"}
 ACTIVE_GOAL_STATUSES = "proposed,planned,accepted,active,on-hold"
 ID_BATCH = 50  # Patient ids per `_id=a,b,…` search, to keep URLs short
+THERAPY_GROUP = {"type": "person", "actual": "true"}
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,11 @@ class FhirR4Gateway(ChartGateway):
         return _assemble(raw, now=now, notes_count=self.notes_count)
 
     async def clients(self, ids: Collection[str] | None = None) -> list[ClientSummary]:
+        summaries, _ = parsing.parse_all(await self._patients(ids), parsing.build_client_summary)
+        return sorted(summaries, key=lambda s: (s.name.split()[-1].lower(), s.name.lower()))
+
+    async def _patients(self, ids: Collection[str] | None) -> list[dict[str, Any]]:
+        """Patient resources with these ids (None: every Patient), `_id` in batches."""
         if ids is None:
             searches = {"all": Search("Patient", {"_count": 200})}
         else:
@@ -172,9 +178,29 @@ class FhirR4Gateway(ChartGateway):
                 for n in range(0, len(wanted), ID_BATCH)
             }
         raw = await self._gather({key: self._search(search) for key, search in searches.items()})
-        patients = [resource for key in searches for resource in raw[key]]
-        summaries, _ = parsing.parse_all(patients, parsing.build_client_summary)
-        return sorted(summaries, key=lambda s: (s.name.split()[-1].lower(), s.name.lower()))
+        return [resource for key in searches for resource in raw[key]]
+
+    async def client_groups(self, client_id: str) -> list[groups.CareGroup]:
+        search = Search("Group", {"member": f"Patient/{client_id}", **THERAPY_GROUP})
+        raw = await self._gather({"groups": self._search(search)})
+        found, _ = parsing.parse_all(
+            [g for g in raw["groups"] if groups.is_therapy_group(g)], groups.build_group
+        )
+        mine = [group for group in found if client_id in group.member_ids]
+        return sorted(mine, key=lambda group: group.name.lower())
+
+    async def group_roster(self, group_id: str) -> groups.GroupRoster:
+        found = await self._gather({"group": self._search(Search("Group", {"_id": group_id}, 1))})
+        candidates = [g for g in found["group"][:1] if groups.is_therapy_group(g)]
+        built, _ = parsing.parse_all(candidates, groups.build_group)
+        if not built:
+            raise groups.GroupNotFound()
+        today = datetime.now(tz=UTC).date()
+        patients = await self._patients(built[0].member_ids) if built[0].member_ids else []
+        clients, _ = parsing.parse_all(patients, lambda r: parsing.build_client(r, today=today))
+        by_id = {client.id: groups.member_from(client) for client in clients}
+        members = tuple(by_id[i] for i in built[0].member_ids if i in by_id)
+        return groups.GroupRoster(group=built[0], members=members)
 
     async def care_team_clients(self, practitioner_id: str) -> frozenset[str]:
         search = Search(

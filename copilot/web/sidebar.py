@@ -17,7 +17,7 @@ def composer_context(user: AbstractBaseUser, client_id: str) -> dict:
     """The draft form: templates, the autosaved text and template, the input limit."""
     composer = selectors.composer_text_for(user, client_id)
     return {
-        "templates": list(all_templates().values()),
+        "templates": [t for t in all_templates().values() if t.key != "group"],  # copilot.groups
         "composer_text": composer.text if composer else "",
         "composer_template": composer.template_key if composer else "soap",
         "max_chars": settings.DRAFT_INPUT_MAX_CHARS,

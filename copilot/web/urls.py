@@ -1,5 +1,7 @@
 from django.urls import path, register_converter
 
+from copilot.groups import views as groups
+
 from . import queue, views
 from .converters import FhirIdConverter
 
@@ -19,4 +21,11 @@ urlpatterns = [
     path("review/<uuid:draft_id>/", queue.cosign_review, name="cosign-review"),
     path("review/<uuid:draft_id>/cosign/", queue.cosign_sign, name="cosign-sign"),
     path("review/<uuid:draft_id>/return/", queue.cosign_return, name="cosign-return"),
+    path("sidebar/<fhirid:client_id>/groups/", groups.group_panel, name="group-panel"),
+    path(
+        "sidebar/<fhirid:client_id>/groups/<fhirid:group_id>/draft/",
+        groups.group_draft,
+        name="group-draft",
+    ),
+    path("groups/sessions/<uuid:session_id>/", groups.group_session, name="group-session"),
 ]

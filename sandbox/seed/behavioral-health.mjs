@@ -8,7 +8,8 @@
 // The tables at the top describe each client; the functions below turn them into
 // FHIR R4 resources: Practitioner, Patient, Condition (ICD-10-CM), MedicationStatement,
 // CarePlan + Goal, Encounter, Observation (PHQ-9 / GAD-7 with item components),
-// QuestionnaireResponse (intake), DocumentReference (progress notes) and CareTeam.
+// QuestionnaireResponse (intake), DocumentReference (progress notes) and CareTeam;
+// and two therapy groups (FHIR Group, type person, actual) run by one clinician.
 
 const ICD10 = 'http://hl7.org/fhir/sid/icd-10-cm';
 const LOINC = 'http://loinc.org';
@@ -191,6 +192,22 @@ export const CLIENTS = [
       4: 'Client reported passive thoughts that "it would be easier not to wake up" during a bad week, denied plan or intent. Safety plan completed.',
     },
     presenting: 'Recurrence of depression over the past two months with fatigue and withdrawal.',
+  },
+];
+
+// Therapy groups: FHIR Group (type person, actual true), the facilitator as
+// managingEntity, members as Group.member.entity. Each group mixes clients of the
+// facilitator's caseload with clients of another therapist's (bh-002, bh-007: Okafor).
+export const GROUPS = [
+  {
+    id: 'group-dbt-skills', name: 'DBT skills group', facilitator: 'pr-chen', weeks: 10,
+    code: 'Dialectical behavior therapy skills group',
+    members: ['bh-001', 'bh-004', 'bh-007'],
+  },
+  {
+    id: 'group-anxiety-cbt', name: 'Anxiety CBT group', facilitator: 'pr-chen', weeks: 6,
+    code: 'Cognitive behavioral therapy group for anxiety',
+    members: ['bh-004', 'bh-002', 'bh-007'],
   },
 ];
 
@@ -584,6 +601,27 @@ function intakeQuestionnaire(c, intake, series) {
   };
 }
 
+// No rand() here: adding groups leaves every other generated value unchanged.
+function therapyGroup(g, anchor) {
+  const name = (id) => { const c = CLIENTS.find((x) => x.id === id); return `${c.given} ${c.family}`; };
+  return {
+    resourceType: 'Group',
+    id: g.id,
+    active: true,
+    type: 'person',
+    actual: true,
+    code: { text: g.code },
+    name: g.name,
+    quantity: g.members.length,
+    managingEntity: ref('Practitioner', g.facilitator, practitionerName(g.facilitator)),
+    member: g.members.map((id) => ({
+      entity: ref('Patient', id, name(id)),
+      period: { start: isoDate(anchor - g.weeks * 7 * DAY) },
+      inactive: false,
+    })),
+  };
+}
+
 /**
  * Every resource of the synthetic behavioral-health charts.
  * @param {{anchorDate?: Date, seed?: number}} options
@@ -592,5 +630,9 @@ function intakeQuestionnaire(c, intake, series) {
 export function generateBehavioralHealthCharts({ anchorDate = new Date(), seed = 20261122 } = {}) {
   const anchor = Date.UTC(anchorDate.getUTCFullYear(), anchorDate.getUTCMonth(), anchorDate.getUTCDate());
   const rand = mulberry32(seed);
-  return [...PRACTITIONERS.map(practitioner), ...CLIENTS.flatMap((c) => chartFor(c, anchor, rand))];
+  return [
+    ...PRACTITIONERS.map(practitioner),
+    ...CLIENTS.flatMap((c) => chartFor(c, anchor, rand)),
+    ...GROUPS.map((g) => therapyGroup(g, anchor)),
+  ];
 }

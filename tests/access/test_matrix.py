@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from copilot.access.models import CaseloadAssignment
 from copilot.accounts.models import Clinician
+from copilot.groups.models import GroupSession
 from copilot.review import cosign, services
 from copilot.web.consumers import SidebarConsumer
 from tests.factories import ClinicianFactory, soap_draft
@@ -125,6 +126,19 @@ ROUTES: dict[str, Route] = {
     "cosign-return": Route(
         lambda w: reverse("cosign-return", args=[w.returned.id]), SUPERVISOR, {"POST": 400}
     ),
+    # Group sessions (copilot.groups): the client's groups; drafting with no member
+    # ticked gives the form back with its message (400); the session page is its author's.
+    "group-panel": Route(
+        lambda w: reverse("group-panel", args=[CLIENT]), CASELOAD, {"GET": 200, "HEAD": 200}
+    ),
+    "group-draft": Route(
+        lambda w: reverse("group-draft", args=[CLIENT, w.care_group]), CASELOAD, {"POST": 400}
+    ),
+    "group-session": Route(
+        lambda w: reverse("group-session", args=[w.group_session.id]),
+        AUTHOR,
+        {"GET": 200, "HEAD": 200},
+    ),
     # The EHR's signed webhook: machine to machine, the same for every user (no signature: 401).
     "ehr-webhook": Route(
         lambda w: reverse("ehr-webhook"), PUBLIC, {"POST": 401, "OPTIONS": 200}, machine=True
@@ -198,7 +212,19 @@ def world(ehr, oidc, sandbox_control, settings, chroma):
     services.draft_approve(actor=patel.user, draft=returned, idempotency_key="returned")
     cosign.draft_return(actor=rivera.user, draft=returned, comment="Add the plan.")
     notes = sandbox_control._fhir("GET", f"DocumentReference?subject=Patient/{CLIENT}&_count=1")
-    return SimpleNamespace(
+    care_group = sandbox_control.create(
+        {
+            "resourceType": "Group",
+            "type": "person",
+            "actual": True,
+            "name": "Matrix group",
+            "member": [{"entity": {"reference": f"Patient/{CLIENT}"}}],
+        }
+    )
+    group_session = GroupSession.objects.create(
+        author=patel.user, group_id=care_group["id"], group_name="Matrix group"
+    )
+    yield SimpleNamespace(
         users={
             "anonymous": None,
             "clinician": patel.user,
@@ -213,7 +239,10 @@ def world(ehr, oidc, sandbox_control, settings, chroma):
         note_id=notes["entry"][0]["resource"]["id"],
         group=Group.objects.create(name="front desk"),
         assignment=CaseloadAssignment.objects.create(clinician=okafor, client_id="somebody"),
+        care_group=care_group["id"],
+        group_session=group_session,
     )
+    sandbox_control.delete(f"Group/{care_group['id']}")  # bh-003 is in no group elsewhere
 
 
 def client_for(user) -> Client:
