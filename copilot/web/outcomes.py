@@ -44,3 +44,7 @@ def instrument_view(series: MeasureSeries) -> InstrumentView:
         for o in reached
     )
     return InstrumentView(series.instrument.name, trend, rows(series), reached, marks)
+
+
+def _mark(outcome: Outcome, point) -> OutcomeMark:
+    return OutcomeMark(point.x, point.y, outcome.kind, f"{outcome.label}: {outcome.detail}")
