@@ -139,3 +139,31 @@ def test_a_soap_note_drafted_inside_the_ehr_is_reviewed_approved_and_found_in_fh
     supervisor.goto(f"{copilot_server}/review/queue/")
     supervisor.wait_for_url(f"{sandbox.issuer}/**")
     assert supervisor.locator("#username").is_visible()  # asked to sign in again
+
+
+def test_before_htmx_has_processed_the_page_a_draft_request_neither_reloads_nor_loses_text(
+    copilot_server, browser
+):
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    sign_in(page, copilot_server, "chen")
+    held = []  # htmx held back: the page as it is between parsing and htmx's start
+
+    def hold(route):
+        held.append(route)
+
+    page.route("**/htmx-2.0.11.min.js", hold)
+    page.goto(f"{copilot_server}/sidebar/bh-001/", wait_until="commit")
+    page.locator("#composer button[value=draft]").wait_for()
+    page.locator("#composer-text").fill("Client reported better sleep.")
+    button = page.locator("#composer button[value=draft]")
+    assert button.evaluate("b => getComputedStyle(b).pointerEvents") == "none"
+    url = page.url
+    page.locator("#composer").evaluate("form => form.requestSubmit()")
+    page.wait_for_timeout(500)
+    assert page.url == url
+    assert page.locator("#composer-text").input_value() == "Client reported better sleep."
+
+    held[0].continue_()
+    page.wait_for_function("() => document.documentElement.dataset.htmx === 'ready'")
+    assert button.evaluate("b => getComputedStyle(b).pointerEvents") == "auto"
+    page.close()

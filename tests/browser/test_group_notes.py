@@ -10,7 +10,6 @@ import re
 import urllib.request
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import ROOT, sign_in
 from tests.groups.conftest import TRANSCRIPT, create_group
@@ -32,25 +31,13 @@ def draft_group(frame, group_id: str, text: str) -> None:
     form.locator("button[type=submit]").click()
 
 
-def when_connected(frame, button: str, done: str) -> None:
-    """Click `button` until `done` shows: the page was just opened, and a click before its
-    websocket is open is not sent."""
-    for _ in range(10):
-        frame.locator(button).click()
-        try:
-            frame.locator(done).wait_for(timeout=3_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    frame.locator(done).wait_for(timeout=3_000)
-
-
 def review_and_approve(frame) -> None:
     """Every section kept (placeholders removed), then Approve."""
     frame.locator("#draft-panel[data-status=complete]").wait_for(timeout=90_000)
     frame.locator(".client-header h1").wait_for()
     first = frame.locator("#draft-sections article").first.get_attribute("id")
-    when_connected(frame, f"#{first} button[value=reject]", f"#{first}.decision-rejected")
+    frame.locator(f"#{first} button[value=reject]").click()
+    frame.locator(f"#{first}.decision-rejected").wait_for()
     keys = frame.locator("#draft-sections article").evaluate_all(
         "els => els.map(e => e.id.replace('section-', ''))"
     )
