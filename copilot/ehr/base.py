@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from copilot.chart import ChartContext, ClientSummary, SourceBatch, SourceDocument
+from copilot.drafting.templates import PROGRESS_NOTE, DocumentType
 
 if TYPE_CHECKING:
     from .groups import CareGroup, GroupRoster
@@ -64,7 +65,8 @@ class ApprovedNote:
     note again finds the first copy instead of creating a second. `sources` are the
     FHIR references of chart entries the draft cited (Provenance.entity).
     `legal_authenticator` is the supervisor who co-signed the note (None: no co-sign);
-    they are also the last of `verifiers`.
+    they are also the last of `verifiers`. `document_type` is the
+    DocumentReference.type (the template's; LOINC 11506-3 Progress note by default).
     """
 
     draft_id: str
@@ -81,6 +83,7 @@ class ApprovedNote:
     encounter_id: str = ""
     sources: tuple[str, ...] = ()
     legal_authenticator: Agent | None = None
+    document_type: DocumentType = PROGRESS_NOTE
 
     @property
     def text(self) -> str:

@@ -1,7 +1,7 @@
 """FHIR R4 resources for an approved note: DocumentReference and its Provenance.
 
-- DocumentReference: status current, docStatus final, type LOINC 11506-3 (Progress
-  note), category US Core clinical-note, the note as text/plain, an identifier
+- DocumentReference: status current, docStatus final, type the template's
+  (ApprovedNote.document_type: LOINC 11506-3 Progress note by default), category US Core clinical-note, the note as text/plain, an identifier
   unique to the draft (urn:ietf:rfc:3986 + urn:uuid), and the HL7 AI transparency
   security label AIAST ("Artificial Intelligence asserted", v3-ObservationValue).
 - Provenance: the clinician as author and verifier, the drafting engine as a Device
@@ -14,6 +14,7 @@ Both are validated with fhir.resources before they leave.
 from __future__ import annotations
 
 import base64
+from dataclasses import asdict
 from typing import Any
 
 from fhir.resources.R4B.documentreference import DocumentReference
@@ -27,7 +28,6 @@ AI_LABEL = {
     "code": "AIAST",
     "display": "Artificial Intelligence asserted",
 }
-PROGRESS_NOTE = {"system": "http://loinc.org", "code": "11506-3", "display": "Progress note"}
 CLINICAL_NOTE = {
     "system": "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
     "code": "clinical-note",
@@ -52,7 +52,7 @@ def document_reference(note: ApprovedNote) -> dict[str, Any]:
         "identifier": [note_identifier(note.draft_id)],
         "status": "current",
         "docStatus": "final",
-        "type": {"coding": [PROGRESS_NOTE], "text": "Progress note"},
+        "type": {"coding": [asdict(note.document_type)], "text": note.document_type.display},
         "category": [{"coding": [CLINICAL_NOTE]}],
         "subject": {"reference": f"Patient/{note.client_id}"},
         "date": note.approved_at.isoformat(),

@@ -12,7 +12,7 @@ from asgiref.sync import sync_to_async
 
 from copilot.access.fetch import NotFound, draft_for_user
 from copilot.access.http import log_denial
-from copilot.drafting.engines import EngineError, get_engine
+from copilot.drafting.engines import EngineError
 from copilot.drafting.text import segment
 from copilot.drafting.types import (
     DraftRequest,
@@ -23,6 +23,7 @@ from copilot.drafting.types import (
 from copilot.ehr import ClientNotFound, EhrError, get_gateway
 from copilot.review import generation, outbox, services
 from copilot.review.models import Approval, Draft, DraftSection
+from copilot.summaries import engine_for
 
 from ..presenters import draft_view
 from ..sidebar import composer_context
@@ -78,7 +79,7 @@ class DraftingActions:
         await self.on_compose(content)  # what was typed is kept, whatever happens next
         try:
             template, text = services.draft_input_validate(template_key=template_key, text=text)
-            engine = get_engine()
+            engine = engine_for(template)
             chart = await get_gateway().chart(self.client_id)
         except services.DraftInputError as error:
             return await self.send_composer(error)
