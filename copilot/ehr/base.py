@@ -12,6 +12,7 @@ from copilot.chart import ChartContext, ClientSummary, SourceBatch, SourceDocume
 from copilot.drafting.templates import PROGRESS_NOTE, DocumentType
 
 if TYPE_CHECKING:
+    from .course import CourseOfCare
     from .groups import CareGroup, GroupRoster
 
 
@@ -109,6 +110,14 @@ class ChartGateway(ABC):
         Raises ClientNotFound for an unknown id and EhrUnavailable when the EHR is
         down; malformed resources are skipped (counted in `ChartContext.skipped`).
         """
+
+    @abstractmethod
+    async def course_of_care(self, client_id: str) -> CourseOfCare:
+        """One client's whole course of care (copilot.ehr.course): therapy Encounters,
+        Conditions of any status, active medications, Goals of any lifecycle status,
+        interventions and risk statements from every note, PHQ-9 / GAD-7 series; every
+        fact with its FHIR reference. Every page of each search is read. Raises
+        ClientNotFound for an unknown id, EhrUnavailable when the EHR is down."""
 
     @abstractmethod
     async def clients(self, ids: Collection[str] | None = None) -> list[ClientSummary]:
