@@ -2,7 +2,8 @@
 
 - DocumentReference: status current, docStatus final, type the template's
   (ApprovedNote.document_type: LOINC 11506-3 Progress note by default), category US
-  Core clinical-note, the note as text/plain, an identifier unique to the draft (urn:ietf:rfc:3986 + urn:uuid), and the HL7 AI transparency
+  Core clinical-note, the note as text/plain, an identifier unique to the draft
+  (urn:ietf:rfc:3986 + urn:uuid), and the HL7 AI transparency
   security label AIAST ("Artificial Intelligence asserted", v3-ObservationValue).
 - Provenance: the clinician as author and verifier, the drafting engine as a Device
   agent of type assembler, the draft and the chart entries it cited as entities. A
