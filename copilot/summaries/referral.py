@@ -68,6 +68,11 @@ WRITERS = {
 }
 REFERRAL_HEADER = re.compile(r"\AInclude: (?P<items>[^\n]*)\nDe-identify: (?P<deid>yes|no)\n\n?")
 _SEPARATOR = "\n\n"
+# Dates as the summary writes them (chart_facts.format_date: "Aug 14, 2026") and ISO
+# dates: seeded as known dates, since spaCy's NER misses some of them.
+_WRITTEN_DATE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4}\b|\b\d{4}-\d{2}-\d{2}\b"
+)
 
 
 @dataclass(frozen=True)
@@ -106,10 +111,13 @@ def deidentify_texts(
     texts: list[str], chart: ChartContext, clinician: str | None = None
 ) -> list[str]:
     """`texts` de-identified together (one placeholder per identifier across all of them),
-    seeded from the chart and the clinician's name (copilot.deid). CPU-bound (spaCy)."""
+    seeded from the chart, the clinician's name and every date written as the summary
+    writes dates (copilot.deid). CPU-bound (spaCy)."""
     if not texts:
         return []
     seeds = ChartSeeds.from_chart(chart, clinician)
+    written = {m[0] for t in texts for m in _WRITTEN_DATE.finditer(t)}
+    seeds = replace(seeds, dates=(*seeds.dates, *sorted(written)))
     joined, _ = deidentify(_SEPARATOR.join(t.replace("\n", " ") for t in texts), seeds)
     parts = joined.split(_SEPARATOR)
     if len(parts) == len(texts):
