@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from copilot.drafting.templates import get_template
 from copilot.drafting.types import DraftRequest, SectionCompleted
 from copilot.summaries.discharge import DischargeEngine
@@ -41,3 +43,44 @@ def references(sections: dict) -> set[str]:
         for source in sentence.sources
         if source.reference
     }
+
+
+@pytest.fixture
+def named_client(sandbox_control) -> str:
+    """A fresh client with a name and birth date, two therapy sessions and two PHQ-9s,
+    on Mei Chen's caseload."""
+    from tests.conftest import care_team
+
+    patient = sandbox_control.create(
+        {
+            "resourceType": "Patient",
+            "name": [{"given": ["Rosalind"], "family": "Quigley"}],
+            "birthDate": "1979-03-14",
+        }
+    )
+    pid = patient["id"]
+    sandbox_control.create(care_team(pid, "pr-chen"))
+    for day, total in (("2026-01-05", 16), ("2026-03-02", 7)):
+        sandbox_control.create(
+            {
+                "resourceType": "Encounter",
+                "status": "finished",
+                "class": {"code": "AMB"},
+                "type": [
+                    {"coding": [{"system": "http://www.ama-assn.org/go/cpt", "code": "90834"}]}
+                ],
+                "subject": {"reference": f"Patient/{pid}"},
+                "period": {"start": f"{day}T15:00:00Z", "end": f"{day}T15:45:00Z"},
+            }
+        )
+        sandbox_control.create(
+            {
+                "resourceType": "Observation",
+                "status": "final",
+                "code": {"coding": [{"system": "http://loinc.org", "code": "44261-6"}]},
+                "subject": {"reference": f"Patient/{pid}"},
+                "effectiveDateTime": f"{day}T15:50:00Z",
+                "valueQuantity": {"value": total},
+            }
+        )
+    return pid

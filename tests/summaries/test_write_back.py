@@ -19,47 +19,6 @@ from tests.review.test_write_back import fhir_search
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def named_client(sandbox_control) -> str:
-    """A fresh client with a name and birth date, two therapy sessions and two PHQ-9s,
-    on Mei Chen's caseload."""
-    from tests.conftest import care_team
-
-    patient = sandbox_control.create(
-        {
-            "resourceType": "Patient",
-            "name": [{"given": ["Rosalind"], "family": "Quigley"}],
-            "birthDate": "1979-03-14",
-        }
-    )
-    pid = patient["id"]
-    sandbox_control.create(care_team(pid, "pr-chen"))
-    for day, total in (("2026-01-05", 16), ("2026-03-02", 7)):
-        sandbox_control.create(
-            {
-                "resourceType": "Encounter",
-                "status": "finished",
-                "class": {"code": "AMB"},
-                "type": [
-                    {"coding": [{"system": "http://www.ama-assn.org/go/cpt", "code": "90834"}]}
-                ],
-                "subject": {"reference": f"Patient/{pid}"},
-                "period": {"start": f"{day}T15:00:00Z", "end": f"{day}T15:45:00Z"},
-            }
-        )
-        sandbox_control.create(
-            {
-                "resourceType": "Observation",
-                "status": "final",
-                "code": {"coding": [{"system": "http://loinc.org", "code": "44261-6"}]},
-                "subject": {"reference": f"Patient/{pid}"},
-                "effectiveDateTime": f"{day}T15:50:00Z",
-                "valueQuantity": {"value": total},
-            }
-        )
-    return pid
-
-
 async def approve_summary(clinician, client_id: str, form: SummaryForm):
     template = get_template(form.template)
     chart = await get_gateway().chart(client_id)
