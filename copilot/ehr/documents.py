@@ -21,6 +21,8 @@ from typing import Any
 from fhir.resources.R4B.documentreference import DocumentReference
 from fhir.resources.R4B.provenance import Provenance
 
+from copilot.drafting.templates import PROGRESS_NOTE
+
 from .base import Agent, ApprovedNote
 
 IDENTIFIER_SYSTEM = "urn:ietf:rfc:3986"
@@ -45,6 +47,13 @@ def _practitioner(agent: Agent) -> dict[str, str]:
     return {"reference": f"Practitioner/{agent.practitioner_id}", "display": agent.display}
 
 
+def _title(note: ApprovedNote) -> str:
+    """ "SOAP progress note"; a summary is named by its template ("Discharge summary")."""
+    if note.document_type == PROGRESS_NOTE:
+        return f"{note.template_name} progress note"
+    return note.template_name
+
+
 def document_reference(note: ApprovedNote) -> dict[str, Any]:
     """The DocumentReference JSON for `note` (raises pydantic.ValidationError if invalid)."""
     resource: dict[str, Any] = {
@@ -59,13 +68,13 @@ def document_reference(note: ApprovedNote) -> dict[str, Any]:
         "date": note.approved_at.isoformat(),
         "author": [_practitioner(note.author)],
         "authenticator": _practitioner(note.legal_authenticator or note.verifiers[-1]),
-        "description": f"{note.template_name} progress note (AI-assisted, clinician-approved)",
+        "description": f"{_title(note)} (AI-assisted, clinician-approved)",
         "content": [
             {
                 "attachment": {
                     "contentType": "text/plain; charset=utf-8",
                     "data": base64.b64encode(note.text.encode("utf-8")).decode("ascii"),
-                    "title": f"{note.template_name} progress note",
+                    "title": _title(note),
                     "creation": note.approved_at.isoformat(),
                 }
             }

@@ -91,6 +91,7 @@ async def test_an_approved_discharge_summary_is_written_once_as_78263_1(
         }
     ]
     assert document["meta"]["security"][0]["code"] == "AIAST"
+    assert document["description"] == "Discharge summary (AI-assisted, clinician-approved)"
     assert document["id"] == row.document_reference_id
     assert "PHQ-9: 16 (moderately severe) on Jan 5, 2026 → 7 (mild) on Mar 2, 2026" in text
     assert "2 therapy sessions" in text
