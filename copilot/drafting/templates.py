@@ -25,6 +25,19 @@ class UnknownTemplate(LookupError):
 
 
 @dataclass(frozen=True)
+class DocumentType:
+    """The DocumentReference.type coding a template's notes are written with
+    (`system`, `code`, `display`), e.g. LOINC 11506-3 "Progress note"."""
+
+    system: str
+    code: str
+    display: str
+
+
+PROGRESS_NOTE = DocumentType("http://loinc.org", "11506-3", "Progress note")
+
+
+@dataclass(frozen=True)
 class RequiredItem:
     """Something a section must document. `cues` are words or phrases whose presence in
     the section's sentences shows it was documented; otherwise the engine writes a
@@ -52,6 +65,8 @@ class NoteTemplate:
     name: str
     description: str
     sections: tuple[SectionSpec, ...]
+    document_type: DocumentType = PROGRESS_NOTE
+    input_required: bool = True
 
     def section(self, key: str) -> SectionSpec:
         return next(s for s in self.sections if s.key == key)
@@ -73,7 +88,15 @@ def _parse(data: dict) -> NoteTemplate:
             RequiredItem(r["item"], tuple(r.get("cues", []))) for r in raw.get("required", [])
         )
         sections.append(SectionSpec(raw["key"], raw["title"], raw["holds"], roles, chart, required))
-    return NoteTemplate(data["key"], data["name"], data.get("description", ""), tuple(sections))
+    document_type = DocumentType(**data["document_type"]) if "document_type" in data else None
+    return NoteTemplate(
+        data["key"],
+        data["name"],
+        data.get("description", ""),
+        tuple(sections),
+        document_type=document_type or PROGRESS_NOTE,
+        input_required=bool(data.get("input_required", True)),
+    )
 
 
 def _read(path: Path) -> dict[str, NoteTemplate]:

@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from copilot.chart import ChartContext, ClientSummary, SourceBatch, SourceDocument
+from copilot.drafting.templates import PROGRESS_NOTE, DocumentType
 
 if TYPE_CHECKING:
+    from .course import CourseOfCare
     from .groups import CareGroup, GroupRoster
 
 
@@ -64,7 +66,8 @@ class ApprovedNote:
     note again finds the first copy instead of creating a second. `sources` are the
     FHIR references of chart entries the draft cited (Provenance.entity).
     `legal_authenticator` is the supervisor who co-signed the note (None: no co-sign);
-    they are also the last of `verifiers`.
+    they are also the last of `verifiers`. `document_type` is the
+    DocumentReference.type (the template's; LOINC 11506-3 Progress note by default).
     """
 
     draft_id: str
@@ -81,6 +84,7 @@ class ApprovedNote:
     encounter_id: str = ""
     sources: tuple[str, ...] = ()
     legal_authenticator: Agent | None = None
+    document_type: DocumentType = PROGRESS_NOTE
 
     @property
     def text(self) -> str:
@@ -106,6 +110,14 @@ class ChartGateway(ABC):
         Raises ClientNotFound for an unknown id and EhrUnavailable when the EHR is
         down; malformed resources are skipped (counted in `ChartContext.skipped`).
         """
+
+    @abstractmethod
+    async def course_of_care(self, client_id: str) -> CourseOfCare:
+        """One client's whole course of care (copilot.ehr.course): therapy Encounters,
+        Conditions of any status, active medications, Goals of any lifecycle status,
+        interventions and risk statements from every note, PHQ-9 / GAD-7 series; every
+        fact with its FHIR reference. Every page of each search is read. Raises
+        ClientNotFound for an unknown id, EhrUnavailable when the EHR is down."""
 
     @abstractmethod
     async def clients(self, ids: Collection[str] | None = None) -> list[ClientSummary]:

@@ -27,7 +27,7 @@ from fhirpy.base.exceptions import (
 from copilot.chart import ChartContext, ClientSummary, SourceBatch, SourceDocument
 from copilot.measures import GAD7, LOINC_SYSTEM, PHQ9, MeasureSeries
 
-from . import documents, groups, parsing, sources
+from . import course, documents, groups, parsing, sources
 from .base import (
     ApprovedNote,
     ChartGateway,
@@ -86,6 +86,24 @@ def chart_searches(client_id: str, *, now: datetime, notes_count: int) -> dict[s
             {**subject, "date": f"gt{stamp}", "status": "planned", "_sort": "date", "_count": 1},
             pages=1,
         ),
+    }
+
+
+def course_searches(client_id: str) -> dict[str, Search]:
+    """The searches of one client's whole course of care (every page of each), by
+    purpose: Conditions of any clinical status, active medications, Goals of any
+    lifecycle status, every note and Encounter, PHQ-9 / GAD-7 totals."""
+    subject = {"subject": f"Patient/{client_id}"}
+    measure_codes = ",".join(f"{LOINC_SYSTEM}|{i.total_loinc}" for i in (PHQ9, GAD7))
+    return {
+        "patient": Search("Patient", {"_id": client_id}, pages=1),
+        "encounters": Search("Encounter", {**subject, "status": "finished", "_sort": "date"}),
+        "conditions": Search("Condition", subject),
+        "statements": Search("MedicationStatement", {**subject, "status": "active"}),
+        "requests": Search("MedicationRequest", {**subject, "status": "active"}),
+        "goals": Search("Goal", subject),
+        "notes": Search("DocumentReference", {**subject, "_sort": "date"}),
+        "measures": Search("Observation", {**subject, "code": measure_codes, "_sort": "date"}),
     }
 
 
@@ -162,6 +180,18 @@ class FhirR4Gateway(ChartGateway):
         if not raw["patient"]:
             raise ClientNotFound(client_id)
         return _assemble(raw, now=now, notes_count=self.notes_count)
+
+    async def course_of_care(self, client_id: str) -> course.CourseOfCare:
+        plan = course_searches(client_id)
+        raw = await self._gather({key: self._search(search) for key, search in plan.items()})
+        if not raw["patient"]:
+            raise ClientNotFound(client_id)
+        try:
+            return course.assemble(raw, today=datetime.now(tz=UTC).date())
+        except ValueError:
+            raise EhrError(
+                "The client's record in the EHR could not be read.", retryable=False
+            ) from None
 
     async def clients(self, ids: Collection[str] | None = None) -> list[ClientSummary]:
         summaries, _ = parsing.parse_all(await self._patients(ids), parsing.build_client_summary)

@@ -72,6 +72,7 @@ def approved_note(write_back: WriteBack) -> ApprovedNote:
         engine_model=draft.engine_model,
         encounter_id=draft.encounter_id,
         sources=selectors.cited_references(draft),
+        document_type=get_template(draft.template_key).document_type,
     )
 
 

@@ -39,3 +39,12 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const excerpt = document.getElementById("cited-excerpt");
   if (excerpt) excerpt.scrollIntoView({ block: "center" });
 });
+
+// A summary drafted from the Summaries tab streams into the drafting panel: show it.
+document.addEventListener("htmx:wsAfterMessage", () => {
+  const drafted = document.querySelector(".summary-form[data-drafted]");
+  if (!drafted) return;
+  drafted.removeAttribute("data-drafted");
+  const tab = document.getElementById("tab-drafting");
+  if (tab) selectTab(tab);
+});

@@ -170,6 +170,8 @@ ACTIONS = {
     "edit": "draft",
     "acknowledge": "draft",
     "approve": "draft",
+    # Summaries tab (copilot.summaries): drafts a summary for the socket's client.
+    "summarize": "client",
 }
 
 

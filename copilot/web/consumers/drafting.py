@@ -12,7 +12,7 @@ from asgiref.sync import sync_to_async
 
 from copilot.access.fetch import NotFound, draft_for_user
 from copilot.access.http import log_denial
-from copilot.drafting.engines import EngineError, get_engine
+from copilot.drafting.engines import EngineError
 from copilot.drafting.text import segment
 from copilot.drafting.types import (
     DraftRequest,
@@ -23,12 +23,20 @@ from copilot.drafting.types import (
 from copilot.ehr import ClientNotFound, EhrError, get_gateway
 from copilot.review import generation, outbox, services
 from copilot.review.models import Approval, Draft, DraftSection
+from copilot.summaries import engine_for
+from copilot.summaries.forms import (
+    SummaryForm,
+    summary_flag_risks,
+    summary_input_text,
+    summary_validate,
+)
 
 from ..presenters import draft_view
-from ..sidebar import composer_context
+from ..sidebar import composer_context, summary_context
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "copilot/draft.html"
+SUMMARIES = "copilot/summaries.html"
 REVIEW_ACTIONS = {
     "accept": DraftSection.Decision.ACCEPTED,
     "reject": DraftSection.Decision.REJECTED,
@@ -49,6 +57,7 @@ class DraftingActions:
         "edit",
         "acknowledge",
         "approve",
+        "summarize",
     )
 
     async def on_drafting(self, action: str, content: dict) -> None:
@@ -60,6 +69,7 @@ class DraftingActions:
             "cancel": self.on_cancel,
             "acknowledge": self.on_acknowledge,
             "approve": self.on_approve,
+            "summarize": self.on_summarize,
         }[action]
         await handler(content)
 
@@ -78,7 +88,7 @@ class DraftingActions:
         await self.on_compose(content)  # what was typed is kept, whatever happens next
         try:
             template, text = services.draft_input_validate(template_key=template_key, text=text)
-            engine = get_engine()
+            engine = engine_for(template)
             chart = await get_gateway().chart(self.client_id)
         except services.DraftInputError as error:
             return await self.send_composer(error)
@@ -107,6 +117,42 @@ class DraftingActions:
             return await self.send_composer(services.DraftInputError(error.message, field="text"))
         await generation.draft_flag_risks(draft=draft, request=request)
         await self.send_composer(None)
+        await self.send_panel(draft)
+        task = asyncio.create_task(self.run_draft(draft, request, engine))
+        self.running[str(draft.id)] = task
+
+    async def on_summarize(self, content: dict) -> None:
+        """Draft a discharge or referral summary from the Summaries tab's form; it then
+        streams into the drafting panel like any note. On error the form comes back
+        with what was typed and ticked, and the message."""
+        form = SummaryForm.parse(content)
+        clinician = self.user.get_full_name()
+        try:
+            template = summary_validate(form)
+            engine = engine_for(template)
+            chart = await get_gateway().chart(self.client_id)
+            text = await summary_input_text(form, chart, clinician)
+            draft = await sync_to_async(services.draft_create)(
+                actor=self.user,
+                client_id=self.client_id,
+                template=template,
+                text=text,
+                kind="notes",
+                engine=engine.info,
+            )
+        except services.DraftInputError as error:
+            return await self.send_summary(form.failed(error))
+        except (EngineError, services.ReviewError) as error:
+            return await self.send_summary(form.failed(_input_error(error.message, "text")))
+        except ClientNotFound:
+            message = "This client is not in the EHR, so no summary can be drafted."
+            return await self.send_summary(form.failed(_input_error(message, "client")))
+        except EhrError as error:
+            message = f"{error.message} Your text is kept; try again in a moment."
+            return await self.send_summary(form.failed(_input_error(message, "client")))
+        request = DraftRequest(template, text, chart, "notes", clinician=clinician)
+        await summary_flag_risks(draft=draft, request=request)
+        await self.send_summary(form, drafted=True)
         await self.send_panel(draft)
         task = asyncio.create_task(self.run_draft(draft, request, engine))
         self.running[str(draft.id)] = task
@@ -241,9 +287,17 @@ class DraftingActions:
         if section is not None:
             await self.send_partial("section", view=view, section=section)
 
+    async def send_summary(self, form: SummaryForm, *, drafted: bool = False) -> None:
+        context = summary_context(form.template, form)
+        await self.send_html(f"{SUMMARIES}#summary-form", drafted=drafted, **context)
+
     async def send_composer(self, error: services.DraftInputError | None) -> None:
         context = await sync_to_async(composer_context)(self.user, self.client_id)
         await self.send_partial("composer", form_error=error, **context)
+
+
+def _input_error(message: str, field: str) -> services.DraftInputError:
+    return services.DraftInputError(message, field=field)
 
 
 async def _fresh(draft: Draft) -> Draft:

@@ -1,0 +1,41 @@
+"""Document-type summaries drafted from the whole chart (discharge, referral …).
+
+Each summary template (copilot/drafting/templates.json) has its own engine, a
+DraftEngine that reads what it needs through the EHR gateway and yields the same
+EngineEvents as the progress-note engines, so review, risk acknowledgement, Approve,
+co-signature, the ledger and the write-once DocumentReference work unchanged.
+`engine_for(template)` is how every drafting path picks the engine of a template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from copilot.drafting.engines import DraftEngine, get_engine
+from copilot.drafting.templates import NoteTemplate
+
+
+def _discharge() -> DraftEngine:
+    from .discharge import DischargeEngine
+
+    return DischargeEngine()
+
+
+def _referral() -> DraftEngine:
+    from .referral import ReferralEngine
+
+    return ReferralEngine()
+
+
+# Template key → factory of its summary engine.
+SUMMARY_ENGINES: dict[str, Callable[[], DraftEngine]] = {
+    "discharge": _discharge,
+    "referral": _referral,
+}
+
+
+def engine_for(template: NoteTemplate) -> DraftEngine:
+    """The summary engine registered for `template.key`, else the configured drafting
+    engine (copilot.drafting.engines.get_engine; raises EngineError as it does)."""
+    factory = SUMMARY_ENGINES.get(template.key)
+    return factory() if factory is not None else get_engine()
