@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.utils import dateformat
 
 from copilot.accounts.models import Clinician
+from copilot.coding import services as coding
 from copilot.drafting.templates import all_templates
 from copilot.qa.models import ChatTurn
 from copilot.qa.types import Answer, AnswerSentence, Citation
@@ -69,6 +70,7 @@ class DraftView:
     idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
     cosign: CosignRequest | None = None  # the latest co-signature request, if any
     supervisor_name: str = ""  # who co-signs this author's notes ("": no co-sign needed)
+    coded: bool = False  # an encounter note, for which codes are suggested once written
 
     @property
     def cosign_pending(self) -> bool:
@@ -165,6 +167,7 @@ def draft_view(draft: Draft) -> DraftView:
         write_back=getattr(approval, "write_back", None) if approval else None,
         cosign=cosign,
         supervisor_name=_supervisor_name(draft),
+        coded=coding.is_coded(draft),
     )
 
 

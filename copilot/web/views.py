@@ -179,7 +179,7 @@ async def draft_codes(request: HttpRequest, draft: Draft) -> HttpResponse:
     template = f"{CODING_TEMPLATE}#codes"
     try:
         suggestions = await coding.codes_for_draft(actor=await request.auser(), draft=draft)
-    except coding.NotApproved as error:
+    except (coding.NotApproved, coding.NotCoded) as error:
         return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
     except EhrError as error:
         return render(request, template, {"error": error}, status=_status_for(error))

@@ -8,7 +8,7 @@ from asgiref.sync import async_to_sync
 from django.urls import reverse
 
 from copilot.audit.models import LedgerEntry
-from copilot.coding.services import NotApproved, codes_for_draft
+from copilot.coding.services import NotApproved, NotCoded, codes_for_draft
 from copilot.review import services
 from tests.factories import ClinicianFactory, soap_draft
 
@@ -58,3 +58,18 @@ def test_the_draft_panel_shows_codes_with_evidence_and_what_is_missing(client, e
     assert "<code>F33.1</code>" in body  # bh-001's recurrent major depression
     assert "No documented time" in body
     assert "<code>9083" not in body  # no time, no psychotherapy code
+
+
+def test_an_approved_discharge_summary_gets_no_codes_and_no_coding_panel(client, ehr):
+    clinician = ClinicianFactory()
+    draft = soap_draft(author=clinician.user, client_id="bh-001", template_key="discharge")
+    for section in draft.sections.all():
+        services.section_decide(
+            actor=clinician.user, draft=draft, key=section.key, decision="accepted", text=None
+        )
+    services.draft_approve(actor=clinician.user, draft=draft, idempotency_key="k-discharge")
+    with pytest.raises(NotCoded):
+        async_to_sync(codes_for_draft)(actor=clinician.user, draft=draft)
+    client.force_login(clinician.user)
+    assert client.get(reverse("draft-codes", args=[draft.id])).status_code == 409
+    assert not LedgerEntry.objects.filter(kind=LedgerEntry.Kind.AI_SUGGESTION).exists()

@@ -53,6 +53,18 @@ def test_a_written_note_shows_its_document_and_stops_polling(client, ehr):
     assert f'hx-get="{reverse("draft-codes", args=[draft.id])}" hx-trigger="load"' in body
 
 
+def test_a_written_summary_offers_no_coding_suggestions(client, ehr):
+    draft = soap_draft(template_key="discharge")
+    approval = approved(draft)
+    WriteBack.objects.filter(approval=approval).update(
+        status=WriteBack.Status.WRITTEN, document_reference_id="doc-2"
+    )
+    client.force_login(draft.author)
+    body = client.get(reverse("draft-status", args=[draft.id])).content.decode()
+    assert "written to the EHR as DocumentReference/doc-2" in body
+    assert reverse("draft-codes", args=[draft.id]) not in body
+
+
 def test_a_failed_write_shows_its_reason_and_keeps_the_note(client, ehr):
     draft = soap_draft()
     approval = approved(draft)
