@@ -12,7 +12,7 @@ import threading
 from functools import cache
 
 import tldextract
-from presidio_analyzer import AnalyzerEngine
+from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 from presidio_anonymizer import AnonymizerEngine
@@ -34,6 +34,25 @@ IGNORED_LABELS = [
     "NORP",
 ]
 _lock = threading.Lock()
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DAY = r"(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+
+
+def month_name_date_recognizer() -> PatternRecognizer:
+    """Calendar dates written with the month's name, which Presidio's DateRecognizer
+    (numeric forms only) and spaCy's NER miss in running text: "Aug 14, 2026",
+    "August 14th", "14 Aug 2026". A HIPAA Safe Harbor identifier (45 CFR
+    164.514(b)(2)(i)(C): all elements of dates except the year)."""
+    patterns = [
+        Pattern("month day[, year]", rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s+\d{{4}}\b)?", 0.6),
+        Pattern("day month[ year]", rf"\b{_DAY}\s+{_MONTH}\b(?:,?\s+\d{{4}}\b)?", 0.6),
+    ]
+    return PatternRecognizer(
+        supported_entity="DATE_TIME", patterns=patterns, name="MonthNameDateRecognizer"
+    )
 
 
 class OfflineEmailRecognizer(EmailRecognizer):
@@ -58,6 +77,7 @@ def _analyzer() -> AnalyzerEngine:
     engine = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=["en"])
     engine.registry.remove_recognizer("EmailRecognizer")
     engine.registry.add_recognizer(OfflineEmailRecognizer())
+    engine.registry.add_recognizer(month_name_date_recognizer())
     return engine
 
 

@@ -40,6 +40,17 @@ PRESIDIO_ENTITIES = [
     "IP_ADDRESS",
 ]
 SCORE_THRESHOLD = 0.4
+# Clinical words that spaCy's NER takes for people or places ("GAD-7" as a PERSON,
+# "Client's" or "(+29%)" as a LOCATION): a span that is wholly one of these is no
+# identifier. Instruments: PHQ-9/PHQ-2 (Kroenke 2001), GAD-7 (Spitzer 2006), C-SSRS,
+# PCL-5, AUDIT(-C), DAST-10, EPDS, MDQ, ASRS, BDI-II, BAI, MoCA, MMSE.
+CLINICAL_ALLOW_LIST = [
+    r"^(?:PHQ|GAD|PCL|AUDIT|DAST|C-?SSRS|EPDS|MDQ|ASRS|BDI|BAI|MoCA|MMSE)(?:-[0-9A-Z]{1,3})*"
+    r"(?: item \d+)?(?:'s|’s)?$",
+    r"^(?:the )?(?:client|patient|therapist|clinician|counselor|provider|supervisor)"
+    r"(?:s|'s|’s)?$",
+    r"^\(?[+\-−]?\d+(?:\.\d+)?\s?%\)?$",
+]
 PLACEHOLDER_NOTE = (
     "\n\n(Identifying details above are replaced by placeholders in square brackets; "
     "write each placeholder exactly as it appears.)"
@@ -143,6 +154,8 @@ def deidentify(
         entities=entities,
         ad_hoc_recognizers=recognizers or None,
         score_threshold=SCORE_THRESHOLD,
+        allow_list=CLINICAL_ALLOW_LIST,
+        allow_list_match="regex",
     )
     results = [r for r in results if r.entity_type != "DATE_TIME" or _is_date(text, r)]
     pseudonyms = Pseudonyms(seeds, date_shift)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from copilot.deid import outbound
+from copilot.deid.outbound import deidentify
 from copilot.deid.pseudonyms import shift_days
+from copilot.deid.recognizers import ChartSeeds
 
 TEXT = (
     "Maya Thompson (MRN BH100237, born 3/5/1991) called from 555 010 1123 and wrote from "
@@ -89,3 +91,17 @@ def test_dates_can_be_shifted_by_the_clients_fixed_offset(settings, identified_c
     assert "March 10, 2026" not in first.payload and "[DATE" not in first.payload
     assert 1 <= abs(days) <= settings.DEID_DATE_SHIFT_MAX_DAYS
     assert first.reidentify(first.payload.split("\n\n(")[0]) == text
+
+
+def test_month_name_dates_leave_and_clinical_words_stay():
+    text = (
+        "Client's PHQ-9 went from 19 on Aug 14, 2026 to 6 on 20 November 2026 (-68%); "
+        "GAD-7 fell from 12 to 5 by Nov. 27th. PHQ-9 item 9 scored 0; C-SSRS negative."
+    )
+    payload, _ = deidentify(text, ChartSeeds())
+    for date in ("Aug 14, 2026", "20 November 2026", "Nov. 27th"):
+        assert date not in payload, date
+    assert payload.count("[DATE_") == 3
+    for word in ("Client's PHQ-9", "(-68%)", "GAD-7 fell", "PHQ-9 item 9", "C-SSRS"):
+        assert word in payload, word
+    assert "[PERSON" not in payload and "[LOCATION" not in payload
