@@ -1,0 +1,1 @@
+"""Treatment-plan review (issue 8): per-goal progress from the notes and scores since the last review, status suggestions, revised wording, and the approved update written to the CarePlan and Goals once."""
