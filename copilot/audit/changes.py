@@ -1,6 +1,7 @@
 """django-auditlog on the models whose changes a practice must be able to trace:
 drafts, sections, flags, approvals, co-signature requests and write-backs (status,
-decisions), treatment-plan reviews, goal sections and approvals, and clinicians (roles, co-signature rule, supervisor).
+decisions), treatment-plan reviews with their goal sections and approvals, and
+clinicians (roles, co-signature rule, supervisor).
 
 Text that holds PHI is excluded here (auditlog stores changes in clear); the ledger
 keeps it, encrypted. auditlog's middleware names the actor for HTTP requests; the
@@ -33,6 +34,7 @@ PHI_FIELDS = {
 def register() -> None:
     """Register the audited models (called once from CopilotConfig.ready)."""
     from copilot.accounts.models import Clinician
+    from copilot.plans.models import PlanApproval, PlanGoalSection, PlanReview
     from copilot.review.models import (
         Approval,
         CosignRequest,
@@ -41,8 +43,6 @@ def register() -> None:
         RiskFlag,
         WriteBack,
     )
-
-    from copilot.plans.models import PlanApproval, PlanGoalSection, PlanReview
 
     audited = (Draft, DraftSection, RiskFlag, Approval, CosignRequest, WriteBack, Clinician)
     for model in (*audited, PlanReview, PlanGoalSection, PlanApproval):
