@@ -137,9 +137,13 @@ class PlanEvidence:
         return tuple(dict.fromkeys(ref for g in self.goals for ref in g.sources))
 
 
+# Irregular past forms common in session notes, so "slept" meets a sleep goal.
+_IRREGULAR = {"slept": "sleep", "ate": "eat", "ran": "run", "spoke": "speak", "wrote": "write"}
+
+
 def keywords(text: str) -> frozenset[str]:
     """The content words of a goal's description, as 6-letter stems."""
-    words = re.findall(r"[a-z]+", text.lower())
+    words = [_IRREGULAR.get(w, w) for w in re.findall(r"[a-z]+", text.lower())]
     return frozenset(w[:6] for w in words if w not in _STOPWORDS and len(w) > 2)
 
 

@@ -258,6 +258,13 @@ def approval_blockers(review: PlanReview) -> list[str]:
     blockers = []
     if undecided:
         blockers.append(f"Decide every goal ({undecided} left).")
+    placeholders = [
+        s.description
+        for s in sections
+        if s.decision != Decision.REJECTED and "[clinician to complete" in s.final_description
+    ]
+    if placeholders:
+        blockers.append(f"Complete the revised wording of: {'; '.join(placeholders)}.")
     if sections and all(s.decision == Decision.REJECTED for s in sections):
         blockers.append("Every goal is rejected: there is nothing to write.")
     return blockers
