@@ -79,9 +79,7 @@ async def test_the_answer_is_held_to_the_evidence(gateway, external):
 
 async def test_nothing_is_sent_when_no_goal_has_evidence(gateway, external):
     evidence, chart = await evidence_for(gateway, "bh-008")
-    empty = dataclasses.replace(
-        evidence, goals=tuple(GoalEvidence(g.goal) for g in evidence.goals)
-    )
+    empty = dataclasses.replace(evidence, goals=tuple(GoalEvidence(g.goal) for g in evidence.goals))
     model = RecordingChatModel(responses=[REPLY])
     engine = LlmPlanEngine(model, timeout=5)
 
