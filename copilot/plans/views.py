@@ -77,11 +77,23 @@ async def plan_draft(request: HttpRequest, client_id: str) -> HttpResponse:
 
 
 async def _review_response(
-    request, user, review, *, error: str = "", status: int = 200, typed: dict | None = None
+    request,
+    user,
+    review,
+    *,
+    error: str = "",
+    status: int = 200,
+    typed: dict | None = None,
+    panel: bool = False,
 ) -> HttpResponse:
-    """The review partial (htmx), or the whole panel page; without htmx and without an
-    error, back to the panel (post/redirect/get)."""
+    """The review partial (htmx; with `panel`, the whole panel, whose plan line and overdue
+    flag an approval changes), or the whole page; without htmx and without an error, back
+    to the panel (post/redirect/get)."""
     review = await plan_review_for_user(user, review.client_id, str(review.id))  # fresh
+    if request.htmx and panel:
+        context = await _panel_context(user, review.client_id, review=review)
+        context["view"] = await sync_to_async(presenters.review_view)(review, user, error=error)
+        return render(request, f"{TEMPLATE}#plan-panel", context, status=status)
     if not request.htmx:
         if not error:
             return redirect("plan-panel", client_id=review.client_id)
@@ -138,6 +150,7 @@ async def plan_approve(request: HttpRequest, client_id: str, review_id) -> HttpR
         )
     except services.PlanError as error:
         return await _review_response(request, user, review, error=error.message, status=409)
-    except EhrError as error:
+    try:
+        return await _review_response(request, user, review, panel=True)
+    except EhrError as error:  # written, but the plan could not be read back
         return ehr_error_response(error)
-    return await _review_response(request, user, review)
