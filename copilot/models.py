@@ -4,6 +4,7 @@ from copilot.access.models import CaseloadAssignment
 from copilot.accounts.models import Clinician
 from copilot.audit.models import LedgerEntry
 from copilot.groups.models import GroupNote, GroupSession
+from copilot.plans.models import PlanApproval, PlanGoalSection, PlanReview
 from copilot.qa.models import ChatTurn
 from copilot.retrieval.models import ClientIndexState, IndexedSource, Part2Consent
 from copilot.review.models import (
@@ -31,6 +32,9 @@ __all__ = [
     "IndexedSource",
     "LedgerEntry",
     "Part2Consent",
+    "PlanApproval",
+    "PlanGoalSection",
+    "PlanReview",
     "RiskFlag",
     "WriteBack",
 ]

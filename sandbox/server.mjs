@@ -82,8 +82,38 @@ function narrowToEachBase(bundle) {
   return { ...bundle, entry };
 }
 
+// Medplum's MemoryRepository runs a transaction Bundle's entries one by one with no
+// rollback. A real FHIR server applies a transaction all or nothing (FHIR R4 http.html
+// #transaction), and the copilot's treatment-plan write relies on that (If-Match on
+// every entry): keep the repository's maps as they were and put them back on failure.
+// Writes are serialized (see `writes` below), so no other write is lost by the restore.
+class TransactionalMemoryRepository extends MemoryRepository {
+  async withTransaction(callback) {
+    const resources = new Map([...this.resources].map(([type, byId]) => [type, new Map(byId)]));
+    const history = new Map(
+      [...this.history].map(([type, byId]) => [type, new Map([...byId].map(([id, v]) => [id, [...v]]))]),
+    );
+    try {
+      return await callback(undefined);
+    } catch (err) {
+      this.resources.clear();
+      this.history.clear();
+      for (const [type, byId] of resources) this.resources.set(type, byId);
+      for (const [type, byId] of history) this.history.set(type, byId);
+      throw err;
+    }
+  }
+}
+
 const router = new FhirRouter();
-const repo = new MemoryRepository();
+const repo = new TransactionalMemoryRepository();
+// One write at a time (reads run concurrently), as a database's isolation would give.
+let writes = Promise.resolve();
+function serialized(task) {
+  const run = writes.then(task, task);
+  writes = run.catch(() => {});
+  return run;
+}
 const control = { delayMs: 0, failStatus: 0, requests: 0, inFlight: 0, maxInFlight: 0, bearerRequests: 0 };
 const ORIGIN = `http://${HOST}:${PORT}`;
 const identity = createIdentity({ origin: ORIGIN, fhirBase: `${ORIGIN}${BASE}` });
@@ -247,8 +277,11 @@ async function handleFhir(req, res, url) {
     params: {},
     query: parseQuery(url.searchParams),
     headers: req.headers,
+    config: { transactions: true },
   };
-  const [outcome, resource] = await router.handleRequest(fhirRequest, repo);
+  const handle = () => router.handleRequest(fhirRequest, repo);
+  const reads = req.method === 'GET' || req.method === 'HEAD';
+  const [outcome, resource] = await (reads ? handle() : serialized(handle));
   const status = getStatus(outcome);
   if (!isOk(outcome) || !resource) {
     return send(res, status, outcome);

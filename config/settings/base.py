@@ -236,6 +236,8 @@ def content_security_policy(frame_ancestors: list[str]) -> dict:
 DRAFT_ENGINE = env.str("DRAFT_ENGINE", default="grounded")  # grounded | llm
 DRAFT_INPUT_MAX_CHARS = env.int("DRAFT_INPUT_MAX_CHARS", default=60_000)
 NOTE_TEMPLATES_FILE = env.str("NOTE_TEMPLATES_FILE", default="")
+# Treatment plans are reviewed every this many days (flag: "Plan review overdue").
+PLAN_REVIEW_DAYS = env.int("PLAN_REVIEW_DAYS", default=90)
 LLM_PROVIDER = env.str(
     "LLM_PROVIDER", default=""
 )  # openai | azure_openai | anthropic | openai_compatible

@@ -1,5 +1,6 @@
 """The permission-checked fetches: one per object type. Views and consumers get a
-client, a draft, a co-signature request or a cited note only through these.
+client, a draft, a co-signature request, a cited note, a group, a group session or a
+treatment-plan review only through these.
 
 Each raises `NotFound` when the object does not exist *or* the user may not see it
 (the same answer, so a denial does not reveal that the object exists), and
@@ -17,6 +18,8 @@ from copilot.chart import SourceDocument
 from copilot.ehr import get_gateway
 from copilot.ehr.groups import GroupNotFound, GroupRoster
 from copilot.groups.models import GroupSession
+from copilot.plans import selectors as plan_selectors
+from copilot.plans.models import PlanReview
 from copilot.retrieval.consent import part2_consent_in_force
 from copilot.review import selectors
 from copilot.review.models import CosignRequest, Draft
@@ -121,3 +124,20 @@ async def group_session_for_user(user: AbstractBaseUser | None, session_id: str)
         return await GroupSession.objects.aget(pk=session_id, author=user)
     except (ValueError, TypeError, ValidationError, GroupSession.DoesNotExist):
         raise NotFound("group session") from None
+
+
+async def plan_review_for_user(
+    user: AbstractBaseUser | None, client_id: str, review_id: str
+) -> PlanReview:
+    """The treatment-plan review `review_id` of client `client_id` if `user` drafted it
+    and the client is still on their caseload. NotFound otherwise, also for a malformed
+    id or a review of another client."""
+    if user is None or not user.is_authenticated:
+        raise NotFound("plan review")
+    await client_for_user(user, client_id)
+    try:
+        return await sync_to_async(plan_selectors.plan_review_get)(
+            author=user, client_id=client_id, review_id=review_id
+        )
+    except (ValueError, TypeError, ValidationError, PlanReview.DoesNotExist):
+        raise NotFound("plan review") from None

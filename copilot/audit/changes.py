@@ -1,6 +1,7 @@
 """django-auditlog on the models whose changes a practice must be able to trace:
 drafts, sections, flags, approvals, co-signature requests and write-backs (status,
-decisions), and clinicians (roles, co-signature rule, supervisor).
+decisions), treatment-plan reviews with their goal sections and approvals, and
+clinicians (roles, co-signature rule, supervisor).
 
 Text that holds PHI is excluded here (auditlog stores changes in clear); the ledger
 keeps it, encrypted. auditlog's middleware names the actor for HTTP requests; the
@@ -17,12 +18,23 @@ PHI_FIELDS = {
     "RiskFlag": ["quote", "source"],
     "Approval": ["note_text"],
     "CosignRequest": ["note_text", "comment"],
+    "PlanReview": ["careplan_title"],
+    "PlanGoalSection": [
+        "description",
+        "ai_summary",
+        "sentences",
+        "ai_reason",
+        "ai_revised",
+        "final_summary",
+        "final_description",
+    ],
 }
 
 
 def register() -> None:
     """Register the audited models (called once from CopilotConfig.ready)."""
     from copilot.accounts.models import Clinician
+    from copilot.plans.models import PlanApproval, PlanGoalSection, PlanReview
     from copilot.review.models import (
         Approval,
         CosignRequest,
@@ -32,5 +44,6 @@ def register() -> None:
         WriteBack,
     )
 
-    for model in (Draft, DraftSection, RiskFlag, Approval, CosignRequest, WriteBack, Clinician):
+    audited = (Draft, DraftSection, RiskFlag, Approval, CosignRequest, WriteBack, Clinician)
+    for model in (*audited, PlanReview, PlanGoalSection, PlanApproval):
         auditlog.register(model, exclude_fields=PHI_FIELDS.get(model.__name__, []))

@@ -132,3 +132,85 @@ def codes_suggested(draft, suggestions) -> Event:
             "missing": list(suggestions.missing),
         },
     )
+
+
+def _plan_engine(review) -> dict[str, str]:
+    return {
+        "engine": review.engine_name,
+        "engine_version": review.engine_version,
+        "model": review.engine_model,
+    }
+
+
+def plan_drafted(
+    review, *, outcome: str, evidence: Any = None, references=(), sent: Any = None, detail=""
+) -> Event:
+    """One treatment-plan review drafted (copilot.plans): the evidence it was drafted
+    from, the payload an external model received (None: nothing left), each goal's
+    output; `references` are the CarePlan and the evidence's FHIR references."""
+    goals = list(
+        review.goals.order_by("position").values(
+            "goal_id", "ai_summary", "ai_status", "ai_reason", "ai_revised"
+        )
+    )
+    return Event(
+        kind=Kind.AI_DRAFT,
+        client_id=review.client_id,
+        outcome=outcome,
+        meta={
+            "purpose": "treatment-plan review",
+            "plan_review": str(review.id),
+            **_plan_engine(review),
+            "latency_ms": round((timezone.now() - review.created_at).total_seconds() * 1000),
+            "goals": len(goals),
+            "references": list(references),
+        },
+        content={"evidence": evidence, "sent": sent, "output": goals, "detail": detail},
+    )
+
+
+def plan_goal_decided(section, *, previous: dict[str, str]) -> Event:
+    """Accept / edit / reject of one goal of a plan review; an edit carries what changed
+    (status, wording, summary) against the values before it."""
+    now = {
+        "status": section.final_status,
+        "description": section.final_description,
+        "summary": section.final_summary,
+    }
+    changed = {k: {"before": previous[k], "after": v} for k, v in now.items() if previous[k] != v}
+    return Event(
+        kind=Kind.SECTION_DECISION,
+        client_id=section.review.client_id,
+        meta={
+            "plan_review": str(section.review_id),
+            "goal": f"Goal/{section.goal_id}",
+            "decision": section.decision,
+        },
+        content={"changed": changed} if section.decision == "edited" else {},
+    )
+
+
+def plan_approved(review, review_note: str) -> Event:
+    """The author's Approve of a plan review (to the EHR)."""
+    return Event(
+        kind=Kind.APPROVAL,
+        client_id=review.client_id,
+        meta={"plan_review": str(review.id), "routed": "ehr", **_plan_engine(review)},
+        content={"review": review_note},
+    )
+
+
+def plan_written(approval, references: list[str], *, error: str = "") -> Event:
+    """The plan review landed in the EHR (`references`: Goals, CarePlan and Provenance with
+    versions), or failed for good (`error`)."""
+    return Event(
+        kind=Kind.EHR_WRITE,
+        client_id=approval.review.client_id,
+        outcome=Outcome.ERROR if error else Outcome.OK,
+        meta={
+            "plan_review": str(approval.review_id),
+            "attempts": approval.attempts,
+            "references": references,
+        },
+        content={"error": error} if error else {},
+    )

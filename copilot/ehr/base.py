@@ -5,15 +5,18 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from copilot.chart import ChartContext, ClientSummary, SourceBatch, SourceDocument
 from copilot.drafting.templates import PROGRESS_NOTE, DocumentType
 
 if TYPE_CHECKING:
+    from copilot.chart import Note
+
     from .course import CourseOfCare
     from .groups import CareGroup, GroupRoster
+    from .plans import PlanUpdate, TreatmentPlan, WrittenPlan
 
 
 class EhrError(Exception):
@@ -170,3 +173,21 @@ class ChartGateway(ABC):
         identifier, for keeping one member's note free of the others). Raises
         GroupNotFound (copilot.ehr.groups) for an unknown id or a Group that is not an
         actual person group, EhrUnavailable when the EHR is down."""
+
+    @abstractmethod
+    async def treatment_plan(self, client_id: str) -> TreatmentPlan | None:
+        """The client's active CarePlan (`CarePlan?subject=Patient/{id}&status=active`, the
+        latest `period.start`) with its Goals and their `meta.versionId`
+        (copilot.ehr.plans); None when the client has no active CarePlan. Raises EhrError."""
+
+    @abstractmethod
+    async def notes_since(self, client_id: str, since: date | None) -> list[Note]:
+        """Every note (DocumentReference) of the client dated on or after `since` (None:
+        all), oldest first, every page; entered-in-error ones left out. Raises EhrError."""
+
+    @abstractmethod
+    async def write_plan_update(self, update: PlanUpdate) -> WrittenPlan:
+        """Write an approved plan review (copilot.ehr.plans.transaction) at most once per
+        `update.review_id`: a retry finds the review marker and returns what was written.
+        Raises PlanChanged when the CarePlan or a Goal changed since the draft (nothing
+        written), EhrUnavailable (retry later) or EhrError."""

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -24,10 +24,10 @@ from fhirpy.base.exceptions import (
     OperationOutcome,
 )
 
-from copilot.chart import ChartContext, ClientSummary, SourceBatch, SourceDocument
+from copilot.chart import ChartContext, ClientSummary, Note, SourceBatch, SourceDocument
 from copilot.measures import GAD7, LOINC_SYSTEM, PHQ9, MeasureSeries
 
-from . import course, documents, groups, parsing, sources
+from . import course, documents, groups, parsing, plans, sources
 from .base import (
     ApprovedNote,
     ChartGateway,
@@ -293,6 +293,99 @@ class FhirR4Gateway(ChartGateway):
             provenance_id=provenance["id"],
         )
 
+    async def treatment_plan(self, client_id: str) -> plans.TreatmentPlan | None:
+        search = Search("CarePlan", {"subject": f"Patient/{client_id}", "status": "active"})
+        found = (await self._gather({"plans": self._search(search)}))["plans"]
+        if not found:
+            return None
+        careplan = max(found, key=lambda p: str((p.get("period") or {}).get("start", "")))
+        goals = await self._goals(_goal_ids(careplan))
+        built, _ = parsing.parse_all(goals.values(), plans.build_goal)
+        try:
+            return plans.build_plan(careplan, built)
+        except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+            logger.warning("Unreadable %s: %s", parsing.reference_of(careplan), type(exc).__name__)
+            message = "The client's treatment plan could not be read."
+            raise EhrError(message, retryable=False) from exc
+
+    async def _goals(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Goal JSON by id (ids the EHR does not hold are left out)."""
+        if not ids:
+            return {}
+        raw = await self._gather({"goals": self._search(Search("Goal", {"_id": ",".join(ids)}))})
+        return {g["id"]: g for g in raw["goals"]}
+
+    async def notes_since(self, client_id: str, since: date | None) -> list[Note]:
+        params: dict[str, Any] = {"subject": f"Patient/{client_id}", "_sort": "date"}
+        if since is not None:
+            params["date"] = f"ge{since.isoformat()}"
+        raw = await self._gather({"notes": self._search(Search("DocumentReference", params))})
+        notes, _ = parsing.parse_all(raw["notes"], parsing.build_note)
+        return notes
+
+    async def write_plan_update(self, update: plans.PlanUpdate) -> plans.WrittenPlan:
+        careplan, goals = await self._plan_now(update)
+        if plans.has_review(careplan, update.review_id):
+            return await self._written_before(update, careplan, goals)
+        bundle = plans.transaction(update, careplan, goals)
+        try:
+            response = await self._guard(self._client.execute("", method="post", data=bundle))
+        except EhrError as error:
+            if error.retryable:
+                raise
+            # If-Match failed (412/409), or the EHR refused the Bundle: tell which.
+            careplan, goals = await self._plan_now(update)
+            if plans.has_review(careplan, update.review_id):
+                return await self._written_before(update, careplan, goals)
+            if _versions_changed(update, careplan, goals):
+                raise plans.PlanChanged() from error
+            raise
+        entries = [e.get("resource") or {} for e in (response or {}).get("entry") or []]
+        versions = {r.get("id", ""): (r.get("meta") or {}).get("versionId", "") for r in entries}
+        provenance = next((r for r in entries if r.get("resourceType") == "Provenance"), {})
+        return plans.WrittenPlan(
+            careplan_version=versions.get(update.careplan_id, ""),
+            goal_versions={g.goal_id: versions.get(g.goal_id, "") for g in update.goals},
+            provenance_id=provenance.get("id", ""),
+        )
+
+    async def _plan_now(self, update: plans.PlanUpdate) -> tuple[dict, dict[str, dict]]:
+        """The CarePlan and the review's Goals as the EHR holds them now."""
+        search = Search("CarePlan", {"_id": update.careplan_id}, pages=1)
+        found = await self._gather(
+            {"plan": self._search(search), "goals": self._goals([g.goal_id for g in update.goals])}
+        )
+        if not found["plan"]:
+            raise EhrError("The treatment plan is no longer in the EHR.", retryable=False)
+        missing = [g.goal_id for g in update.goals if g.goal_id not in found["goals"]]
+        if missing:
+            raise EhrError("A goal of the treatment plan is no longer in the EHR.", retryable=False)
+        return found["plan"][0], found["goals"]
+
+    async def _written_before(
+        self, update: plans.PlanUpdate, careplan: dict, goals: dict[str, dict]
+    ) -> plans.WrittenPlan:
+        """What an earlier attempt wrote for this review (its Provenance found by target
+        and the review identifier)."""
+        search = Search("Provenance", {"target": f"CarePlan/{update.careplan_id}"})
+        found = (await self._gather({"provenance": self._search(search)}))["provenance"]
+        wanted = plans.review_identifier(update.review_id)["value"]
+        provenance = next(
+            (
+                p
+                for p in found
+                for e in p.get("entity") or []
+                if ((e.get("what") or {}).get("identifier") or {}).get("value") == wanted
+            ),
+            {},
+        )
+        return plans.WrittenPlan(
+            careplan_version=(careplan.get("meta") or {}).get("versionId", ""),
+            goal_versions={i: (g.get("meta") or {}).get("versionId", "") for i, g in goals.items()},
+            provenance_id=provenance.get("id", ""),
+            already=True,
+        )
+
     async def _create_once(self, resource: dict[str, Any], if_none_exist: str) -> dict[str, Any]:
         """FHIR conditional create (`If-None-Exist`) sent as a one-entry transaction.
 
@@ -404,6 +497,22 @@ def _assemble(raw: dict[str, Any], *, now: datetime, notes_count: int) -> ChartC
         last_visit=last_visit[0] if last_visit else None,
         next_visit=next_visit[0] if next_visit else None,
         skipped=bad_patient + s1 + s2 + s3 + s4 + s5 + s6 + s7,
+    )
+
+
+def _goal_ids(careplan: dict[str, Any]) -> list[str]:
+    refs = [str((g or {}).get("reference", "")) for g in careplan.get("goal") or []]
+    return [r.removeprefix("Goal/") for r in refs if r.startswith("Goal/")]
+
+
+def _versions_changed(update: plans.PlanUpdate, careplan: dict, goals: dict[str, dict]) -> bool:
+    """Has the CarePlan or a Goal of the review a version other than the draft's?"""
+
+    def version(resource: dict) -> str:
+        return (resource.get("meta") or {}).get("versionId", "")
+
+    return version(careplan) != update.careplan_version or any(
+        version(goals[g.goal_id]) != g.version for g in update.goals
     )
 
 

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from copilot.groups import views as groups
+from copilot.plans import views as plans
 
 from . import queue, views
 from .converters import FhirIdConverter
@@ -28,4 +29,16 @@ urlpatterns = [
         name="group-draft",
     ),
     path("groups/sessions/<uuid:session_id>/", groups.group_session, name="group-session"),
+    path("sidebar/<fhirid:client_id>/plan/", plans.plan_panel, name="plan-panel"),
+    path("sidebar/<fhirid:client_id>/plan/draft/", plans.plan_draft, name="plan-draft"),
+    path(
+        "sidebar/<fhirid:client_id>/plan/<uuid:review_id>/goals/<fhirid:goal_id>/",
+        plans.plan_goal,
+        name="plan-goal",
+    ),
+    path(
+        "sidebar/<fhirid:client_id>/plan/<uuid:review_id>/approve/",
+        plans.plan_approve,
+        name="plan-approve",
+    ),
 ]

@@ -184,6 +184,8 @@ export const CLIENTS = [
     goals: [
       { text: 'Reduce PHQ-9 total below 10', measure: '44261-6', value: 10, achievement: 'worsening' },
       { text: 'Re-engage in one weekly social activity', achievement: 'no-change' },
+      // Never taken up in a session: the treatment-plan review has no evidence for it.
+      { text: 'Keep a gratitude journal on 4 evenings a week', achievement: 'in-progress' },
     ],
     themes: ['loss of motivation after a promotion was denied', 'withdrawal from his running group', 'fatigue and oversleeping', 'tension in his marriage'],
     interventions: ['behavioral activation', 'cognitive restructuring', 'interpersonal therapy focus on role transition', 'safety planning'],

@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from copilot.access.models import CaseloadAssignment
 from copilot.accounts.models import Clinician
 from copilot.groups.models import GroupSession
+from copilot.plans.models import PlanGoalSection, PlanReview
 from copilot.review import cosign, services
 from copilot.web.consumers import SidebarConsumer
 from tests.factories import ClinicianFactory, soap_draft
@@ -139,6 +140,22 @@ ROUTES: dict[str, Route] = {
         AUTHOR,
         {"GET": 200, "HEAD": 200},
     ),
+    # Treatment plan (copilot.plans): bh-003's plan and the clinician's review of it. A
+    # decision without a decision is refused with its message (400); the pre-licensed
+    # clinician's Approve is refused with its reason (409), nothing is written.
+    "plan-panel": Route(
+        lambda w: reverse("plan-panel", args=[CLIENT]), CASELOAD, {"GET": 200, "HEAD": 200}
+    ),
+    # bh-003 has an active plan: drafted, then back to the panel (post/redirect/get).
+    "plan-draft": Route(lambda w: reverse("plan-draft", args=[CLIENT]), CASELOAD, {"POST": 302}),
+    "plan-goal": Route(
+        lambda w: reverse("plan-goal", args=[CLIENT, w.plan_review.id, "goal-bh-003-1"]),
+        AUTHOR,
+        {"POST": 400},
+    ),
+    "plan-approve": Route(
+        lambda w: reverse("plan-approve", args=[CLIENT, w.plan_review.id]), AUTHOR, {"POST": 409}
+    ),
     # The EHR's signed webhook: machine to machine, the same for every user (no signature: 401).
     "ehr-webhook": Route(
         lambda w: reverse("ehr-webhook"), PUBLIC, {"POST": 401, "OPTIONS": 200}, machine=True
@@ -243,8 +260,31 @@ def world(ehr, oidc, sandbox_control, settings, chroma):
         assignment=CaseloadAssignment.objects.create(clinician=okafor, client_id="somebody"),
         care_group=care_group["id"],
         group_session=group_session,
+        plan_review=plan_review_of(patel.user, CLIENT),
     )
     sandbox_control.delete(f"Group/{care_group['id']}")  # bh-003 is in no group elsewhere
+
+
+def plan_review_of(author, client_id: str):
+    """A complete review of the client's plan by `author`, undecided (no EHR read)."""
+    review = PlanReview.objects.create(
+        client_id=client_id,
+        author=author,
+        careplan_id=f"plan-{client_id}",
+        engine_name="grounded",
+        engine_version="1.0",
+        status=PlanReview.Status.COMPLETE,
+    )
+    PlanGoalSection.objects.create(
+        review=review,
+        goal_id=f"goal-{client_id}-1",
+        position=0,
+        description="Goal text",
+        lifecycle_status="active",
+        ai_status="in-progress",
+        final_status="in-progress",
+    )
+    return review
 
 
 def client_for(user) -> Client:
