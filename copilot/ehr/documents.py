@@ -43,8 +43,37 @@ def note_identifier(draft_id: str) -> dict[str, str]:
     return {"system": IDENTIFIER_SYSTEM, "value": f"urn:uuid:{draft_id}"}
 
 
-def _practitioner(agent: Agent) -> dict[str, str]:
+def practitioner_reference(agent: Agent) -> dict[str, str]:
+    """A Reference(Practitioner) with the clinician's display name."""
     return {"reference": f"Practitioner/{agent.practitioner_id}", "display": agent.display}
+
+
+def engine_device(name: str, version: str, model: str, kind: str) -> dict[str, Any]:
+    """The drafting engine as a contained Device (id "engine") for Provenance.agent:
+    `name` and `version` of the engine, the chat `model` if any, `kind` its type text."""
+    device: dict[str, Any] = {
+        "resourceType": "Device",
+        "id": "engine",
+        "deviceName": [{"name": f"therapy-copilot {name} engine", "type": "model-name"}],
+        "version": [{"value": version}],
+        "type": {"text": kind},
+    }
+    if model:
+        device["modelNumber"] = model
+    return device
+
+
+def provenance_agent(code: str, who: dict[str, str]) -> dict[str, Any]:
+    """A Provenance.agent of provenance-participant-type `code` (author, verifier,
+    legal, assembler)."""
+    return {"type": {"coding": [{"system": PARTICIPANT_TYPE, "code": code}]}, "who": who}
+
+
+def assembler(device: dict[str, Any]) -> dict[str, Any]:
+    """The contained engine Device (engine_device) as the assembler agent."""
+    return provenance_agent(
+        "assembler", {"reference": "#engine", "display": device["deviceName"][0]["name"]}
+    )
 
 
 def _title(note: ApprovedNote) -> str:
@@ -66,8 +95,8 @@ def document_reference(note: ApprovedNote) -> dict[str, Any]:
         "category": [{"coding": [CLINICAL_NOTE]}],
         "subject": {"reference": f"Patient/{note.client_id}"},
         "date": note.approved_at.isoformat(),
-        "author": [_practitioner(note.author)],
-        "authenticator": _practitioner(note.legal_authenticator or note.verifiers[-1]),
+        "author": [practitioner_reference(note.author)],
+        "authenticator": practitioner_reference(note.legal_authenticator or note.verifiers[-1]),
         "description": f"{_title(note)} (AI-assisted, clinician-approved)",
         "content": [
             {
@@ -88,28 +117,14 @@ def document_reference(note: ApprovedNote) -> dict[str, Any]:
 
 def provenance(note: ApprovedNote, *, target: str) -> dict[str, Any]:
     """The Provenance JSON of the note written as `target` ("DocumentReference/<id>")."""
-    engine = {
-        "resourceType": "Device",
-        "id": "engine",
-        "deviceName": [
-            {"name": f"therapy-copilot {note.engine_name} engine", "type": "model-name"}
-        ],
-        "version": [{"value": note.engine_version}],
-        "type": {"text": "AI note-drafting engine"},
-    }
-    if note.engine_model:
-        engine["modelNumber"] = note.engine_model
-
-    def agent(code: str, who: dict[str, str]) -> dict[str, Any]:
-        return {"type": {"coding": [{"system": PARTICIPANT_TYPE, "code": code}]}, "who": who}
-
-    agents = [agent("author", _practitioner(note.author))]
-    agents += [agent("verifier", _practitioner(v)) for v in note.verifiers]
-    if note.legal_authenticator:
-        agents.append(agent("legal", _practitioner(note.legal_authenticator)))
-    agents.append(
-        agent("assembler", {"reference": "#engine", "display": engine["deviceName"][0]["name"]})
+    engine = engine_device(
+        note.engine_name, note.engine_version, note.engine_model, "AI note-drafting engine"
     )
+    agents = [provenance_agent("author", practitioner_reference(note.author))]
+    agents += [provenance_agent("verifier", practitioner_reference(v)) for v in note.verifiers]
+    if note.legal_authenticator:
+        agents.append(provenance_agent("legal", practitioner_reference(note.legal_authenticator)))
+    agents.append(assembler(engine))
     entities = [
         {
             "role": "source",

@@ -33,7 +33,14 @@ from fhir.resources.R4B.goal import Goal
 from fhir.resources.R4B.provenance import Provenance
 
 from .base import Agent, EhrError
-from .documents import AI_LABEL, IDENTIFIER_SYSTEM, PARTICIPANT_TYPE
+from .documents import (
+    AI_LABEL,
+    IDENTIFIER_SYSTEM,
+    assembler,
+    engine_device,
+    practitioner_reference,
+    provenance_agent,
+)
 from .parsing import is_part2
 
 REVIEW_EXTENSION = "https://therapy-copilot.example.org/fhir/StructureDefinition/plan-review"
@@ -282,33 +289,20 @@ def _annotation(update: PlanUpdate, text: str) -> dict[str, Any]:
         "extension": [
             {"url": REVIEW_EXTENSION, "valueIdentifier": review_identifier(update.review_id)}
         ],
-        "authorReference": _practitioner(update.author),
+        "authorReference": practitioner_reference(update.author),
         "time": update.approved_at.isoformat(),
         "text": text,
     }
 
 
-def _practitioner(agent: Agent) -> dict[str, str]:
-    return {"reference": f"Practitioner/{agent.practitioner_id}", "display": agent.display}
-
-
 def provenance(update: PlanUpdate) -> dict[str, Any]:
     """The Provenance of the review (targets: each changed Goal and the CarePlan)."""
-    engine = {
-        "resourceType": "Device",
-        "id": "engine",
-        "deviceName": [
-            {"name": f"therapy-copilot {update.engine_name} engine", "type": "model-name"}
-        ],
-        "version": [{"value": update.engine_version}],
-        "type": {"text": "AI treatment-plan review engine"},
-    }
-    if update.engine_model:
-        engine["modelNumber"] = update.engine_model
-
-    def agent(code: str, who: dict[str, str]) -> dict[str, Any]:
-        return {"type": {"coding": [{"system": PARTICIPANT_TYPE, "code": code}]}, "who": who}
-
+    engine = engine_device(
+        update.engine_name,
+        update.engine_version,
+        update.engine_model,
+        "AI treatment-plan review engine",
+    )
     targets = [f"Goal/{g.goal_id}" for g in update.goals] + [f"CarePlan/{update.careplan_id}"]
     entities = [
         {
@@ -340,11 +334,9 @@ def provenance(update: PlanUpdate) -> dict[str, Any]:
             ]
         },
         "agent": [
-            agent("author", _practitioner(update.author)),
-            agent("verifier", _practitioner(update.verifier)),
-            agent(
-                "assembler", {"reference": "#engine", "display": engine["deviceName"][0]["name"]}
-            ),
+            provenance_agent("author", practitioner_reference(update.author)),
+            provenance_agent("verifier", practitioner_reference(update.verifier)),
+            assembler(engine),
         ],
         "entity": entities,
     }
