@@ -8,6 +8,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from copilot.review.models import Draft, DraftSection, WriteBack
+
 # Status suggestions (issue 8) → FHIR Goal.lifecycleStatus and Goal.achievementStatus
 # (goal-achievement). "on-hold" is a lifecycle status: the achievement is left as it was.
 STATUS_CHOICES = [
@@ -26,10 +28,7 @@ class PlanReview(models.Model):
     (the last review, else CarePlan.period.start); `status` whether the engine finished.
     """
 
-    class Status(models.TextChoices):
-        GENERATING = "generating", "Drafting"
-        COMPLETE = "complete", "Complete"
-        INCOMPLETE = "incomplete", "Incomplete"
+    Status = Draft.Status  # a review drafts, finishes or stops as a note draft does
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client_id = models.CharField("FHIR Patient id", max_length=64, db_index=True)
@@ -60,11 +59,7 @@ class PlanGoalSection(models.Model):
     wording (empty when the goal progressed), and the clinician's decision and final
     values. `goal_version` is the Goal's meta.versionId at draft time (If-Match)."""
 
-    class Decision(models.TextChoices):
-        PENDING = "pending", "Not decided"
-        ACCEPTED = "accepted", "Accepted"
-        EDITED = "edited", "Edited"
-        REJECTED = "rejected", "Rejected"
+    Decision = DraftSection.Decision  # the same decisions as a note's section
 
     review = models.ForeignKey(PlanReview, on_delete=models.CASCADE, related_name="goals")
     goal_id = models.CharField("FHIR Goal id", max_length=64)
@@ -102,11 +97,7 @@ class PlanApproval(models.Model):
     `pending` → `sending` (claimed, with a lease) → `written` or `failed` (with the
     reason; a retryable failure goes back to `pending`)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for EHR"
-        SENDING = "sending", "Sending to EHR"
-        WRITTEN = "written", "Written to EHR"
-        FAILED = "failed", "Failed"
+    Status = WriteBack.Status  # the same states as a note's write to the EHR
 
     review = models.OneToOneField(PlanReview, on_delete=models.PROTECT, related_name="approval")
     approved_by = models.ForeignKey(
