@@ -1,4 +1,5 @@
-"""Progress-note templates (SOAP, DAP, BIRP, GIRP), defined as data in templates.json.
+"""Note templates (SOAP, DAP, BIRP, GIRP, group, intake …), defined as data in
+templates.json.
 
 A practice adds its own by pointing NOTE_TEMPLATES_FILE at a JSON file of the same
 shape; a template there with the key of a built-in one replaces it.
@@ -25,6 +26,19 @@ class UnknownTemplate(LookupError):
 
 
 @dataclass(frozen=True)
+class DocumentType:
+    """The DocumentReference.type a template's approved note is written with: one coding
+    (system, code, display), e.g. LOINC 11506-3 "Progress note"."""
+
+    system: str
+    code: str
+    display: str
+
+
+PROGRESS_NOTE = DocumentType("http://loinc.org", "11506-3", "Progress note")
+
+
+@dataclass(frozen=True)
 class RequiredItem:
     """Something a section must document. `cues` are words or phrases whose presence in
     the section's sentences shows it was documented; otherwise the engine writes a
@@ -48,10 +62,16 @@ class SectionSpec:
 
 @dataclass(frozen=True)
 class NoteTemplate:
+    """A note's sections in order. `document_type` is the DocumentReference.type its
+    approved note gets (default LOINC 11506-3 Progress note); `input_required` False
+    lets the clinician draft with no text (the engine drafts from the chart)."""
+
     key: str
     name: str
     description: str
     sections: tuple[SectionSpec, ...]
+    document_type: DocumentType = PROGRESS_NOTE
+    input_required: bool = True
 
     def section(self, key: str) -> SectionSpec:
         return next(s for s in self.sections if s.key == key)
@@ -73,7 +93,17 @@ def _parse(data: dict) -> NoteTemplate:
             RequiredItem(r["item"], tuple(r.get("cues", []))) for r in raw.get("required", [])
         )
         sections.append(SectionSpec(raw["key"], raw["title"], raw["holds"], roles, chart, required))
-    return NoteTemplate(data["key"], data["name"], data.get("description", ""), tuple(sections))
+    kind = data.get("document_type")
+    return NoteTemplate(
+        data["key"],
+        data["name"],
+        data.get("description", ""),
+        tuple(sections),
+        document_type=DocumentType(kind["system"], kind["code"], kind["display"])
+        if kind
+        else PROGRESS_NOTE,
+        input_required=bool(data.get("input_required", True)),
+    )
 
 
 def _read(path: Path) -> dict[str, NoteTemplate]:

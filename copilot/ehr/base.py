@@ -9,9 +9,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from copilot.chart import ChartContext, ClientSummary, SourceBatch, SourceDocument
+from copilot.drafting.templates import PROGRESS_NOTE, DocumentType
 
 if TYPE_CHECKING:
     from .groups import CareGroup, GroupRoster
+    from .intake import Intake
 
 
 class EhrError(Exception):
@@ -64,7 +66,8 @@ class ApprovedNote:
     note again finds the first copy instead of creating a second. `sources` are the
     FHIR references of chart entries the draft cited (Provenance.entity).
     `legal_authenticator` is the supervisor who co-signed the note (None: no co-sign);
-    they are also the last of `verifiers`.
+    they are also the last of `verifiers`. `document_type` is the DocumentReference.type
+    (the template's; default LOINC 11506-3 Progress note).
     """
 
     draft_id: str
@@ -81,6 +84,7 @@ class ApprovedNote:
     encounter_id: str = ""
     sources: tuple[str, ...] = ()
     legal_authenticator: Agent | None = None
+    document_type: DocumentType = PROGRESS_NOTE
 
     @property
     def text(self) -> str:
@@ -158,3 +162,10 @@ class ChartGateway(ABC):
         identifier, for keeping one member's note free of the others). Raises
         GroupNotFound (copilot.ehr.groups) for an unknown id or a Group that is not an
         actual person group, EhrUnavailable when the EHR is down."""
+
+    @abstractmethod
+    async def intake(self, client_id: str) -> Intake | None:
+        """The client's latest completed intake questionnaire (FHIR R4
+        QuestionnaireResponse, status completed or amended, of a Questionnaire named in
+        INTAKE_QUESTIONNAIRES), parsed (copilot.ehr.intake); None when there is none.
+        Raises EhrError."""

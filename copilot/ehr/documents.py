@@ -1,9 +1,10 @@
 """FHIR R4 resources for an approved note: DocumentReference and its Provenance.
 
-- DocumentReference: status current, docStatus final, type LOINC 11506-3 (Progress
-  note), category US Core clinical-note, the note as text/plain, an identifier
-  unique to the draft (urn:ietf:rfc:3986 + urn:uuid), and the HL7 AI transparency
-  security label AIAST ("Artificial Intelligence asserted", v3-ObservationValue).
+- DocumentReference: status current, docStatus final, type the template's document
+  type (default LOINC 11506-3 Progress note; 78306-8 Mental health History and
+  physical note for an intake assessment), category US Core clinical-note, the note
+  as text/plain, an identifier unique to the draft (urn:ietf:rfc:3986 + urn:uuid),
+  and the HL7 AI transparency security label AIAST ("Artificial Intelligence asserted", v3-ObservationValue).
 - Provenance: the clinician as author and verifier, the drafting engine as a Device
   agent of type assembler, the draft and the chart entries it cited as entities. A
   co-signed note adds the supervisor as verifier and as legal authenticator (`legal`,
@@ -14,10 +15,13 @@ Both are validated with fhir.resources before they leave.
 from __future__ import annotations
 
 import base64
+from dataclasses import asdict
 from typing import Any
 
 from fhir.resources.R4B.documentreference import DocumentReference
 from fhir.resources.R4B.provenance import Provenance
+
+from copilot.drafting.templates import PROGRESS_NOTE
 
 from .base import Agent, ApprovedNote
 
@@ -27,7 +31,6 @@ AI_LABEL = {
     "code": "AIAST",
     "display": "Artificial Intelligence asserted",
 }
-PROGRESS_NOTE = {"system": "http://loinc.org", "code": "11506-3", "display": "Progress note"}
 CLINICAL_NOTE = {
     "system": "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
     "code": "clinical-note",
@@ -52,19 +55,19 @@ def document_reference(note: ApprovedNote) -> dict[str, Any]:
         "identifier": [note_identifier(note.draft_id)],
         "status": "current",
         "docStatus": "final",
-        "type": {"coding": [PROGRESS_NOTE], "text": "Progress note"},
+        "type": {"coding": [asdict(note.document_type)], "text": note.document_type.display},
         "category": [{"coding": [CLINICAL_NOTE]}],
         "subject": {"reference": f"Patient/{note.client_id}"},
         "date": note.approved_at.isoformat(),
         "author": [_practitioner(note.author)],
         "authenticator": _practitioner(note.legal_authenticator or note.verifiers[-1]),
-        "description": f"{note.template_name} progress note (AI-assisted, clinician-approved)",
+        "description": f"{_title(note)} (AI-assisted, clinician-approved)",
         "content": [
             {
                 "attachment": {
                     "contentType": "text/plain; charset=utf-8",
                     "data": base64.b64encode(note.text.encode("utf-8")).decode("ascii"),
-                    "title": f"{note.template_name} progress note",
+                    "title": _title(note),
                     "creation": note.approved_at.isoformat(),
                 }
             }
@@ -74,6 +77,14 @@ def document_reference(note: ApprovedNote) -> dict[str, Any]:
         resource["context"] = {"encounter": [{"reference": f"Encounter/{note.encounter_id}"}]}
     DocumentReference.model_validate(resource)
     return resource
+
+
+def _title(note: ApprovedNote) -> str:
+    """ "SOAP progress note" for a progress note; the template's name ("Intake
+    assessment") for any other document type."""
+    if note.document_type == PROGRESS_NOTE:
+        return f"{note.template_name} progress note"
+    return note.template_name
 
 
 def provenance(note: ApprovedNote, *, target: str) -> dict[str, Any]:

@@ -32,7 +32,8 @@ class DraftInputError(ValueError):
 def draft_input_validate(*, template_key: str, text: str) -> tuple[NoteTemplate, str]:
     """The template and the stripped text, or DraftInputError.
 
-    Limits: text must not be empty and at most DRAFT_INPUT_MAX_CHARS characters
+    Limits: text must not be empty (unless the template's `input_required` is False:
+    a summary drafted from the chart) and at most DRAFT_INPUT_MAX_CHARS characters
     (default 60,000: about two hours of transcript).
     """
     try:
@@ -40,7 +41,7 @@ def draft_input_validate(*, template_key: str, text: str) -> tuple[NoteTemplate,
     except UnknownTemplate as error:
         raise DraftInputError(str(error), field="template") from None
     stripped = text.strip()
-    if not stripped:
+    if not stripped and template.input_required:
         raise DraftInputError(
             "Type or paste your session notes or a transcript first.", field="text"
         )
