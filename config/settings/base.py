@@ -236,6 +236,10 @@ def content_security_policy(frame_ancestors: list[str]) -> dict:
 DRAFT_ENGINE = env.str("DRAFT_ENGINE", default="grounded")  # grounded | llm
 DRAFT_INPUT_MAX_CHARS = env.int("DRAFT_INPUT_MAX_CHARS", default=60_000)
 NOTE_TEMPLATES_FILE = env.str("NOTE_TEMPLATES_FILE", default="")
+# Canonical URLs of the Questionnaires whose responses are intakes (empty: any).
+INTAKE_QUESTIONNAIRES = env.list(
+    "INTAKE_QUESTIONNAIRES", default=["http://example.org/fhir/Questionnaire/bh-intake"]
+)
 LLM_PROVIDER = env.str(
     "LLM_PROVIDER", default=""
 )  # openai | azure_openai | anthropic | openai_compatible

@@ -4,7 +4,8 @@
   type (default LOINC 11506-3 Progress note; 78306-8 Mental health History and
   physical note for an intake assessment), category US Core clinical-note, the note
   as text/plain, an identifier unique to the draft (urn:ietf:rfc:3986 + urn:uuid),
-  and the HL7 AI transparency security label AIAST ("Artificial Intelligence asserted", v3-ObservationValue).
+  and the HL7 AI transparency security label AIAST ("Artificial Intelligence
+  asserted", v3-ObservationValue).
 - Provenance: the clinician as author and verifier, the drafting engine as a Device
   agent of type assembler, the draft and the chart entries it cited as entities. A
   co-signed note adds the supervisor as verifier and as legal authenticator (`legal`,

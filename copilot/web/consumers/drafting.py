@@ -12,7 +12,7 @@ from asgiref.sync import sync_to_async
 
 from copilot.access.fetch import NotFound, draft_for_user
 from copilot.access.http import log_denial
-from copilot.drafting.engines import EngineError, get_engine
+from copilot.drafting.engines import EngineError
 from copilot.drafting.text import segment
 from copilot.drafting.types import (
     DraftRequest,
@@ -23,6 +23,7 @@ from copilot.drafting.types import (
 from copilot.ehr import ClientNotFound, EhrError, get_gateway
 from copilot.review import generation, outbox, services
 from copilot.review.models import Approval, Draft, DraftSection
+from copilot.summaries import engine_for
 
 from ..presenters import draft_view
 from ..sidebar import composer_context
@@ -78,8 +79,11 @@ class DraftingActions:
         await self.on_compose(content)  # what was typed is kept, whatever happens next
         try:
             template, text = services.draft_input_validate(template_key=template_key, text=text)
-            engine = get_engine()
+            engine = engine_for(template)
             chart = await get_gateway().chart(self.client_id)
+            kind, _ = segment(text)
+            request = DraftRequest(template, text, chart, kind, clinician=self.user.get_full_name())
+            await engine.prepare(request)
         except services.DraftInputError as error:
             return await self.send_composer(error)
         except EngineError as error:
@@ -90,9 +94,6 @@ class DraftingActions:
         except EhrError as error:
             message = f"{error.message} Your text is kept; try again in a moment."
             return await self.send_composer(services.DraftInputError(message, field="client"))
-        kind, _ = segment(text)
-        clinician = self.user.get_full_name()
-        request = DraftRequest(template, text, chart, kind, clinician=clinician)
         try:
             draft = await sync_to_async(services.draft_create)(
                 actor=self.user,
@@ -105,7 +106,7 @@ class DraftingActions:
             )
         except services.ReviewError as error:
             return await self.send_composer(services.DraftInputError(error.message, field="text"))
-        await generation.draft_flag_risks(draft=draft, request=request)
+        await generation.draft_flag_risks(draft=draft, request=request, engine=engine)
         await self.send_composer(None)
         await self.send_panel(draft)
         task = asyncio.create_task(self.run_draft(draft, request, engine))
