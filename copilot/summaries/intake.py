@@ -20,8 +20,8 @@ Observation it states:
 42 CFR Part 2: an intake labeled 42CFRPart2 is left out whole, as Part 2 entries are
 left out of progress-note drafts (copilot.drafting.chart_facts.disclosable; 42 CFR
 2.32, no redisclosure without written consent; the Part2Consent record unlocks chart
-Q&A only). The draft then says so and leaves placeholders; scores still come from
-the chart's unlabeled Observations.
+Q&A only). The draft then says so in a placeholder and leaves placeholders for every
+answer; scores still come from the chart's unlabeled Observations.
 """
 
 from __future__ import annotations
@@ -234,18 +234,20 @@ def risk_sentences(
         for f in denied
     ]
     if answers is None:
-        sentences.insert(0, DraftSentence(part2_notice(intake)))
+        sentences.insert(0, part2_notice(intake))
     if not findings:
         sentences.append(_placeholder("risk and safety screening"))
     return sentences
 
 
-def part2_notice(intake: Intake) -> str:
+def part2_notice(intake: Intake) -> DraftSentence:
+    """A placeholder saying the intake is left out: the note cannot be approved until the
+    clinician removes or replaces it, so the label's reason never reaches the EHR by
+    default (the fact of a Part 2 record is itself protected, 42 CFR 2.13)."""
     when = f" of {format_date(intake.authored)}" if intake.authored else ""
-    return (
-        f"The intake questionnaire{when} is labeled 42 CFR Part 2 (substance use disorder "
-        "record): its answers are not redisclosed in this draft (42 CFR 2.32); review it in "
-        "the EHR."
+    return _placeholder(
+        f"intake answers — the intake questionnaire{when} is restricted under 42 CFR Part 2 "
+        "and left out of this draft; review it in the EHR"
     )
 
 
