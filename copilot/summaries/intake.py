@@ -31,6 +31,7 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.utils import timezone
 
 from copilot.chart import ChartContext
@@ -110,9 +111,8 @@ class IntakeEngine(DraftEngine):
 
 
 def intake_engine() -> DraftEngine:
-    """The intake engine for settings.DRAFT_ENGINE ("llm": IntakeLlmEngine)."""
-    from django.conf import settings
-
+    """The intake engine for settings.DRAFT_ENGINE ("llm": IntakeLlmEngine, imported
+    here because it imports this module)."""
     if settings.DRAFT_ENGINE == "llm":
         from .intake_llm import IntakeLlmEngine
 
