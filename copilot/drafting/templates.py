@@ -1,5 +1,4 @@
-"""Note templates (SOAP, DAP, BIRP, GIRP, group, intake …), defined as data in
-templates.json.
+"""Progress-note templates (SOAP, DAP, BIRP, GIRP), defined as data in templates.json.
 
 A practice adds its own by pointing NOTE_TEMPLATES_FILE at a JSON file of the same
 shape; a template there with the key of a built-in one replaces it.
@@ -27,8 +26,8 @@ class UnknownTemplate(LookupError):
 
 @dataclass(frozen=True)
 class DocumentType:
-    """The DocumentReference.type a template's approved note is written with: one coding
-    (system, code, display), e.g. LOINC 11506-3 "Progress note"."""
+    """The DocumentReference.type coding a template's notes are written with
+    (`system`, `code`, `display`), e.g. LOINC 11506-3 "Progress note"."""
 
     system: str
     code: str
@@ -62,10 +61,6 @@ class SectionSpec:
 
 @dataclass(frozen=True)
 class NoteTemplate:
-    """A note's sections in order. `document_type` is the DocumentReference.type its
-    approved note gets (default LOINC 11506-3 Progress note); `input_required` False
-    lets the clinician draft with no text (the engine drafts from the chart)."""
-
     key: str
     name: str
     description: str
@@ -93,15 +88,13 @@ def _parse(data: dict) -> NoteTemplate:
             RequiredItem(r["item"], tuple(r.get("cues", []))) for r in raw.get("required", [])
         )
         sections.append(SectionSpec(raw["key"], raw["title"], raw["holds"], roles, chart, required))
-    kind = data.get("document_type")
+    document_type = DocumentType(**data["document_type"]) if "document_type" in data else None
     return NoteTemplate(
         data["key"],
         data["name"],
         data.get("description", ""),
         tuple(sections),
-        document_type=DocumentType(kind["system"], kind["code"], kind["display"])
-        if kind
-        else PROGRESS_NOTE,
+        document_type=document_type or PROGRESS_NOTE,
         input_required=bool(data.get("input_required", True)),
     )
 

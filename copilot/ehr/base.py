@@ -66,8 +66,8 @@ class ApprovedNote:
     note again finds the first copy instead of creating a second. `sources` are the
     FHIR references of chart entries the draft cited (Provenance.entity).
     `legal_authenticator` is the supervisor who co-signed the note (None: no co-sign);
-    they are also the last of `verifiers`. `document_type` is the DocumentReference.type
-    (the template's; default LOINC 11506-3 Progress note).
+    they are also the last of `verifiers`. `document_type` is the
+    DocumentReference.type (the template's; LOINC 11506-3 Progress note by default).
     """
 
     draft_id: str

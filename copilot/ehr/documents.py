@@ -1,11 +1,10 @@
 """FHIR R4 resources for an approved note: DocumentReference and its Provenance.
 
-- DocumentReference: status current, docStatus final, type the template's document
-  type (default LOINC 11506-3 Progress note; 78306-8 Mental health History and
-  physical note for an intake assessment), category US Core clinical-note, the note
-  as text/plain, an identifier unique to the draft (urn:ietf:rfc:3986 + urn:uuid),
-  and the HL7 AI transparency security label AIAST ("Artificial Intelligence
-  asserted", v3-ObservationValue).
+- DocumentReference: status current, docStatus final, type the template's
+  (ApprovedNote.document_type: LOINC 11506-3 Progress note by default), category US
+  Core clinical-note, the note as text/plain, an identifier unique to the draft
+  (urn:ietf:rfc:3986 + urn:uuid), and the HL7 AI transparency
+  security label AIAST ("Artificial Intelligence asserted", v3-ObservationValue).
 - Provenance: the clinician as author and verifier, the drafting engine as a Device
   agent of type assembler, the draft and the chart entries it cited as entities. A
   co-signed note adds the supervisor as verifier and as legal authenticator (`legal`,
@@ -48,6 +47,13 @@ def _practitioner(agent: Agent) -> dict[str, str]:
     return {"reference": f"Practitioner/{agent.practitioner_id}", "display": agent.display}
 
 
+def _title(note: ApprovedNote) -> str:
+    """ "SOAP progress note"; a summary is named by its template ("Discharge summary")."""
+    if note.document_type == PROGRESS_NOTE:
+        return f"{note.template_name} progress note"
+    return note.template_name
+
+
 def document_reference(note: ApprovedNote) -> dict[str, Any]:
     """The DocumentReference JSON for `note` (raises pydantic.ValidationError if invalid)."""
     resource: dict[str, Any] = {
@@ -78,14 +84,6 @@ def document_reference(note: ApprovedNote) -> dict[str, Any]:
         resource["context"] = {"encounter": [{"reference": f"Encounter/{note.encounter_id}"}]}
     DocumentReference.model_validate(resource)
     return resource
-
-
-def _title(note: ApprovedNote) -> str:
-    """ "SOAP progress note" for a progress note; the template's name ("Intake
-    assessment") for any other document type."""
-    if note.document_type == PROGRESS_NOTE:
-        return f"{note.template_name} progress note"
-    return note.template_name
 
 
 def provenance(note: ApprovedNote, *, target: str) -> dict[str, Any]:

@@ -57,11 +57,10 @@ def approved_note(write_back: WriteBack) -> ApprovedNote:
     agent = Agent(author.practitioner_id, author.display_name)
     verifier = Agent(approver.practitioner_id, approver.display_name)
     cosigner = _cosigner(approval)
-    template = get_template(draft.template_key)
     return ApprovedNote(
         draft_id=str(draft.id),
         client_id=draft.client_id,
-        template_name=template.name,
+        template_name=get_template(draft.template_key).name,
         sections=selectors.note_sections(draft),
         author=agent,
         verifiers=(verifier, cosigner) if cosigner else (verifier,),
@@ -73,7 +72,7 @@ def approved_note(write_back: WriteBack) -> ApprovedNote:
         engine_model=draft.engine_model,
         encounter_id=draft.encounter_id,
         sources=selectors.cited_references(draft),
-        document_type=template.document_type,
+        document_type=get_template(draft.template_key).document_type,
     )
 
 

@@ -1,10 +1,10 @@
-"""Document-type summaries (intake, discharge, referral): drafting engines that read
-what they need from the chart through the EHR gateway and yield the same EngineEvents
-as the progress-note engines, so review, risk acknowledgement, Approve, co-signature,
-the ledger and the write-once DocumentReference work unchanged.
+"""Document-type summaries drafted from the whole chart (discharge, referral, intake …).
 
-`SUMMARY_ENGINES` maps a template key to the factory of its engine; `engine_for`
-picks the engine for a draft of a template.
+Each summary template (copilot/drafting/templates.json) has its own engine, a
+DraftEngine that reads what it needs through the EHR gateway and yields the same
+EngineEvents as the progress-note engines, so review, risk acknowledgement, Approve,
+co-signature, the ledger and the write-once DocumentReference work unchanged.
+`engine_for(template)` is how every drafting path picks the engine of a template.
 """
 
 from __future__ import annotations
@@ -14,16 +14,21 @@ from collections.abc import Callable
 from copilot.drafting.engines import DraftEngine, get_engine
 from copilot.drafting.templates import NoteTemplate
 
-from .intake import intake_engine
 
+def _intake() -> DraftEngine:
+    from .intake import intake_engine
+
+    return intake_engine()
+
+
+# Template key → factory of its summary engine.
 SUMMARY_ENGINES: dict[str, Callable[[], DraftEngine]] = {
-    "intake": intake_engine,
+    "intake": _intake,
 }
 
 
 def engine_for(template: NoteTemplate) -> DraftEngine:
-    """The registered summary engine for `template.key` (a new one per draft), else the
-    progress-note engine of settings.DRAFT_ENGINE (copilot.drafting.engines.get_engine).
-    Raises EngineError as get_engine does."""
+    """The summary engine registered for `template.key`, else the configured drafting
+    engine (copilot.drafting.engines.get_engine; raises EngineError as it does)."""
     factory = SUMMARY_ENGINES.get(template.key)
     return factory() if factory is not None else get_engine()
