@@ -13,7 +13,7 @@ import pytest
 
 from tests.browser.conftest import ROOT, sign_in
 from tests.conftest import SandboxControl, care_team
-from tests.summaries.conftest import FRESH_ITEMS, answer, intake_response
+from tests.summaries.intake_support import FRESH_ITEMS, answer, intake_response
 
 pytestmark = pytest.mark.browser
 PLACEHOLDER = re.compile(r"\s*\[clinician to complete: [^\]]*\]")

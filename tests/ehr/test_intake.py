@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from copilot.ehr.intake import build_intake, topic_of
-from tests.summaries.conftest import FRESH_ITEMS, INTAKE_URL, answer, intake_response
+from tests.summaries.intake_support import FRESH_ITEMS, INTAKE_URL, answer, intake_response
 
 
 def test_answers_keep_link_id_question_value_and_topic_nested_items_included():

@@ -15,7 +15,7 @@ from copilot.retrieval.consent import part2_consent_record
 from copilot.review import services
 from copilot.review.models import Draft
 
-from .conftest import PAST_THOUGHTS, POSITIVE_SAFETY, PRESENTING, SCORES, draft_intake
+from .intake_support import PAST_THOUGHTS, POSITIVE_SAFETY, PRESENTING, SCORES, draft_intake
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DEMO = sorted(PRESENTING)

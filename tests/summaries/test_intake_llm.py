@@ -9,7 +9,7 @@ import pytest
 from copilot.audit.models import LedgerEntry
 from tests.deid.conftest import RecordingChatModel
 
-from .conftest import PAST_THOUGHTS, draft_intake
+from .intake_support import PAST_THOUGHTS, draft_intake
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REPLY = (

@@ -14,7 +14,7 @@ from asgiref.sync import sync_to_async
 from copilot.review import outbox, services
 from copilot.review.models import Approval, Draft
 
-from .conftest import draft_intake
+from .intake_support import draft_intake, fresh_intake_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ITEM9 = "Thoughts that you would be better off dead — 1 (linkId 44260-8)"
@@ -39,8 +39,9 @@ def review(draft: Draft) -> None:
 
 
 async def test_an_approved_intake_is_written_once_as_a_78306_8_document(
-    ehr, clinician, intake_client
+    ehr, clinician, sandbox_control
 ):
+    intake_client = fresh_intake_client(sandbox_control)
     client_id, intake_id = intake_client["client"], intake_client["intake"]
     draft = await draft_intake(clinician, client_id)
     risk = next(s for s in draft.sections.all() if s.key == "risk")

@@ -1,9 +1,9 @@
-"""Intake drafting as the sidebar runs it, the seed's intake answers, and fresh clients
-with an intake of the test's own for EHR writes."""
+"""Helpers of the intake tests (a module, not conftest.py, so it sits beside the other
+summaries' fixtures): intake drafting as the sidebar runs it, the seed's intake
+answers, and fresh clients with an intake of the test's own for EHR writes."""
 
 from __future__ import annotations
 
-import pytest
 from asgiref.sync import sync_to_async
 
 from copilot.drafting.text import segment
@@ -106,8 +106,7 @@ FRESH_ITEMS = [
 ]
 
 
-@pytest.fixture
-def intake_client(sandbox_control) -> dict:
+def fresh_intake_client(sandbox_control) -> dict:
     """A fresh Patient on Mei Chen's caseload with one intake whose PHQ-9 item 9 is 1
     (linkId 44260-8, nested in a group), so tests that write notes touch no demo chart.
     Returns {"client": id, "intake": QuestionnaireResponse id}."""
