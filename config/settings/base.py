@@ -238,6 +238,10 @@ DRAFT_INPUT_MAX_CHARS = env.int("DRAFT_INPUT_MAX_CHARS", default=60_000)
 NOTE_TEMPLATES_FILE = env.str("NOTE_TEMPLATES_FILE", default="")
 # Treatment plans are reviewed every this many days (flag: "Plan review overdue").
 PLAN_REVIEW_DAYS = env.int("PLAN_REVIEW_DAYS", default=90)
+# Canonical URLs of the Questionnaires whose responses are intakes (empty: any).
+INTAKE_QUESTIONNAIRES = env.list(
+    "INTAKE_QUESTIONNAIRES", default=["http://example.org/fhir/Questionnaire/bh-intake"]
+)
 LLM_PROVIDER = env.str(
     "LLM_PROVIDER", default=""
 )  # openai | azure_openai | anthropic | openai_compatible

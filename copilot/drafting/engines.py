@@ -49,6 +49,18 @@ class DraftEngine(ABC):
     def stream(self, request: DraftRequest) -> AsyncIterator[EngineEvent]:
         """Events of one draft, sections in template order. Raises EngineError."""
 
+    async def prepare(self, request: DraftRequest) -> None:
+        """Read what the engine needs beyond the request before a draft is created, so
+        that a draft it cannot write fails at once with a message for the clinician
+        (EngineError; copilot.ehr.EhrError when the EHR cannot tell). Default: nothing."""
+        return None
+
+    async def risk_findings(self, request: DraftRequest) -> list:
+        """Risk findings (copilot.drafting.risk.RiskFinding) in what the engine reads
+        beyond the input and the chart, which review.generation scans anyway (e.g. an
+        intake questionnaire's answers). Default: none."""
+        return []
+
 
 class GroundedEngine(DraftEngine):
     """Sorts the clinician's own sentences into the template; see copilot.drafting.grounded."""

@@ -18,4 +18,5 @@ def get_gateway() -> ChartGateway:
         bearer_token=access.bearer_token if access else settings.FHIR_BEARER_TOKEN,
         timeout=settings.FHIR_TIMEOUT_SECONDS,
         notes_count=settings.CHART_NOTES_COUNT,
+        intake_questionnaires=tuple(settings.INTAKE_QUESTIONNAIRES),
     )

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from .course import CourseOfCare
     from .groups import CareGroup, GroupRoster
+    from .intake import Intake
     from .plans import PlanUpdate, TreatmentPlan, WrittenPlan
 
 
@@ -191,3 +192,10 @@ class ChartGateway(ABC):
         `update.review_id`: a retry finds the review marker and returns what was written.
         Raises PlanChanged when the CarePlan or a Goal changed since the draft (nothing
         written), EhrUnavailable (retry later) or EhrError."""
+
+    @abstractmethod
+    async def intake(self, client_id: str) -> Intake | None:
+        """The client's latest completed intake questionnaire (FHIR R4
+        QuestionnaireResponse, status completed or amended, of a Questionnaire named in
+        INTAKE_QUESTIONNAIRES), parsed (copilot.ehr.intake); None when there is none.
+        Raises EhrError."""

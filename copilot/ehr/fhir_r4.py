@@ -27,7 +27,7 @@ from fhirpy.base.exceptions import (
 from copilot.chart import ChartContext, ClientSummary, Note, SourceBatch, SourceDocument
 from copilot.measures import GAD7, LOINC_SYSTEM, PHQ9, MeasureSeries
 
-from . import course, documents, groups, parsing, plans, sources
+from . import course, documents, groups, intake, parsing, plans, sources
 from .base import (
     ApprovedNote,
     ChartGateway,
@@ -152,7 +152,9 @@ class FhirR4Gateway(ChartGateway):
     `base_url` is the FHIR base (".../fhir/R4"); `bearer_token` is sent as
     `Authorization: Bearer …` when given; `timeout` is seconds per HTTP request;
     `notes_count` is how many recent notes a chart carries; `page_size` is the
-    `_count` asked of each search (later pages are followed by their `next` link).
+    `_count` asked of each search (later pages are followed by their `next` link);
+    `intake_questionnaires` are the canonical URLs of the Questionnaires whose responses
+    count as intakes (empty: any QuestionnaireResponse).
     """
 
     def __init__(
@@ -163,8 +165,10 @@ class FhirR4Gateway(ChartGateway):
         timeout: float = 10.0,
         notes_count: int = 5,
         page_size: int = 100,
+        intake_questionnaires: tuple[str, ...] = (),
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.intake_questionnaires = frozenset(intake_questionnaires)
         self.notes_count = notes_count
         self.page_size = page_size
         self._client = AsyncFHIRClient(
@@ -231,6 +235,26 @@ class FhirR4Gateway(ChartGateway):
         by_id = {client.id: groups.member_from(client) for client in clients}
         members = tuple(by_id[i] for i in built[0].member_ids if i in by_id)
         return groups.GroupRoster(group=built[0], members=members)
+
+    async def intake(self, client_id: str) -> intake.Intake | None:
+        search = Search(
+            "QuestionnaireResponse",
+            {
+                "subject": f"Patient/{client_id}",
+                "status": ",".join(sorted(intake.INTAKE_STATUSES)),
+                "_sort": "-authored",
+            },
+        )
+        raw = await self._gather({"responses": self._search(search)})
+        found, _ = parsing.parse_all(raw["responses"], intake.build_intake)
+        wanted = [i for i in found if self._is_intake(i) and i.client_id == client_id]
+        # The server sorted newest first; sorting again covers servers that ignore _sort.
+        latest = sorted(wanted, key=lambda i: i.authored.isoformat() if i.authored else "")
+        return latest[-1] if latest else None
+
+    def _is_intake(self, found: intake.Intake) -> bool:
+        canonical = found.questionnaire.split("|", 1)[0]  # "url|version"
+        return not self.intake_questionnaires or canonical in self.intake_questionnaires
 
     async def care_team_clients(self, practitioner_id: str) -> frozenset[str]:
         search = Search(

@@ -18,9 +18,21 @@ from .models import Draft, RiskFlag
 Emit = Callable[[EngineEvent], Awaitable[None]]
 
 
-async def draft_flag_risks(*, draft: Draft, request: DraftRequest) -> list[RiskFlag]:
-    """Find risk statements in the input and the chart and store them on the draft."""
-    findings = await sync_to_async(find_risk, thread_sensitive=False)(request.text, request.chart)
+async def draft_flag_risks(
+    *, draft: Draft, request: DraftRequest, engine: DraftEngine | None = None
+) -> list[RiskFlag]:
+    """Find risk statements in what the `engine` reads for this draft (its
+    `risk_findings`, e.g. an intake's answers; first), the input and the chart, and
+    store them on the draft, without repeats (same kind, negation and quote)."""
+    found = await engine.risk_findings(request) if engine is not None else []
+    found += await sync_to_async(find_risk, thread_sensitive=False)(request.text, request.chart)
+    seen: set[tuple[str, bool, str]] = set()
+    findings = []
+    for finding in found:
+        key = (finding.kind, finding.negated, " ".join(finding.quote.lower().split()))
+        if key not in seen:
+            seen.add(key)
+            findings.append(finding)
     return await sync_to_async(services.draft_risk_flags_record)(draft=draft, findings=findings)
 
 

@@ -1,4 +1,4 @@
-"""Document-type summaries drafted from the whole chart (discharge, referral …).
+"""Document-type summaries drafted from the whole chart (discharge, referral, intake …).
 
 Each summary template (copilot/drafting/templates.json) has its own engine, a
 DraftEngine that reads what it needs through the EHR gateway and yields the same
@@ -27,11 +27,21 @@ def _referral() -> DraftEngine:
     return ReferralEngine()
 
 
+def _intake() -> DraftEngine:
+    from .intake import intake_engine
+
+    return intake_engine()
+
+
 # Template key → factory of its summary engine.
 SUMMARY_ENGINES: dict[str, Callable[[], DraftEngine]] = {
     "discharge": _discharge,
     "referral": _referral,
+    "intake": _intake,
 }
+# The summaries drafted from the sidebar's Summaries tab; the others (intake) are chosen
+# in the draft form like a progress note.
+SUMMARY_TABS = ("discharge", "referral")
 
 
 def engine_for(template: NoteTemplate) -> DraftEngine:

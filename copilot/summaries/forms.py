@@ -17,7 +17,7 @@ from copilot.review import services
 from copilot.review.models import Draft, RiskFlag
 from copilot.review.services import DraftInputError
 
-from . import SUMMARY_ENGINES
+from . import SUMMARY_TABS
 from .referral import ITEMS, deidentify_texts, parse_referral, referral_text
 
 
@@ -54,7 +54,7 @@ def summary_validate(form: SummaryForm) -> NoteTemplate:
     """The summary template of `form`, or DraftInputError (field "template", "items" or
     "text"): an unknown or non-summary template, an unknown item, a referral with
     nothing ticked and no reason written, or text over DRAFT_INPUT_MAX_CHARS."""
-    if form.template not in SUMMARY_ENGINES:
+    if form.template not in SUMMARY_TABS:
         raise DraftInputError(f"There is no summary {form.template!r}.", field="template")
     template, _ = services.draft_input_validate(template_key=form.template, text=form.text)
     if form.template == "referral":

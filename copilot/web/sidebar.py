@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from copilot.drafting.templates import all_templates
 from copilot.qa.selectors import chat_history_for
 from copilot.review import selectors, services
-from copilot.summaries import SUMMARY_ENGINES
+from copilot.summaries import SUMMARY_TABS
 from copilot.summaries.forms import SummaryForm
 from copilot.summaries.referral import ITEMS
 
@@ -23,7 +23,7 @@ def composer_context(user: AbstractBaseUser, client_id: str) -> dict:
         "templates": [
             t
             for t in all_templates().values()
-            if t.key != "group" and t.key not in SUMMARY_ENGINES  # their own tabs
+            if t.key != "group" and t.key not in SUMMARY_TABS  # their own tabs
         ],
         "composer_text": composer.text if composer else "",
         "composer_template": composer.template_key if composer else "soap",
@@ -60,5 +60,5 @@ def copilot_context(user: AbstractBaseUser, client_id: str) -> dict:
         "history": history_views(history),
         "question_max_chars": settings.QA_QUESTION_MAX_CHARS,
         "ws_url": f"/ws/sidebar/{client_id}/",
-        "summaries": [summary_context(key) for key in SUMMARY_ENGINES],
+        "summaries": [summary_context(key) for key in SUMMARY_TABS],
     }

@@ -90,6 +90,9 @@ class DraftingActions:
             template, text = services.draft_input_validate(template_key=template_key, text=text)
             engine = engine_for(template)
             chart = await get_gateway().chart(self.client_id)
+            kind, _ = segment(text)
+            request = DraftRequest(template, text, chart, kind, clinician=self.user.get_full_name())
+            await engine.prepare(request)
         except services.DraftInputError as error:
             return await self.send_composer(error)
         except EngineError as error:
@@ -100,9 +103,6 @@ class DraftingActions:
         except EhrError as error:
             message = f"{error.message} Your text is kept; try again in a moment."
             return await self.send_composer(services.DraftInputError(message, field="client"))
-        kind, _ = segment(text)
-        clinician = self.user.get_full_name()
-        request = DraftRequest(template, text, chart, kind, clinician=clinician)
         try:
             draft = await sync_to_async(services.draft_create)(
                 actor=self.user,
@@ -115,7 +115,7 @@ class DraftingActions:
             )
         except services.ReviewError as error:
             return await self.send_composer(services.DraftInputError(error.message, field="text"))
-        await generation.draft_flag_risks(draft=draft, request=request)
+        await generation.draft_flag_risks(draft=draft, request=request, engine=engine)
         await self.send_composer(None)
         await self.send_panel(draft)
         task = asyncio.create_task(self.run_draft(draft, request, engine))
