@@ -16,9 +16,9 @@ from copilot.drafting.templates import NoteTemplate
 
 
 def _discharge() -> DraftEngine:
-    from .discharge import DischargeEngine
+    from .discharge import discharge_engine
 
-    return DischargeEngine()
+    return discharge_engine()
 
 
 def _referral() -> DraftEngine:

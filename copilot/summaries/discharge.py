@@ -8,12 +8,20 @@ diagnoses), Interventions, Measures, Goals, Risk history (copilot.summaries.fact
 Aftercare plan: the clinician's sentences, then a "[clinician to complete: …]"
 placeholder for each item of the template's list (reason for discharge, referrals,
 follow-up, crisis resources) their text does not cover (the template's cue words,
-copilot.drafting.grounded.is_documented). Nothing leaves for a model.
+copilot.drafting.grounded.is_documented).
+
+With DRAFT_ENGINE=llm (`discharge_engine`), a chat model writes the narrative Course of
+care and Interventions from those facts (prompt prompts/discharge_v1.txt,
+de-identified; copilot.summaries.narrative); Measures, Goals, Risk history and the
+Aftercare plan stay exactly as composed here. Part 2 entries and psychotherapy notes
+are never read into the course of care, so none can reach the model.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+
+from django.conf import settings
 
 from copilot.drafting.engines import DraftEngine, EngineError
 from copilot.drafting.grounded import PLACEHOLDER, is_documented
@@ -33,6 +41,7 @@ from copilot.ehr import ChartGateway, EhrError, get_gateway
 from copilot.ehr.course import CourseOfCare
 
 from . import facts
+from .narrative import NarrativeLlm
 
 ENGINE_NAME = "summary"
 Writer = Callable[[CourseOfCare], list[DraftSentence]]
@@ -90,6 +99,31 @@ class DischargeEngine(DraftEngine):
         course = await read_course(request, self.gateway)
         async for event in emit(compose(request, course)):
             yield event
+
+
+class DischargeLlmEngine(NarrativeLlm, DischargeEngine):
+    """DischargeEngine whose Course of care and Interventions a chat model writes from
+    the composed facts. `llm` defaults to get_llm(); `timeout` (seconds) bounds the wait
+    for each chunk."""
+
+    generated = ("course", "interventions")
+    prompt_version = "discharge_v1"
+
+    def __init__(
+        self, llm=None, *, gateway: ChartGateway | None = None, timeout: float | None = None
+    ) -> None:
+        DischargeEngine.__init__(self, gateway)
+        self._init_llm(llm, timeout)
+
+    async def stream(self, request: DraftRequest) -> AsyncIterator[EngineEvent]:
+        course = await read_course(request, self.gateway)
+        async for event in self.narrate(request, compose(request, course)):
+            yield event
+
+
+def discharge_engine() -> DraftEngine:
+    """The discharge engine for settings.DRAFT_ENGINE ("llm": DischargeLlmEngine)."""
+    return DischargeLlmEngine() if settings.DRAFT_ENGINE == "llm" else DischargeEngine()
 
 
 def compose(request: DraftRequest, course: CourseOfCare) -> list[DraftedSection]:

@@ -148,17 +148,57 @@ async def test_bad_input_comes_back_with_its_message_and_what_was_typed(ehr, cli
     await communicator.disconnect()
 
 
-async def test_summaries_send_nothing_to_a_model_even_with_the_llm_engine(
+async def test_a_referral_sends_nothing_to_a_model_even_with_the_llm_engine(
     ehr, clinician, settings, monkeypatch
 ):
     settings.DRAFT_ENGINE = "llm"
     settings.LLM_PROVIDER = "openai"
-    model = RecordingChatModel(responses=["## course\nInvented.\n"])
+    model = RecordingChatModel(responses=["## goals\nInvented.\n"])
     monkeypatch.setattr("copilot.drafting.engines.get_llm", lambda: model)
     communicator = await connect(clinician, "bh-001")
     await summarize(communicator, template="referral", include=["goals"], text="")
-    await summarize(communicator, template="discharge", text="")
     assert model.sent == []
     draft = await latest_draft(clinician)
     assert "Invented" not in await held(draft)
     await communicator.disconnect()
+
+
+DISCHARGE_REPLY = (
+    "## course\nMaya Thompson was treated for major depressive disorder, recurrent, "
+    "moderate (F33.1). She was also treated for bipolar disorder.\n"
+    "## interventions\nBehavioral activation was named in 2 notes.\n"
+)
+
+
+async def test_with_the_llm_engine_the_model_writes_a_discharge_narrative_from_deidentified_facts(
+    ehr, clinician, settings, monkeypatch
+):
+    settings.DRAFT_ENGINE = "llm"
+    settings.LLM_PROVIDER = "openai"
+    model = RecordingChatModel(responses=[DISCHARGE_REPLY])
+    monkeypatch.setattr("copilot.drafting.engines.get_llm", lambda: model)
+    communicator = await connect(clinician, "bh-001")
+    await summarize(communicator, template="discharge", text="Discharged: goals met.")
+    await communicator.disconnect()
+
+    draft = await latest_draft(clinician)
+    assert (draft.engine_name, draft.engine_version, draft.status) == (
+        "llm",
+        "discharge_v1",
+        "complete",
+    )
+    sections = {s.key: s async for s in draft.sections.all()}
+    keys = ["course", "interventions", "measures", "goals", "risk", "aftercare"]
+    assert list(sections) == keys
+    course = sections["course"].sentences
+    assert course[0]["supported"]
+    assert course[0]["sources"] == [{"reference": "Condition/dx-bh-001-1"}]  # F33.1
+    assert [s["supported"] for s in course if "bipolar" in s["text"]] == [False]
+    assert sections["measures"].ai_text.startswith("PHQ-9: 19 (moderately severe)")
+    [sent] = model.sent
+    assert "Major depressive disorder, recurrent, moderate" in sent
+    assert "Behavioral activation" in sent or "behavioral activation" in sent
+    assert "Maya" not in sent and "Thompson" not in sent  # de-identified
+    assert "PHQ-9" not in sent and "Discharged: goals met." in sent  # not the model's sections
+    entry = await LedgerEntry.objects.filter(kind="ai.draft", meta__draft=str(draft.id)).aget()
+    assert entry.meta["engine"] == "llm"
