@@ -4,7 +4,7 @@ flags and blockers; chat turns with their citations."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import dateformat
 
@@ -56,6 +56,29 @@ class FlagView:
     quote: str
     source: str
     acknowledged: bool
+    count: int = 1  # identical documented denials shown once (source: all of them)
+
+
+def denials_merged(flags: list[FlagView]) -> tuple[FlagView, ...]:
+    """`flags` with documented denials of the same kind and words ("Client denies
+    SI/HI." in 8 notes) shown once, counted, citing every source; positive flags are
+    each kept, as each must be acknowledged."""
+    merged: dict[tuple[str, str], FlagView] = {}
+    out: list[FlagView | tuple[str, str]] = []
+    for flag in flags:
+        if not flag.negated:
+            out.append(flag)
+            continue
+        key = (flag.label, flag.quote)
+        if key in merged:
+            first = merged[key]
+            merged[key] = replace(
+                first, count=first.count + 1, source=f"{first.source}; {flag.source}"
+            )
+        else:
+            merged[key] = flag
+            out.append(key)
+    return tuple(merged[item] if isinstance(item, tuple) else item for item in out)
 
 
 @dataclass(frozen=True)
@@ -161,7 +184,7 @@ def draft_view(draft: Draft) -> DraftView:
         draft=draft,
         template_name=template.name if template else draft.template_key.upper(),
         sections=tuple(section_view(s, draft.input_text) for s in draft.sections.all()),
-        flags=tuple(flag_view(f, draft.input_text) for f in draft.risk_flags.all()),
+        flags=denials_merged([flag_view(f, draft.input_text) for f in draft.risk_flags.all()]),
         blockers=tuple(selectors.approval_blockers(draft)) if not approval and not pending else (),
         approval=approval,
         write_back=getattr(approval, "write_back", None) if approval else None,

@@ -103,3 +103,25 @@ def test_the_sidebar_shows_the_latest_draft_again_after_a_reload(client, ehr):
     assert 'id="draft-panel"' in body
     assert "My own plan text." in body
     assert 'ws-connect="/ws/sidebar/bh-001/"' in body
+
+
+def test_identical_denials_show_once_counted_and_every_positive_flag_stays():
+    from copilot.web.presenters import draft_view
+    from tests.factories import RiskFlagFactory
+
+    draft = soap_draft()
+    for note in ("a", "b", "c"):
+        RiskFlagFactory(
+            draft=draft,
+            negated=True,
+            quote="Client denies SI/HI.",
+            source={"reference": f"DocumentReference/note-{note}"},
+        )
+    RiskFlagFactory(draft=draft, negated=True, kind="intent_or_plan", quote="denied plan.")
+    RiskFlagFactory(draft=draft)
+    RiskFlagFactory(draft=draft, quote="Client reported thoughts of not waking up.")
+    flags = draft_view(draft).flags
+    assert [(f.negated, f.count) for f in flags] == [(False, 1), (False, 1), (True, 3), (True, 1)]
+    denial = flags[2]
+    assert denial.quote == "Client denies SI/HI."
+    assert all(f"DocumentReference/note-{n}" in denial.source for n in "abc")
