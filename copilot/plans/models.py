@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from copilot.review.models import Draft, DraftSection, WriteBack
 
@@ -95,7 +96,8 @@ class PlanApproval(models.Model):
     """The author's Approve of a review, one per review whatever is retried (`review` is
     one-to-one, `idempotency_key` unique), and the state of its one EHR write:
     `pending` → `sending` (claimed, with a lease) → `written` or `failed` (with the
-    reason; a retryable failure goes back to `pending`)."""
+    reason; a retryable failure goes back to `pending`, and the outbox worker,
+    `manage.py run_outbox`, tries again once `next_attempt_at` has passed)."""
 
     Status = WriteBack.Status  # the same states as a note's write to the EHR
 
@@ -108,6 +110,7 @@ class PlanApproval(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
     last_error = models.CharField(max_length=500, blank=True)
     careplan_version = models.CharField(max_length=64, blank=True)
     provenance_id = models.CharField(max_length=64, blank=True)

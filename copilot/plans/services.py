@@ -25,6 +25,7 @@ from copilot.drafting.engines import EngineError
 from copilot.ehr import ChartGateway, EhrError, get_gateway
 from copilot.ehr.base import Agent
 from copilot.ehr.plans import GoalUpdate, PlanUpdate, TreatmentPlan, WrittenPlan
+from copilot.review.services import retry_delay
 
 from .engine import GoalDraft, PlanEngine, day, get_plan_engine
 from .evidence import PlanEvidence, plan_evidence
@@ -428,7 +429,11 @@ def record_failure(approval_id: int, error: EhrError) -> PlanApproval:
     row.attempts += 1
     row.last_error = error.message[:500]
     row.lease_until = None
-    row.status = PlanApproval.Status.PENDING if error.retryable else PlanApproval.Status.FAILED
+    if error.retryable:
+        row.status = PlanApproval.Status.PENDING
+        row.next_attempt_at = timezone.now() + retry_delay(row.attempts)
+    else:
+        row.status = PlanApproval.Status.FAILED
     row.save()
     if row.status == PlanApproval.Status.FAILED:
         record(entries.plan_written(row, [], error=row.last_error))
@@ -459,6 +464,26 @@ async def plan_approval_deliver(
         logger.warning("Plan review write %s failed (%s)", approval_id, error.retryable)
         return await sync_to_async(record_failure)(approval_id, error)
     return await sync_to_async(record_written)(approval_id, written)
+
+
+def due_plan_approval_ids(now: datetime | None = None) -> list[int]:
+    """Approvals whose EHR write is due for the outbox worker: pending past their
+    `next_attempt_at` (backoff after a retryable failure), or sending with a lapsed
+    lease (a sender that died)."""
+    now = now or timezone.now()
+    due = Q(status=PlanApproval.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=PlanApproval.Status.SENDING, lease_until__lt=now
+    )
+    return list(
+        PlanApproval.objects.filter(due).order_by("next_attempt_at").values_list("pk", flat=True)
+    )
+
+
+async def plan_approvals_deliver_due(*, gateway: ChartGateway | None = None) -> list[PlanApproval]:
+    """Write every plan review that is due now (outbox worker); returns the approvals
+    it touched."""
+    ids = await sync_to_async(due_plan_approval_ids)()
+    return [await plan_approval_deliver(pk, gateway=gateway) for pk in ids]
 
 
 async def plan_review_approve_and_write(

@@ -231,3 +231,35 @@ def test_an_unavailable_ehr_keeps_the_approval_waiting_and_approve_tries_again(
     written = approve(actor=clinician, review=review, idempotency_key="down")
     assert written.status == PlanApproval.Status.WRITTEN and written.attempts == 2
     assert len(history(ehr.base_url, f"CarePlan/{plan_client['plan']}")) == 2
+
+
+def test_the_outbox_worker_writes_a_waiting_review_once_its_backoff_has_passed(
+    ehr, clinician, plan_client, sandbox_control, settings
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.OUTBOX_RETRY_BASE_SECONDS = 60
+    review = drafted(clinician, plan_client["client"])
+    accept_all(clinician, review)
+    sandbox_control.configure(failStatus=503)
+    try:
+        waiting = async_to_sync(services.plan_review_approve_and_write)(
+            actor=clinician, review=review, idempotency_key="worker"
+        )
+    finally:
+        sandbox_control.configure(failStatus=0)
+    assert waiting.status == PlanApproval.Status.PENDING
+    assert waiting.next_attempt_at > timezone.now()  # backing off: not due yet
+    assert services.due_plan_approval_ids() == []
+
+    PlanApproval.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now())
+    out = StringIO()
+    call_command("run_outbox", "--once", stdout=out)
+    call_command("run_outbox", "--once", stdout=out)  # nothing due any more
+
+    written = PlanApproval.objects.get(pk=waiting.pk)
+    assert written.status == PlanApproval.Status.WRITTEN and written.attempts == 2
+    assert out.getvalue().count(f"plan review {review.id}: written") == 1
+    assert len(history(ehr.base_url, f"CarePlan/{plan_client['plan']}")) == 2

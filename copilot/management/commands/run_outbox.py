@@ -1,4 +1,5 @@
-"""`manage.py run_outbox`: keep sending approved notes that wait for the EHR."""
+"""`manage.py run_outbox`: keep sending approved notes and treatment-plan reviews that
+wait for the EHR."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ import asyncio
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from copilot.plans.services import plan_approvals_deliver_due
 from copilot.review.outbox import deliver_due
 
 
 class Command(BaseCommand):
-    help = "Deliver approved notes to the EHR, retrying with backoff (runs until stopped)."
+    help = (
+        "Deliver approved notes and plan reviews to the EHR, retrying with backoff "
+        "(runs until stopped)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="one pass, then exit")
@@ -23,6 +28,9 @@ class Command(BaseCommand):
         while True:
             for row in await deliver_due():
                 self.stdout.write(f"write-back {row.pk}: {row.status} {row.last_error}".rstrip())
+            for plan in await plan_approvals_deliver_due():
+                line = f"plan review {plan.review_id}: {plan.status} {plan.last_error}"
+                self.stdout.write(line.rstrip())
             if once:
                 return
             await asyncio.sleep(settings.OUTBOX_POLL_SECONDS)
