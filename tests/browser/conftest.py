@@ -4,7 +4,10 @@ with Playwright (no browser downloads)."""
 
 from __future__ import annotations
 
+import base64
+import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -111,3 +114,23 @@ def sign_in(page, base: str, username: str) -> None:
     page.fill("#password", "demo")
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
+
+
+def written_id(status) -> str:
+    """The id of the DocumentReference a status element ("… written to the EHR as
+    DocumentReference/<id> …") names, once it shows."""
+    status.wait_for(timeout=30_000)
+    return re.search(r"DocumentReference/([\w-]+)", status.inner_text()).group(1)
+
+
+def written_document(sandbox, document_id: str) -> tuple[dict, str]:
+    """The DocumentReference as the sandbox EHR holds it, and its note text."""
+    with urllib.request.urlopen(f"{sandbox.base_url}/DocumentReference/{document_id}") as r:
+        document = json.load(r)
+    return document, base64.b64decode(document["content"][0]["attachment"]["data"]).decode()
+
+
+def provenances_of(sandbox, target: str) -> list[dict]:
+    """The Provenance resources whose target is `target` ("DocumentReference/<id>")."""
+    with urllib.request.urlopen(f"{sandbox.base_url}/Provenance?target={target}") as r:
+        return [e["resource"] for e in json.load(r).get("entry", [])]

@@ -3,15 +3,12 @@ returns it, revise, approve, the supervisor co-signs, find it in FHIR."""
 
 from __future__ import annotations
 
-import base64
 import csv
-import json
 import re
-import urllib.request
 
 import pytest
 
-from tests.browser.conftest import ROOT, sign_in
+from tests.browser.conftest import ROOT, provenances_of, sign_in, written_document
 from tests.conftest import SHARED_DATA
 
 pytestmark = pytest.mark.browser
@@ -116,19 +113,15 @@ def test_a_soap_note_drafted_inside_the_ehr_is_reviewed_approved_and_found_in_fh
     assert codes.locator("li.code").count() >= 1  # at least the chart's ICD-10-CM codes
     codes.screenshot(path=str(ROOT / "docs" / "coding-suggestions.png"))
 
-    with urllib.request.urlopen(f"{sandbox.base_url}/DocumentReference/{document_id}") as r:
-        document = json.load(r)
+    document, text = written_document(sandbox, document_id)
     assert document["subject"]["reference"] == "Patient/bh-003"
     assert document["author"][0]["reference"] == "Practitioner/pr-patel"
-    text = base64.b64decode(document["content"][0]["attachment"]["data"]).decode()
     assert edited["objective"] in text
     assert "Assessment:" not in text  # rejected
     assert "[clinician to complete" not in text
     assert "Homework: thought record daily." in text
     assert document["authenticator"]["reference"] == "Practitioner/pr-rivera"
-    query = f"Provenance?target=DocumentReference/{document_id}"
-    with urllib.request.urlopen(f"{sandbox.base_url}/{query}") as r:
-        [provenance] = [e["resource"] for e in json.load(r)["entry"]]
+    [provenance] = provenances_of(sandbox, f"DocumentReference/{document_id}")
     who = {a["who"]["reference"] for a in provenance["agent"]}
     assert {"Practitioner/pr-patel", "Practitioner/pr-rivera"} <= who
 

@@ -4,14 +4,13 @@ back from FHIR with no other member in it."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import urllib.request
 
 import pytest
 
-from tests.browser.conftest import ROOT, sign_in
+from tests.browser.conftest import ROOT, provenances_of, sign_in, written_document, written_id
 from tests.groups.conftest import TRANSCRIPT, create_group
 
 pytestmark = pytest.mark.browser
@@ -79,19 +78,13 @@ def test_group_notes_are_drafted_per_member_and_each_approved_into_its_own_chart
 
     result.locator("a", has_text="Ruth Abara").click()  # that member's sidebar
     review_and_approve(frame)
-    status = frame.locator("#approval-status .ok")
-    status.wait_for(timeout=30_000)
-    document_id = re.search(r"DocumentReference/([\w-]+)", status.inner_text()).group(1)
+    document_id = written_id(frame.locator("#approval-status .ok"))
 
-    with urllib.request.urlopen(f"{sandbox.base_url}/DocumentReference/{document_id}") as r:
-        document = json.load(r)
+    document, text = written_document(sandbox, document_id)
     assert document["subject"]["reference"] == f"Patient/{ruth}"
-    text = base64.b64decode(document["content"][0]["attachment"]["data"]).decode()
     assert "STOP" in text and "landlord" in text
     assert [w for w in ("Tomas", "Lindqvist", "tired", "Ines", "Duarte") if w in text] == []
-    query = f"Provenance?target=DocumentReference/{document_id}"
-    with urllib.request.urlopen(f"{sandbox.base_url}/{query}") as r:
-        assert len(json.load(r)["entry"]) == 1
+    assert len(provenances_of(sandbox, f"DocumentReference/{document_id}")) == 1
     with urllib.request.urlopen(f"{sandbox.base_url}/DocumentReference?subject={tomas}") as r:
         assert json.load(r).get("entry", []) == []  # Tomas's note waits for its own Approve
     assert ines  # on Okafor's caseload: never listed, never drafted

@@ -4,14 +4,11 @@ found in FHIR as a LOINC 78306-8 DocumentReference."""
 
 from __future__ import annotations
 
-import base64
-import json
 import re
-import urllib.request
 
 import pytest
 
-from tests.browser.conftest import ROOT, sign_in
+from tests.browser.conftest import ROOT, sign_in, written_document, written_id
 from tests.conftest import SandboxControl, care_team
 from tests.summaries.intake_support import FRESH_ITEMS, answer, intake_response
 
@@ -95,21 +92,17 @@ def test_an_intake_assessment_is_drafted_reviewed_approved_and_found_in_fhir(
         ".querySelector('#approve-bar button[value=approve]')?.disabled"
     )
     approve.click()
-    status = frame.locator("#approval-status .ok")
-    status.wait_for(timeout=30_000)
-    document_id = re.search(r"DocumentReference/([\w-]+)", status.inner_text()).group(1)
+    document_id = written_id(frame.locator("#approval-status .ok"))
     sidebar = browser.new_page(viewport={"width": 380, "height": 900})  # same session
     sidebar.context.add_cookies(page.context.cookies())
     sidebar.goto(f"{copilot_server}/sidebar/{intake_client}/")
     sidebar.locator("#approval-status .ok").wait_for(timeout=30_000)
     sidebar.locator("#draft-panel").screenshot(path=str(ROOT / "docs" / "intake-summary.png"))
 
-    with urllib.request.urlopen(f"{sandbox.base_url}/DocumentReference/{document_id}") as r:
-        document = json.load(r)
+    document, text = written_document(sandbox, document_id)
     assert document["subject"]["reference"] == f"Patient/{intake_client}"
     assert document["type"]["coding"][0]["code"] == "78306-8"
     assert document["meta"]["security"][0]["code"] == "AIAST"
-    text = base64.b64decode(document["content"][0]["attachment"]["data"]).decode()
     assert text.startswith("Risk and safety:\nPositive risk item (thoughts of suicide)")
     assert f"Initial impressions:\n{IMPRESSION}" in text
     assert "Family and social history: Lives with a partner; works nights." in text

@@ -5,15 +5,10 @@ de-identified referral summary."""
 
 from __future__ import annotations
 
-import base64
-import json
-import re
-import urllib.request
-
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import ROOT, sign_in
+from tests.browser.conftest import ROOT, provenances_of, sign_in, written_document, written_id
 from tests.browser.test_group_notes import review_and_approve
 from tests.summaries.conftest import named_client  # noqa: F401 (a fixture)
 
@@ -66,18 +61,12 @@ def test_a_discharge_summary_is_drafted_reviewed_and_written_to_the_ehr(
     assert "[clinician to complete" not in frame.locator("#section-aftercare").inner_text()
 
     review_and_approve(frame)
-    status = frame.locator("#approval-status .ok")
-    status.wait_for(timeout=30_000)
-    document_id = re.search(r"DocumentReference/([\w-]+)", status.inner_text()).group(1)
-    with urllib.request.urlopen(f"{sandbox.base_url}/DocumentReference/{document_id}") as r:
-        document = json.load(r)
+    document_id = written_id(frame.locator("#approval-status .ok"))
+    document, text = written_document(sandbox, document_id)
     assert document["subject"]["reference"] == f"Patient/{named_client}"
     assert document["type"]["coding"][0]["code"] == "78263-1"
-    text = base64.b64decode(document["content"][0]["attachment"]["data"]).decode()
     assert "Crisis line 988 given." in text and "Measures:" in text
-    query = f"Provenance?target=DocumentReference/{document_id}"
-    with urllib.request.urlopen(f"{sandbox.base_url}/{query}") as r:
-        assert len(json.load(r)["entry"]) == 1
+    assert len(provenances_of(sandbox, f"DocumentReference/{document_id}")) == 1
 
 
 def test_the_summary_screenshots(copilot_server, browser):
