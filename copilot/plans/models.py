@@ -135,9 +135,7 @@ class PlanCosignRequest(models.Model):
     Status = CosignRequest.Status  # pending / cosigned / returned, as for notes
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    review = models.ForeignKey(
-        PlanReview, on_delete=models.PROTECT, related_name="cosign_requests"
-    )
+    review = models.ForeignKey(PlanReview, on_delete=models.PROTECT, related_name="cosign_requests")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
