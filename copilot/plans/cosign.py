@@ -75,6 +75,12 @@ def _decide(actor: AbstractBaseUser, request: PlanCosignRequest, **changes) -> b
     return decided == 1
 
 
+def _fresh(request: PlanCosignRequest) -> PlanCosignRequest:
+    """The request as stored now (the caller's instance is left as it was)."""
+    related = PlanCosignRequest.objects.select_related("review", "approval")
+    return related.get(pk=request.pk)
+
+
 def plan_review_cosign(*, actor: AbstractBaseUser, request: PlanCosignRequest) -> PlanApproval:
     """Co-sign the pending review: its PlanApproval (`approved_by` = the supervisor, the
     request's idempotency key), pending its EHR write (services.plan_approval_deliver).
@@ -90,14 +96,14 @@ def plan_review_cosign(*, actor: AbstractBaseUser, request: PlanCosignRequest) -
                 review=request.review, approved_by=actor, idempotency_key=request.idempotency_key
             )
             PlanCosignRequest.objects.filter(pk=request.pk).update(approval=approval)
-            request.refresh_from_db()
+            decided = _fresh(request)
             cosigner = actor.clinician.display_name
-            note = review_note(request.review, on=approval.approved_at, cosigner=cosigner)
-            record(entries.plan_cosign_decided(request, {"review": note}), actor=actor)
+            note = review_note(decided.review, on=approval.approved_at, cosigner=cosigner)
+            record(entries.plan_cosign_decided(decided, {"review": note}), actor=actor)
             return approval
-    request.refresh_from_db()
-    if request.approval_id is not None:
-        return PlanApproval.objects.get(pk=request.approval_id)
+    decided = _fresh(request)
+    if decided.approval is not None:
+        return decided.approval
     raise PlanError("This plan review is not waiting for co-signature.")
 
 
@@ -118,7 +124,7 @@ def plan_review_return(
         raise PlanError(f"The comment is over {COMMENT_MAX_CHARS:,} characters; shorten it.")
     with transaction.atomic():
         if _decide(actor, request, status=Status.RETURNED, comment=comment):
-            request.refresh_from_db()
-            record(entries.plan_cosign_decided(request, {"comment": comment}), actor=actor)
-            return request
+            decided = _fresh(request)
+            record(entries.plan_cosign_decided(decided, {"comment": comment}), actor=actor)
+            return decided
     raise PlanError("This plan review is not waiting for co-signature.")
