@@ -1,6 +1,6 @@
 """The permission-checked fetches: one per object type. Views and consumers get a
-client, a draft, a co-signature request, a cited note, a group, a group session or a
-treatment-plan review only through these.
+client, a draft, a co-signature request, a cited note, a group, a group session, a
+treatment-plan review or a plan review's co-signature request only through these.
 
 Each raises `NotFound` when the object does not exist *or* the user may not see it
 (the same answer, so a denial does not reveal that the object exists), and
@@ -19,7 +19,7 @@ from copilot.ehr import get_gateway
 from copilot.ehr.groups import GroupNotFound, GroupRoster
 from copilot.groups.models import GroupSession
 from copilot.plans import selectors as plan_selectors
-from copilot.plans.models import PlanReview
+from copilot.plans.models import PlanCosignRequest, PlanReview
 from copilot.retrieval.consent import part2_consent_in_force
 from copilot.review import selectors
 from copilot.review.models import CosignRequest, Draft
@@ -141,3 +141,22 @@ async def plan_review_for_user(
         )
     except (ValueError, TypeError, ValidationError, PlanReview.DoesNotExist):
         raise NotFound("plan review") from None
+
+
+async def plan_cosign_request_for_user(
+    user: AbstractBaseUser | None, request_id: str
+) -> PlanCosignRequest:
+    """The co-signature request `request_id` of a treatment-plan review if `user` is the
+    submitter's supervisor (Clinician.supervisor) and the review's client is on `user`'s
+    caseload (a supervisor's covers their supervisees' clients). NotFound otherwise, also
+    for a malformed id."""
+    if user is None or not user.is_authenticated:
+        raise NotFound("plan co-signature request")
+    try:
+        request = await sync_to_async(plan_selectors.plan_cosign_request_get_for_supervisor)(
+            user, request_id
+        )
+    except PlanCosignRequest.DoesNotExist:
+        raise NotFound("plan co-signature request") from None
+    await client_for_user(user, request.review.client_id)
+    return request

@@ -11,7 +11,13 @@ from django.utils.deprecation import MiddlewareMixin
 
 from copilot.ehr import EhrError
 
-from .fetch import NotFound, client_for_user, cosign_request_for_user, draft_for_user
+from .fetch import (
+    NotFound,
+    client_for_user,
+    cosign_request_for_user,
+    draft_for_user,
+    plan_cosign_request_for_user,
+)
 
 logger = logging.getLogger("copilot.access")
 
@@ -39,16 +45,17 @@ def client_required(view):
     return checked
 
 
-def fetched_by_draft_id(fetch):
-    """A decorator for async views taking `draft_id`: calls `view(request, obj)` with
-    `obj = await fetch(user, draft_id)`, a permission-checked fetch that raises NotFound
-    (→ 404) or EhrError (→ 503/502 when the EHR cannot tell)."""
+def fetched_by(fetch, kwarg: str = "draft_id"):
+    """A decorator for async views taking the URL argument `kwarg` (an object id): calls
+    `view(request, obj)` with `obj = await fetch(user, id)`, a permission-checked fetch
+    that raises NotFound (→ 404) or EhrError (→ 503/502 when the EHR cannot tell)."""
 
     def decorator(view):
         @wraps(view)
-        async def checked(request: HttpRequest, draft_id, *args, **kwargs) -> HttpResponse:
+        async def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            object_id = str(kwargs.pop(kwarg))  # Django passes named URL groups by name
             try:
-                fetched = await fetch(await request.auser(), str(draft_id))
+                fetched = await fetch(await request.auser(), object_id)
             except EhrError as error:
                 return ehr_error_response(error)
             return await view(request, fetched, *args, **kwargs)
@@ -59,10 +66,13 @@ def fetched_by_draft_id(fetch):
 
 
 # `view(request, draft)`: the user's own draft (copilot.access.draft_for_user).
-draft_required = fetched_by_draft_id(draft_for_user)
+draft_required = fetched_by(draft_for_user)
 # `view(request, cosign_request)`: the latest co-signature request of a draft whose
 # author the user supervises (copilot.access.cosign_request_for_user).
-cosign_request_required = fetched_by_draft_id(cosign_request_for_user)
+cosign_request_required = fetched_by(cosign_request_for_user)
+# `view(request, plan_cosign_request)`: a co-signature request of a plan review whose
+# author the user supervises (copilot.access.plan_cosign_request_for_user).
+plan_cosign_request_required = fetched_by(plan_cosign_request_for_user, "request_id")
 
 
 def log_denial(*, user_id, where: str, what: str) -> None:

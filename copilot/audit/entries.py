@@ -190,13 +190,32 @@ def plan_goal_decided(section, *, previous: dict[str, str]) -> Event:
     )
 
 
-def plan_approved(review, review_note: str) -> Event:
-    """The author's Approve of a plan review (to the EHR)."""
+def plan_approved(review, review_note: str, *, routed: str = "ehr") -> Event:
+    """The author's Approve of a plan review: `routed` "ehr" (written to the EHR) or
+    "cosign" (to the supervisor's co-signature queue)."""
     return Event(
         kind=Kind.APPROVAL,
         client_id=review.client_id,
-        meta={"plan_review": str(review.id), "routed": "ehr", **_plan_engine(review)},
+        meta={"plan_review": str(review.id), "routed": routed, **_plan_engine(review)},
         content={"review": review_note},
+    )
+
+
+def plan_cosign_decided(request, content: dict[str, Any]) -> Event:
+    """The supervisor's decision on a plan review sent for co-signature
+    (copilot.plans.cosign): `review.cosign` (content: the review note as co-signed) or
+    `review.return` (content: the comment), by the request's status."""
+    kind = Kind.COSIGN if request.status == "cosigned" else Kind.RETURN
+    return Event(
+        kind=kind,
+        client_id=request.review.client_id,
+        meta={
+            "plan_review": str(request.review_id),
+            "cosign_request": str(request.pk),
+            "author": request.submitted_by_id,
+            "approval": request.approval_id,
+        },
+        content=content,
     )
 
 

@@ -15,8 +15,10 @@ Write (one transaction, applied all or nothing by the EHR, FHIR R4 http.html#tra
   The marker makes the write idempotent: a retry finds it and does not write again, and
   the latest marked note's `time` is the plan's last review date;
 - a `Provenance` (target: the Goals and the CarePlan; agents: the clinician as author and
-  verifier, the engine as a Device of type assembler; entity: the review and the
-  evidence it cited; AI label AIAST in meta.security as in copilot.ehr.documents).
+  verifier, the engine as a Device of type assembler, and for a co-signed review the
+  supervisor as verifier and legal authenticator (`legal`, provenance-participant-type),
+  as for co-signed notes in copilot.ehr.documents; entity: the review and the evidence
+  it cited; AI label AIAST in meta.security as in copilot.ehr.documents).
 Every resource is validated with fhir.resources (R4B) before it leaves.
 """
 
@@ -141,7 +143,8 @@ class GoalUpdate:
 class PlanUpdate:
     """An approved plan review, ready for the EHR. `review_id` (a UUID) is the idempotency
     key (REVIEW_EXTENSION); `sources` are the evidence's FHIR references (notes,
-    Observations) for Provenance.entity."""
+    Observations) for Provenance.entity. `verifiers` are the author and, for a co-signed
+    review, the supervisor, who is then also `legal_authenticator` (None: no co-sign)."""
 
     review_id: str
     client_id: str
@@ -150,13 +153,14 @@ class PlanUpdate:
     goals: tuple[GoalUpdate, ...]
     review_note: str
     author: Agent
-    verifier: Agent
+    verifiers: tuple[Agent, ...]
     drafted_at: datetime
     approved_at: datetime
     engine_name: str
     engine_version: str
     engine_model: str = ""
     sources: tuple[str, ...] = ()
+    legal_authenticator: Agent | None = None
 
 
 @dataclass(frozen=True)
@@ -314,6 +318,10 @@ def provenance(update: PlanUpdate) -> dict[str, Any]:
         }
     ]
     entities += [{"role": "source", "what": {"reference": ref}} for ref in update.sources]
+    agents = [provenance_agent("author", practitioner_reference(update.author))]
+    agents += [provenance_agent("verifier", practitioner_reference(v)) for v in update.verifiers]
+    if update.legal_authenticator:
+        agents.append(provenance_agent("legal", practitioner_reference(update.legal_authenticator)))
     resource = {
         "resourceType": "Provenance",
         "meta": {"security": [AI_LABEL]},
@@ -333,11 +341,7 @@ def provenance(update: PlanUpdate) -> dict[str, Any]:
                 }
             ]
         },
-        "agent": [
-            provenance_agent("author", practitioner_reference(update.author)),
-            provenance_agent("verifier", practitioner_reference(update.verifier)),
-            assembler(engine),
-        ],
+        "agent": [*agents, assembler(engine)],
         "entity": entities,
     }
     Provenance.model_validate(resource)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from copilot.review.models import Draft, DraftSection, WriteBack
+from copilot.review.models import CosignRequest, Draft, DraftSection, WriteBack
 
 # Status suggestions (issue 8) → FHIR Goal.lifecycleStatus and Goal.achievementStatus
 # (goal-achievement). "on-hold" is a lifecycle status: the achievement is left as it was.
@@ -115,6 +115,51 @@ class PlanApproval(models.Model):
     careplan_version = models.CharField(max_length=64, blank=True)
     provenance_id = models.CharField(max_length=64, blank=True)
     written_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.review_id})"
+
+
+class PlanCosignRequest(models.Model):
+    """One submission of a plan review to its author's supervisor for co-signature.
+
+    When a clinician with `Clinician.requires_cosign` approves a review, a `pending`
+    request is made instead of a PlanApproval, and the review is locked. The supervisor
+    (`Clinician.supervisor` of `submitted_by`) either co-signs it (`cosigned`: the
+    PlanApproval is made with `approved_by` = the supervisor and `approval` points at it;
+    it is written to the EHR as any approval is) or returns it with a `comment`
+    (`returned`: the review is editable again, and the next Approve makes a new request).
+    At most one request per review is pending; rows are never deleted.
+    """
+
+    Status = CosignRequest.Status  # pending / cosigned / returned, as for notes
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    review = models.ForeignKey(PlanReview, on_delete=models.PROTECT, related_name="cosign_requests")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    approval = models.OneToOneField(
+        PlanApproval, null=True, blank=True, on_delete=models.PROTECT, related_name="cosign"
+    )
+
+    class Meta:
+        ordering = ["submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review"],
+                condition=models.Q(status="pending"),
+                name="one_pending_cosign_per_plan_review",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.review_id})"

@@ -1,4 +1,5 @@
-"""What the Treatment plan tab shows: the overdue flag, and a review with its goals."""
+"""What the Treatment plan tab shows (the overdue flag, and a review with its goals),
+and what the supervisor's co-signature queue and review page show of plan reviews."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from datetime import date
 from django.conf import settings
 
 from copilot.ehr.plans import ACHIEVEMENT, TreatmentPlan
+from copilot.review.diff import DiffSegment, word_diff
 
-from . import services
+from . import selectors, services
 from .engine import day
-from .models import STATUS_CHOICES, PlanApproval, PlanGoalSection, PlanReview
+from .models import STATUS_CHOICES, PlanApproval, PlanCosignRequest, PlanGoalSection, PlanReview
 
 STATUS_LABELS = dict(STATUS_CHOICES)
 
@@ -87,22 +89,42 @@ def goal_row(section: PlanGoalSection) -> GoalRow:
 @dataclass(frozen=True)
 class ReviewView:
     """A review as the tab shows it: goals, approval state, why Approve is not yet
-    possible, and the Approve request's idempotency key."""
+    possible, the Approve request's idempotency key, and for a clinician who needs
+    co-signature the supervisor's name and the latest co-signature request."""
 
     review: PlanReview
     goals: tuple[GoalRow, ...]
     approval: PlanApproval | None
     blockers: tuple[str, ...]
-    refusal: str
+    cosign: PlanCosignRequest | None = None  # the latest co-signature request, if any
+    supervisor_name: str = ""  # who co-signs this author's reviews ("": no co-sign)
+    submissions: int = 0  # co-signature requests made so far
     error: str = ""
 
     @property
+    def cosign_pending(self) -> bool:
+        return self.cosign is not None and self.cosign.status == PlanCosignRequest.Status.PENDING
+
+    @property
+    def returned(self) -> PlanCosignRequest | None:
+        """The request the supervisor returned, while the review is open for revision."""
+        status = self.cosign.status if self.cosign else None
+        returned = self.approval is None and status == PlanCosignRequest.Status.RETURNED
+        return self.cosign if returned else None
+
+    @property
+    def cosigned_by(self) -> str:
+        cosigned = self.cosign and self.cosign.status == PlanCosignRequest.Status.COSIGNED
+        return self.cosign.decided_by.clinician.display_name if cosigned else ""
+
+    @property
     def locked(self) -> bool:
-        return self.approval is not None
+        """Approved, or waiting for co-signature: goals are read-only."""
+        return self.approval is not None or self.cosign_pending
 
     @property
     def can_approve(self) -> bool:
-        return not self.blockers and not self.refusal and self.approval is None
+        return not self.blockers and not self.locked
 
     @property
     def status_choices(self) -> list[tuple[str, str]]:
@@ -110,17 +132,136 @@ class ReviewView:
 
     @property
     def idempotency_key(self) -> str:
-        return self.review.id.hex
+        """The review's id, so double clicks and two tabs approve once; after a return,
+        suffixed with the submission's number, so the next Approve submits anew."""
+        hex_id = self.review.id.hex
+        return f"{hex_id}-{self.submissions}" if self.submissions else hex_id
+
+
+def supervisor_name(user) -> str:
+    """Who co-signs `user`'s plan reviews (Clinician.supervisor), "" when they need no
+    co-signature or have no supervisor (Approve then says so)."""
+    clinician = getattr(user, "clinician", None)
+    if clinician is None or not clinician.requires_cosign or clinician.supervisor is None:
+        return ""
+    return clinician.supervisor.display_name
 
 
 def review_view(review: PlanReview, user, *, error: str = "") -> ReviewView:
     """`review` (goals and approval loaded) for `user`, its author."""
     approval = getattr(review, "approval", None) if hasattr(review, "approval") else None
+    cosign = selectors.plan_cosign_latest(review)
+    pending = cosign is not None and cosign.status == PlanCosignRequest.Status.PENDING
     return ReviewView(
         review=review,
         goals=tuple(goal_row(s) for s in review.goals.all()),
         approval=approval,
-        blockers=tuple(services.approval_blockers(review)),
-        refusal=services.cosign_refusal(user),
+        blockers=tuple(services.approval_blockers(review)) if not pending else (),
+        cosign=cosign,
+        supervisor_name=supervisor_name(user),
+        submissions=review.cosign_requests.count() if cosign else 0,
         error=error,
+    )
+
+
+# --- the supervisor's co-signature queue ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanQueueRow:
+    """One pending plan review in the queue: `updated` goals (not rejected) of `goals`."""
+
+    request: PlanCosignRequest
+    client_name: str
+    clinician: str
+    goals: int
+    updated: int
+
+
+def plan_queue_row(request: PlanCosignRequest, client_name: str) -> PlanQueueRow:
+    """A row of selectors.plan_cosign_queue (review goals and submitter loaded)."""
+    sections = list(request.review.goals.all())
+    return PlanQueueRow(
+        request=request,
+        client_name=client_name,
+        clinician=request.submitted_by.clinician.display_name,
+        goals=len(sections),
+        updated=sum(s.decision != PlanGoalSection.Decision.REJECTED for s in sections),
+    )
+
+
+@dataclass(frozen=True)
+class GoalReview:
+    """One goal as the supervisor reviews it: status now, as decided and as drafted;
+    wording and progress summary as decided, with segments against the AI's draft
+    (all `equal` when the clinician accepted the draft)."""
+
+    section: PlanGoalSection
+    current: str
+    final: str
+    suggested: str
+    wording: tuple[DiffSegment, ...]
+    summary: tuple[DiffSegment, ...]
+
+    @property
+    def included(self) -> bool:
+        return self.section.decision != PlanGoalSection.Decision.REJECTED
+
+    @property
+    def edited(self) -> bool:
+        return self.section.decision == PlanGoalSection.Decision.EDITED
+
+    @property
+    def wording_changed(self) -> bool:
+        return any(s.op != "equal" for s in self.wording)
+
+    @property
+    def summary_changed(self) -> bool:
+        return any(s.op != "equal" for s in self.summary)
+
+
+def goal_review(section: PlanGoalSection) -> GoalReview:
+    row = goal_row(section)
+    drafted_wording = section.ai_revised or section.description
+    return GoalReview(
+        section=section,
+        current=row.current,
+        final=row.final,
+        suggested=row.suggested,
+        wording=word_diff(drafted_wording, section.final_description or section.description),
+        summary=word_diff(section.ai_summary, section.final_summary),
+    )
+
+
+@dataclass(frozen=True)
+class PlanCosignView:
+    """Everything the supervisor's review page shows for one plan co-signature request;
+    `earlier` are the review's earlier submissions (returned)."""
+
+    request: PlanCosignRequest
+    client_name: str
+    clinician: str
+    goals: tuple[GoalReview, ...]
+    earlier: tuple[PlanCosignRequest, ...]
+
+    @property
+    def review(self) -> PlanReview:
+        return self.request.review
+
+    @property
+    def approval(self) -> PlanApproval | None:
+        return self.request.approval
+
+
+def plan_cosign_view(request: PlanCosignRequest, client_name: str) -> PlanCosignView:
+    """The review page of `request` (from selectors.plan_cosign_request_get_for_supervisor);
+    `client_name` from the EHR (else the FHIR reference)."""
+    review = request.review
+    earlier = review.cosign_requests.filter(submitted_at__lt=request.submitted_at)
+    return PlanCosignView(
+        request=request,
+        client_name=client_name,
+        clinician=request.submitted_by.clinician.display_name,
+        goals=tuple(goal_review(s) for s in review.goals.all()),
+        earlier=tuple(earlier.select_related("decided_by__clinician")),
     )

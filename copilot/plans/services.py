@@ -1,4 +1,5 @@
 """Writes of the treatment-plan review: draft, decide per goal, approve, write to the EHR.
+(Co-signature of reviews by clinicians who need it: copilot.plans.cosign.)
 
 Each database write is one transaction with its ledger entry. Approve makes one
 PlanApproval per review (one-to-one, unique idempotency key), however often it is
@@ -25,24 +26,20 @@ from copilot.drafting.engines import EngineError
 from copilot.ehr import ChartGateway, EhrError, get_gateway
 from copilot.ehr.base import Agent
 from copilot.ehr.plans import GoalUpdate, PlanUpdate, TreatmentPlan, WrittenPlan
+from copilot.review.cosign import supervisor_for
+from copilot.review.errors import ReviewError
 from copilot.review.services import retry_delay
 
-from .engine import GoalDraft, PlanEngine, day, get_plan_engine
+from .careplan_note import review_note
+from .cosign import plan_cosign_pending, plan_review_submit
+from .engine import GoalDraft, PlanEngine, get_plan_engine
+from .errors import PlanError
 from .evidence import PlanEvidence, plan_evidence
-from .models import PlanApproval, PlanGoalSection, PlanReview
+from .models import PlanApproval, PlanCosignRequest, PlanGoalSection, PlanReview
 
 logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 Decision = PlanGoalSection.Decision
-
-
-class PlanError(Exception):
-    """A plan-review action that is not possible now; `message` says why, for the
-    clinician."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _require_clinician(actor: AbstractBaseUser) -> None:
@@ -181,6 +178,11 @@ def _editable(actor: AbstractBaseUser, review: PlanReview) -> None:
         raise PlanError("Only the review's author can change it.")
     if PlanApproval.objects.filter(review=review).exists():
         raise PlanError("This review is approved; it can no longer be changed.")
+    if plan_cosign_pending(review):
+        raise PlanError(
+            "This review is waiting for co-signature; it can be changed if your supervisor "
+            "returns it."
+        )
     if review.status != PlanReview.Status.COMPLETE:
         raise PlanError("This review did not finish drafting; draft it again.")
 
@@ -271,36 +273,30 @@ def approval_blockers(review: PlanReview) -> list[str]:
     return blockers
 
 
-def cosign_refusal(actor: AbstractBaseUser) -> str:
-    """Why `actor` may not approve a plan update themselves ("" when they may)."""
-    clinician = getattr(actor, "clinician", None)
-    if clinician is not None and clinician.requires_cosign:
-        return (
-            "Treatment-plan updates by clinicians who need co-signature are not sent to "
-            "the co-signature queue yet: ask your supervisor to review and approve this "
-            "plan with the client."
-        )
-    return ""
-
-
 def plan_review_approve(
     *, actor: AbstractBaseUser, review: PlanReview, idempotency_key: str
-) -> PlanApproval:
-    """The review's one PlanApproval (pending its EHR write), however often called.
+) -> PlanApproval | PlanCosignRequest:
+    """The review's one PlanApproval (pending its EHR write), however often called; or,
+    when the author needs co-signature (Clinician.requires_cosign), one pending
+    PlanCosignRequest in their supervisor's queue instead (nothing goes to the EHR yet).
 
-    Raises PlanError when the actor is not the author, needs co-signature (refused:
-    cosign_refusal), or the review is not ready (approval_blockers)."""
+    Raises PlanError when the actor is not the author, the review is not ready
+    (approval_blockers), or co-signature is needed and no supervisor is assigned."""
     if review.author_id != actor.pk:
         raise PlanError("Only the review's author can approve it.")
-    existing = PlanApproval.objects.filter(review=review).first()
+    existing = PlanApproval.objects.filter(review=review).first() or plan_cosign_pending(review)
     if existing:
         return existing
-    if refusal := cosign_refusal(actor):
-        raise PlanError(refusal)
     if blockers := approval_blockers(review):
         raise PlanError(" ".join(blockers))
     if not idempotency_key or len(idempotency_key) > 64:
         raise PlanError("The approval request is missing its idempotency key.")
+    try:
+        supervisor = supervisor_for(actor)
+    except ReviewError as error:
+        raise PlanError(error.message) from None
+    if supervisor is not None:
+        return plan_review_submit(actor=actor, review=review, idempotency_key=idempotency_key)
     try:
         with transaction.atomic():
             approval = PlanApproval.objects.create(
@@ -310,25 +306,6 @@ def plan_review_approve(
     except IntegrityError:
         return PlanApproval.objects.get(review=review)
     return approval
-
-
-def review_note(review: PlanReview, *, on: datetime | None = None) -> str:
-    """The CarePlan.note text recording the review: date, author, window, each goal."""
-    author = review.author.clinician.display_name
-    when = (on or timezone.now()).date()
-    lines = [f"Treatment-plan review {day(when)} by {author} (evidence since {day(review.since)})."]
-    for section in review.goals.all():
-        if section.decision == Decision.REJECTED:
-            lines.append(f"- {section.description}: unchanged.")
-            continue
-        label = dict(PlanGoalSection._meta.get_field("final_status").choices)[section.final_status]
-        revised = (
-            f" Revised to: {section.final_description}"
-            if section.final_description != section.description
-            else ""
-        )
-        lines.append(f"- {section.description}: {label}.{revised} {section.final_summary}".strip())
-    return "\n".join(lines)
 
 
 # --- write ---------------------------------------------------------------------------
@@ -372,10 +349,15 @@ def goal_update(section: PlanGoalSection) -> GoalUpdate:
 
 
 def plan_update(approval: PlanApproval) -> PlanUpdate:
-    """The approved review as the EHR should receive it (rejected goals left out)."""
+    """The approved review as the EHR should receive it (rejected goals left out). A
+    review approved by someone other than its author was co-signed by that supervisor
+    (copilot.plans.cosign): they join the author as verifier and are legal authenticator."""
     review = approval.review
-    author = review.author.clinician
-    approver = approval.approved_by.clinician
+    author = Agent(review.author.clinician.practitioner_id, review.author.clinician.display_name)
+    cosigner = None
+    if approval.approved_by_id != review.author_id:  # co-signed (copilot.plans.cosign)
+        supervisor = approval.approved_by.clinician
+        cosigner = Agent(supervisor.practitioner_id, supervisor.display_name)
     sections = [s for s in review.goals.all() if s.decision != Decision.REJECTED]
     sources = [
         src["reference"]
@@ -390,9 +372,12 @@ def plan_update(approval: PlanApproval) -> PlanUpdate:
         careplan_id=review.careplan_id,
         careplan_version=review.careplan_version,
         goals=tuple(goal_update(s) for s in sections),
-        review_note=review_note(review, on=approval.approved_at),
-        author=Agent(author.practitioner_id, author.display_name),
-        verifier=Agent(approver.practitioner_id, approver.display_name),
+        review_note=review_note(
+            review, on=approval.approved_at, cosigner=cosigner.display if cosigner else ""
+        ),
+        author=author,
+        verifiers=(author, cosigner) if cosigner else (author,),
+        legal_authenticator=cosigner,
         drafted_at=review.created_at,
         approved_at=approval.approved_at,
         engine_name=review.engine_name,
@@ -492,12 +477,15 @@ async def plan_review_approve_and_write(
     review: PlanReview,
     idempotency_key: str,
     gateway: ChartGateway | None = None,
-) -> PlanApproval:
+) -> PlanApproval | PlanCosignRequest:
     """Approve (plan_review_approve) and write to the EHR at once (plan_approval_deliver).
-    A written or failed approval is returned as it is. Raises PlanError."""
+    A written or failed approval, or a co-signature request (nothing to write yet), is
+    returned as it is. Raises PlanError."""
     approval = await sync_to_async(plan_review_approve)(
         actor=actor, review=review, idempotency_key=idempotency_key
     )
+    if isinstance(approval, PlanCosignRequest):
+        return approval
     if approval.status in (PlanApproval.Status.WRITTEN, PlanApproval.Status.FAILED):
         return await sync_to_async(_load)(approval.pk)
     return await plan_approval_deliver(approval.pk, gateway=gateway)

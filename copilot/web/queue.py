@@ -1,6 +1,8 @@
-"""The supervisor's co-signature queue: pending notes of their supervisees, one note's
-review (final text per section with its difference from the AI draft), co-sign and
-return. Views translate; copilot.review.cosign decides who may do what."""
+"""The supervisor's co-signature queue: pending notes and treatment-plan reviews of their
+supervisees; one note's review (final text per section with its difference from the AI
+draft) or one plan review's (each goal as decided, against the AI's draft), co-sign and
+return. Views translate; copilot.review.cosign and copilot.plans.cosign decide who may
+do what."""
 
 from __future__ import annotations
 
@@ -13,9 +15,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from copilot.access.http import cosign_request_required
+from copilot.access.http import cosign_request_required, plan_cosign_request_required
 from copilot.drafting.templates import all_templates
 from copilot.ehr import EhrError, get_gateway
+from copilot.plans import cosign as plan_cosign
+from copilot.plans import presenters as plan_presenters
+from copilot.plans import selectors as plan_selectors
+from copilot.plans.errors import PlanError
+from copilot.plans.models import PlanCosignRequest
+from copilot.plans.services import plan_approval_deliver
 from copilot.review import cosign, outbox, selectors
 from copilot.review.diff import DiffSegment, word_diff
 from copilot.review.errors import ReviewError
@@ -25,6 +33,7 @@ from .presenters import FlagView, account_view, flag_view
 
 QUEUE_TEMPLATE = "copilot/queue.html"
 REVIEW_TEMPLATE = "copilot/queue_review.html"
+PLAN_REVIEW_TEMPLATE = "copilot/queue_plan_review.html"
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class QueueRow:
 @dataclass(frozen=True)
 class QueueView:
     rows: tuple[QueueRow, ...]
+    plans: tuple[plan_presenters.PlanQueueRow, ...] = ()
 
     @property
     def flagged(self) -> int:
@@ -108,8 +118,13 @@ async def client_names(client_ids: set[str]) -> dict[str, str]:
         return {}
 
 
-def queue_view(requests, names: dict[str, str]) -> QueueView:
-    """The queue page's rows from selectors.cosign_queue; `names` from client_names."""
+def queue_view(requests, names: dict[str, str], plan_requests=()) -> QueueView:
+    """The queue page's rows from selectors.cosign_queue and, for plan reviews,
+    plan_selectors.plan_cosign_queue; `names` from client_names."""
+    plans = tuple(
+        plan_presenters.plan_queue_row(r, client_label(r.review.client_id, names))
+        for r in plan_requests
+    )
     return QueueView(
         tuple(
             QueueRow(
@@ -121,7 +136,8 @@ def queue_view(requests, names: dict[str, str]) -> QueueView:
                 flags=_flag_labels(r.draft),
             )
             for r in requests
-        )
+        ),
+        plans,
     )
 
 
@@ -174,11 +190,14 @@ def _render_decision(request, user, cosign_request, names, status, extra) -> Htt
 @login_required
 @require_safe
 async def cosign_queue(request: HttpRequest) -> HttpResponse:
-    """The pending notes of the signed-in supervisor's supervisees, oldest first."""
+    """The pending notes and plan reviews of the signed-in supervisor's supervisees,
+    oldest first."""
     user = await request.auser()
     requests = await sync_to_async(lambda: list(selectors.cosign_queue(user)))()
-    names = await client_names({r.draft.client_id for r in requests})
-    view = await sync_to_async(queue_view)(requests, names)
+    plans = await sync_to_async(lambda: list(plan_selectors.plan_cosign_queue(user)))()
+    ids = {r.draft.client_id for r in requests} | {r.review.client_id for r in plans}
+    names = await client_names(ids)
+    view = await sync_to_async(queue_view)(requests, names, plans)
     account = await sync_to_async(account_view)(user)
     return render(request, QUEUE_TEMPLATE, {"queue": view, "account": account})
 
@@ -225,4 +244,75 @@ async def cosign_return(request: HttpRequest, cosign_request: CosignRequest) -> 
         )
     if request.htmx:
         return await _decision(request, cosign_request)
+    return redirect("cosign-queue")
+
+
+# --- treatment-plan reviews ------------------------------------------------------------
+
+
+async def _plan_decision(
+    request: HttpRequest, cosign_request: PlanCosignRequest, *, status: int = 200, **extra
+) -> HttpResponse:
+    """The plan review page, or its `decision` partial for htmx, read fresh (the request
+    was permission-checked by the view's decorator)."""
+    user = await request.auser()
+    names = await client_names({cosign_request.review.client_id})
+    return await sync_to_async(_render_plan_decision)(
+        request, user, cosign_request, names, status, extra
+    )
+
+
+def _render_plan_decision(request, user, cosign_request, names, status, extra) -> HttpResponse:
+    fresh = plan_selectors.plan_cosign_request_get_for_supervisor(user, str(cosign_request.pk))
+    label = client_label(fresh.review.client_id, names)
+    template = f"{PLAN_REVIEW_TEMPLATE}#decision" if request.htmx else PLAN_REVIEW_TEMPLATE
+    view = plan_presenters.plan_cosign_view(fresh, label)
+    context = {"view": view, "account": account_view(user), **extra}
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_safe
+@plan_cosign_request_required
+async def plan_cosign_review(request: HttpRequest, cosign_request: PlanCosignRequest):
+    """One plan review: each goal as decided against the AI's draft, co-sign and return.
+    404 unless the signed-in user supervises the clinician who sent it."""
+    return await _plan_decision(request, cosign_request)
+
+
+@login_required
+@require_POST
+@plan_cosign_request_required
+async def plan_cosign_sign(request: HttpRequest, cosign_request: PlanCosignRequest):
+    """Co-sign, then write the review to the EHR at once (the outbox worker retries)."""
+    user = await request.auser()
+    try:
+        approval = await sync_to_async(plan_cosign.plan_review_cosign)(
+            actor=user, request=cosign_request
+        )
+    except PlanError as error:
+        return await _plan_decision(request, cosign_request, status=409, error=error.message)
+    await plan_approval_deliver(approval.pk)
+    if request.htmx:
+        return await _plan_decision(request, cosign_request)
+    return redirect("plan-cosign-review", request_id=cosign_request.pk)
+
+
+@login_required
+@require_POST
+@plan_cosign_request_required
+async def plan_cosign_return(request: HttpRequest, cosign_request: PlanCosignRequest):
+    """Return the review to its clinician with the required comment (kept on error)."""
+    user = await request.auser()
+    comment = request.POST.get("comment", "")
+    try:
+        await sync_to_async(plan_cosign.plan_review_return)(
+            actor=user, request=cosign_request, comment=comment
+        )
+    except PlanError as error:
+        return await _plan_decision(
+            request, cosign_request, status=400, error=error.message, comment=comment
+        )
+    if request.htmx:
+        return await _plan_decision(request, cosign_request)
     return redirect("cosign-queue")

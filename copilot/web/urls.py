@@ -22,6 +22,13 @@ urlpatterns = [
     path("review/<uuid:draft_id>/", queue.cosign_review, name="cosign-review"),
     path("review/<uuid:draft_id>/cosign/", queue.cosign_sign, name="cosign-sign"),
     path("review/<uuid:draft_id>/return/", queue.cosign_return, name="cosign-return"),
+    path("review/plan/<uuid:request_id>/", queue.plan_cosign_review, name="plan-cosign-review"),
+    path("review/plan/<uuid:request_id>/cosign/", queue.plan_cosign_sign, name="plan-cosign-sign"),
+    path(
+        "review/plan/<uuid:request_id>/return/",
+        queue.plan_cosign_return,
+        name="plan-cosign-return",
+    ),
     path("sidebar/<fhirid:client_id>/groups/", groups.group_panel, name="group-panel"),
     path(
         "sidebar/<fhirid:client_id>/groups/<fhirid:group_id>/draft/",

@@ -27,7 +27,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from copilot.access.models import CaseloadAssignment
 from copilot.accounts.models import Clinician
 from copilot.groups.models import GroupSession
-from copilot.plans.models import PlanGoalSection, PlanReview
+from copilot.plans import cosign as plan_cosign
+from copilot.plans import services as plans
+from copilot.plans.models import PlanCosignRequest, PlanGoalSection, PlanReview
 from copilot.review import cosign, services
 from copilot.web.consumers import SidebarConsumer
 from tests.factories import ClinicianFactory, soap_draft
@@ -141,8 +143,8 @@ ROUTES: dict[str, Route] = {
         {"GET": 200, "HEAD": 200},
     ),
     # Treatment plan (copilot.plans): bh-003's plan and the clinician's review of it. A
-    # decision without a decision is refused with its message (400); the pre-licensed
-    # clinician's Approve is refused with its reason (409), nothing is written.
+    # decision without a decision is refused with its message (400); Approve of the
+    # undecided review is refused with its blockers (409), nothing is written.
     "plan-panel": Route(
         lambda w: reverse("plan-panel", args=[CLIENT]), CASELOAD, {"GET": 200, "HEAD": 200}
     ),
@@ -155,6 +157,24 @@ ROUTES: dict[str, Route] = {
     ),
     "plan-approve": Route(
         lambda w: reverse("plan-approve", args=[CLIENT, w.plan_review.id]), AUTHOR, {"POST": 409}
+    ),
+    # Plan reviews in the co-signature queue (copilot.plans.cosign): the returned request,
+    # as for notes: its supervisor sees it, cannot co-sign it (409) nor return it again
+    # (400); nothing is written to the EHR.
+    "plan-cosign-review": Route(
+        lambda w: reverse("plan-cosign-review", args=[w.plan_returned.id]),
+        SUPERVISOR,
+        {"GET": 200, "HEAD": 200},
+    ),
+    "plan-cosign-sign": Route(
+        lambda w: reverse("plan-cosign-sign", args=[w.plan_returned.id]),
+        SUPERVISOR,
+        {"POST": 409},
+    ),
+    "plan-cosign-return": Route(
+        lambda w: reverse("plan-cosign-return", args=[w.plan_returned.id]),
+        SUPERVISOR,
+        {"POST": 400},
     ),
     # The EHR's signed webhook: machine to machine, the same for every user (no signature: 401).
     "ehr-webhook": Route(
@@ -261,6 +281,7 @@ def world(ehr, oidc, sandbox_control, settings, chroma):
         care_group=care_group["id"],
         group_session=group_session,
         plan_review=plan_review_of(patel.user, CLIENT),
+        plan_returned=plan_returned(patel.user, rivera.user),
     )
     sandbox_control.delete(f"Group/{care_group['id']}")  # bh-003 is in no group elsewhere
 
@@ -285,6 +306,16 @@ def plan_review_of(author, client_id: str):
         final_status="in-progress",
     )
     return review
+
+
+def plan_returned(author, supervisor) -> PlanCosignRequest:
+    """A review of CLIENT by `author` sent for co-signature and returned by `supervisor`."""
+    review = plan_review_of(author, CLIENT)
+    plans.plan_goal_decide(
+        actor=author, review=review, goal_id=f"goal-{CLIENT}-1", decision="accepted"
+    )
+    request = plans.plan_review_approve(actor=author, review=review, idempotency_key="plan")
+    return plan_cosign.plan_review_return(actor=supervisor, request=request, comment="Redo.")
 
 
 def client_for(user) -> Client:

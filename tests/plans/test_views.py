@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from copilot.accounts.models import Clinician
 from copilot.plans.engine import day
 from copilot.plans.models import PlanApproval, PlanReview
 from tests.factories import ClinicianFactory
@@ -111,42 +110,6 @@ def test_approve_writes_and_says_so_and_the_goal_left_out_is_unchanged(
     assert "Approve and update" not in body and "Accept</button>" not in body  # locked
     untouched = fhir_get(ehr.base_url, f"Goal/{plan_client['goals'][2]}")
     assert untouched["lifecycleStatus"] == "active" and "note" not in untouched
-
-
-def test_a_pre_licensed_clinician_is_told_approval_is_not_theirs_and_nothing_is_written(
-    client, ehr, sandbox_control
-):
-    rivera = ClinicianFactory(
-        user__username="rivera", practitioner_id="pr-rivera", role=Clinician.Role.SUPERVISOR
-    )
-    patel = ClinicianFactory(
-        user__username="patel",
-        practitioner_id="pr-patel",
-        display_name="Arjun Patel",
-        supervisor=rivera,
-        requires_cosign=True,
-    )
-    client.force_login(patel.user)
-    client.post(reverse("plan-draft", args=["bh-003"]), headers=HTMX)
-    review = PlanReview.objects.get(client_id="bh-003")
-    for section in review.goals.all():
-        client.post(
-            reverse("plan-goal", args=["bh-003", review.id, section.goal_id]),
-            {"decision": "accepted"},
-            headers=HTMX,
-        )
-    before = fhir_get(ehr.base_url, "CarePlan/plan-bh-003")["meta"]["versionId"]
-
-    response = client.post(
-        reverse("plan-approve", args=["bh-003", review.id]), {"idempotency_key": "k"}, headers=HTMX
-    )
-
-    assert response.status_code == 409
-    assert "clinicians who need co-signature are not sent to the co-signature queue yet" in (
-        response.content.decode()
-    )
-    assert not PlanApproval.objects.exists()
-    assert fhir_get(ehr.base_url, "CarePlan/plan-bh-003")["meta"]["versionId"] == before
 
 
 def test_another_clients_review_or_another_authors_is_404(client, ehr, clinician, plan_client):
