@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from copilot.review.models import CosignRequest, Draft, DraftSection, WriteBack
+from copilot.review.models import CosignDecision, Draft, DraftSection, WriteBack
 
 # Status suggestions (issue 8) → FHIR Goal.lifecycleStatus and Goal.achievementStatus
 # (goal-achievement). "on-hold" is a lifecycle status: the achievement is left as it was.
@@ -120,7 +120,7 @@ class PlanApproval(models.Model):
         return f"{self.get_status_display()} ({self.review_id})"
 
 
-class PlanCosignRequest(models.Model):
+class PlanCosignRequest(CosignDecision):
     """One submission of a plan review to its author's supervisor for co-signature.
 
     When a clinician with `Clinician.requires_cosign` approves a review, a `pending`
@@ -129,30 +129,16 @@ class PlanCosignRequest(models.Model):
     PlanApproval is made with `approved_by` = the supervisor and `approval` points at it;
     it is written to the EHR as any approval is) or returns it with a `comment`
     (`returned`: the review is editable again, and the next Approve makes a new request).
-    At most one request per review is pending; rows are never deleted.
+    At most one request per review is pending.
     """
-
-    Status = CosignRequest.Status  # pending / cosigned / returned, as for notes
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     review = models.ForeignKey(PlanReview, on_delete=models.PROTECT, related_name="cosign_requests")
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    idempotency_key = models.CharField(max_length=64, unique=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    comment = models.TextField(blank=True)
     approval = models.OneToOneField(
         PlanApproval, null=True, blank=True, on_delete=models.PROTECT, related_name="cosign"
     )
 
-    class Meta:
-        ordering = ["submitted_at"]
+    class Meta(CosignDecision.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["review"],

@@ -10,6 +10,7 @@ from django.conf import settings
 
 from copilot.ehr.plans import ACHIEVEMENT, TreatmentPlan
 from copilot.review.diff import DiffSegment, word_diff
+from copilot.web.presenters import CosignState
 
 from . import selectors, services
 from .engine import day
@@ -87,7 +88,7 @@ def goal_row(section: PlanGoalSection) -> GoalRow:
 
 
 @dataclass(frozen=True)
-class ReviewView:
+class ReviewView(CosignState):
     """A review as the tab shows it: goals, approval state, why Approve is not yet
     possible, the Approve request's idempotency key, and for a clinician who needs
     co-signature the supervisor's name and the latest co-signature request."""
@@ -100,31 +101,6 @@ class ReviewView:
     supervisor_name: str = ""  # who co-signs this author's reviews ("": no co-sign)
     submissions: int = 0  # co-signature requests made so far
     error: str = ""
-
-    @property
-    def cosign_pending(self) -> bool:
-        return self.cosign is not None and self.cosign.status == PlanCosignRequest.Status.PENDING
-
-    @property
-    def returned(self) -> PlanCosignRequest | None:
-        """The request the supervisor returned, while the review is open for revision."""
-        status = self.cosign.status if self.cosign else None
-        returned = self.approval is None and status == PlanCosignRequest.Status.RETURNED
-        return self.cosign if returned else None
-
-    @property
-    def cosigned_by(self) -> str:
-        cosigned = self.cosign and self.cosign.status == PlanCosignRequest.Status.COSIGNED
-        return self.cosign.decided_by.clinician.display_name if cosigned else ""
-
-    @property
-    def locked(self) -> bool:
-        """Approved, or waiting for co-signature: goals are read-only."""
-        return self.approval is not None or self.cosign_pending
-
-    @property
-    def can_approve(self) -> bool:
-        return not self.blockers and not self.locked
 
     @property
     def status_choices(self) -> list[tuple[str, str]]:

@@ -118,7 +118,38 @@ class Approval(models.Model):
         return f"Approval of {self.draft_id}"
 
 
-class CosignRequest(models.Model):
+class CosignDecision(models.Model):
+    """What every co-signature request holds (abstract): who submitted it and when,
+    the idempotency key of the Approve that made it, and the supervisor's decision
+    (`pending` → `cosigned` or `returned` with a `comment`). Rows are never deleted.
+    Concrete: CosignRequest (a note's draft), copilot.plans.models.PlanCosignRequest."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for co-signature"
+        COSIGNED = "cosigned", "Co-signed"
+        RETURNED = "returned", "Returned for revision"
+
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.pk})"
+
+
+class CosignRequest(CosignDecision):
     """One submission of a draft to its author's supervisor for co-signature.
 
     When a clinician with `Clinician.requires_cosign` approves, a `pending` request is
@@ -126,33 +157,16 @@ class CosignRequest(models.Model):
     either co-signs it (`cosigned`: the Approval and its outbox entry are made, and
     `approval` points at them) or returns it with a `comment` (`returned`: the draft
     can be revised, and the next Approve makes a new request). `note_text` is the note
-    as submitted. At most one request per draft is pending; rows are never deleted.
+    as submitted. At most one request per draft is pending.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for co-signature"
-        COSIGNED = "cosigned", "Co-signed"
-        RETURNED = "returned", "Returned for revision"
-
     draft = models.ForeignKey(Draft, on_delete=models.PROTECT, related_name="cosign_requests")
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    idempotency_key = models.CharField(max_length=64, unique=True)
     note_text = models.TextField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    comment = models.TextField(blank=True)
     approval = models.OneToOneField(
         Approval, null=True, blank=True, on_delete=models.PROTECT, related_name="cosign"
     )
 
-    class Meta:
-        ordering = ["submitted_at"]
+    class Meta(CosignDecision.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["draft"],

@@ -14,7 +14,7 @@ from copilot.drafting.templates import all_templates
 from copilot.qa.models import ChatTurn
 from copilot.qa.types import Answer, AnswerSentence, Citation
 from copilot.review import selectors
-from copilot.review.models import CosignRequest, Draft, DraftSection, RiskFlag
+from copilot.review.models import CosignDecision, CosignRequest, Draft, DraftSection, RiskFlag
 
 QUOTE_CHARS = 160
 RISK_LABELS = {
@@ -81,8 +81,43 @@ def denials_merged(flags: list[FlagView]) -> tuple[FlagView, ...]:
     return tuple(merged[item] if isinstance(item, tuple) else item for item in out)
 
 
+class CosignState:
+    """The co-signature state of something approved (a note's draft, a plan review),
+    from its `approval` (None: not approved), its latest co-signature request `cosign`
+    (a copilot.review.models.CosignDecision, or None) and its `blockers`."""
+
+    approval: object | None
+    cosign: CosignDecision | None
+    blockers: tuple[str, ...]
+
+    @property
+    def cosign_pending(self) -> bool:
+        return self.cosign is not None and self.cosign.status == CosignDecision.Status.PENDING
+
+    @property
+    def returned(self) -> CosignDecision | None:
+        """The request the supervisor returned, while it is open for revision."""
+        status = self.cosign.status if self.cosign else None
+        returned = self.approval is None and status == CosignDecision.Status.RETURNED
+        return self.cosign if returned else None
+
+    @property
+    def cosigned_by(self) -> str:
+        cosigned = self.cosign and self.cosign.status == CosignDecision.Status.COSIGNED
+        return self.cosign.decided_by.clinician.display_name if cosigned else ""
+
+    @property
+    def locked(self) -> bool:
+        """Approved, or waiting for co-signature: read-only."""
+        return self.approval is not None or self.cosign_pending
+
+    @property
+    def can_approve(self) -> bool:
+        return not self.blockers and not self.locked
+
+
 @dataclass(frozen=True)
-class DraftView:
+class DraftView(CosignState):
     draft: Draft
     template_name: str
     sections: tuple[SectionView, ...]
@@ -94,35 +129,6 @@ class DraftView:
     cosign: CosignRequest | None = None  # the latest co-signature request, if any
     supervisor_name: str = ""  # who co-signs this author's notes ("": no co-sign needed)
     coded: bool = False  # an encounter note, for which codes are suggested once written
-
-    @property
-    def cosign_pending(self) -> bool:
-        return self.cosign is not None and self.cosign.status == CosignRequest.Status.PENDING
-
-    @property
-    def returned(self) -> CosignRequest | None:
-        """The request the supervisor returned, while the draft is open for revision."""
-        if (
-            self.approval is None
-            and self.cosign
-            and self.cosign.status == CosignRequest.Status.RETURNED
-        ):
-            return self.cosign
-        return None
-
-    @property
-    def cosigned_by(self) -> str:
-        cosigned = self.cosign and self.cosign.status == CosignRequest.Status.COSIGNED
-        return self.cosign.decided_by.clinician.display_name if cosigned else ""
-
-    @property
-    def locked(self) -> bool:
-        """Approved, or waiting for co-signature: sections and flags are read-only."""
-        return self.approval is not None or self.cosign_pending
-
-    @property
-    def can_approve(self) -> bool:
-        return not self.blockers and not self.locked
 
     @property
     def generating(self) -> bool:
