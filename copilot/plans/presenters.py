@@ -103,6 +103,16 @@ class ReviewView(CosignState):
     error: str = ""
 
     @property
+    def waiting(self) -> bool:
+        """Waiting for the supervisor or for the EHR: the tab polls until it is over (the
+        goals are locked meanwhile, so nothing typed is replaced)."""
+        writing = self.approval is not None and self.approval.status in (
+            PlanApproval.Status.PENDING,
+            PlanApproval.Status.SENDING,
+        )
+        return self.cosign_pending or writing
+
+    @property
     def status_choices(self) -> list[tuple[str, str]]:
         return STATUS_CHOICES
 

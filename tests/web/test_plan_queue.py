@@ -183,6 +183,9 @@ def test_the_tab_names_the_supervisor_at_approve_and_after_submit(client):
     assert response.status_code == 200
     assert f"Sent to Dr. Elena Rivera for co-signature {when}" in body
     assert "Accept</button>" not in body and "Approve and send" not in body  # locked
+    poll = f'hx-get="{url}" hx-trigger="every 15s"'
+    assert poll in body  # the tab follows the supervisor's decision
+    assert poll not in tab  # nothing to wait for before the Approve
     refused = client.post(
         reverse("plan-goal", args=[CLIENT, review.id, f"goal-{CLIENT}-1"]),
         {"decision": "rejected"},
@@ -201,3 +204,30 @@ def test_a_returned_request_cannot_be_cosigned_and_says_so(client):
     assert "This plan review is not waiting for co-signature." in response.content.decode()
     page = client.get(reverse("plan-cosign-review", args=[request.id])).content.decode()
     assert "Returned to Arjun Patel" in page and "“Redo it.”" in page
+
+
+@pytest.mark.parametrize(
+    ("approval", "cosign", "waiting"),
+    [
+        (None, None, False),
+        (None, "pending", True),
+        (None, "returned", False),
+        ("pending", "cosigned", True),
+        ("sending", None, True),
+        ("written", "cosigned", False),
+        ("failed", None, False),
+    ],
+)
+def test_the_tab_waits_only_for_a_supervisor_or_an_ehr_write(approval, cosign, waiting):
+    from types import SimpleNamespace
+
+    from copilot.plans.presenters import ReviewView
+
+    view = ReviewView(
+        review=None,
+        goals=(),
+        approval=SimpleNamespace(status=approval) if approval else None,
+        blockers=(),
+        cosign=SimpleNamespace(status=cosign) if cosign else None,
+    )
+    assert view.waiting is waiting
