@@ -28,7 +28,7 @@ from copilot.ehr.base import Agent
 from copilot.ehr.plans import GoalUpdate, PlanUpdate, TreatmentPlan, WrittenPlan
 from copilot.review.cosign import supervisor_for
 from copilot.review.errors import ReviewError
-from copilot.review.services import retry_delay
+from copilot.review.services import attempt_failed
 
 from .careplan_note import review_note
 from .cosign import plan_cosign_pending, plan_review_submit
@@ -411,14 +411,7 @@ def record_written(approval_id: int, written: WrittenPlan) -> PlanApproval:
 @transaction.atomic
 def record_failure(approval_id: int, error: EhrError) -> PlanApproval:
     row = PlanApproval.objects.select_for_update().select_related("review").get(pk=approval_id)
-    row.attempts += 1
-    row.last_error = error.message[:500]
-    row.lease_until = None
-    if error.retryable:
-        row.status = PlanApproval.Status.PENDING
-        row.next_attempt_at = timezone.now() + retry_delay(row.attempts)
-    else:
-        row.status = PlanApproval.Status.FAILED
+    attempt_failed(row, error)
     row.save()
     if row.status == PlanApproval.Status.FAILED:
         record(entries.plan_written(row, [], error=row.last_error))

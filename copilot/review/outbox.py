@@ -27,7 +27,7 @@ from copilot.ehr.base import Agent, ApprovedNote, ChartGateway, WrittenNote
 
 from . import selectors
 from .models import WriteBack
-from .services import retry_delay
+from .services import attempt_failed
 
 logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
@@ -111,14 +111,7 @@ def record_written(write_back_id: int, written: WrittenNote) -> WriteBack:
 @transaction.atomic
 def record_failure(write_back_id: int, error: EhrError) -> WriteBack:
     row = WriteBack.objects.select_for_update().get(pk=write_back_id)
-    row.attempts += 1
-    row.last_error = error.message[:500]
-    row.lease_until = None
-    if error.retryable:
-        row.status = WriteBack.Status.PENDING
-        row.next_attempt_at = timezone.now() + retry_delay(row.attempts)
-    else:
-        row.status = WriteBack.Status.FAILED
+    attempt_failed(row, error)
     row.save()
     if row.status == WriteBack.Status.FAILED:
         event = entries.ehr_written(row, [])

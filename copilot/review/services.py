@@ -17,7 +17,7 @@ from copilot.drafting.types import DraftedSection, EngineInfo, InputKind
 from . import cosign, selectors
 from .approvals import approval_create
 from .errors import ReviewError
-from .models import Approval, ComposerText, CosignRequest, Draft, DraftSection, RiskFlag
+from .models import Approval, ComposerText, CosignRequest, Draft, DraftSection, RiskFlag, WriteBack
 
 
 class DraftInputError(ValueError):
@@ -252,3 +252,18 @@ def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff: OUTBOX_RETRY_BASE_SECONDS x 2^(attempts-1), capped at the max."""
     base, cap = settings.OUTBOX_RETRY_BASE_SECONDS, settings.OUTBOX_RETRY_MAX_SECONDS
     return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def attempt_failed(row, error) -> None:
+    """Note a failed EHR write on an outbox row (a WriteBack or a plan review's
+    PlanApproval: `attempts`, `last_error`, `lease_until`, `status`, `next_attempt_at`):
+    a retryable error (EHR down) puts it back to `pending` after retry_delay, any other
+    marks it `failed` with the reason. The caller saves the row."""
+    row.attempts += 1
+    row.last_error = error.message[:500]
+    row.lease_until = None
+    if error.retryable:
+        row.status = WriteBack.Status.PENDING
+        row.next_attempt_at = timezone.now() + retry_delay(row.attempts)
+    else:
+        row.status = WriteBack.Status.FAILED
