@@ -134,3 +134,25 @@ def provenances_of(sandbox, target: str) -> list[dict]:
     """The Provenance resources whose target is `target` ("DocumentReference/<id>")."""
     with urllib.request.urlopen(f"{sandbox.base_url}/Provenance?target={target}") as r:
         return [e["resource"] for e in json.load(r).get("entry", [])]
+
+
+PLACEHOLDER = re.compile(r"\s*\[clinician to complete: [^\]]*\]")
+
+
+def keep_sections(frame, keys, edited: dict[str, str]) -> None:
+    """Keep each section of `keys`: accepted as drafted, or, when it holds a
+    placeholder, edited with the placeholders removed; then type the `edited` texts
+    (section key → text) and wait until every section is decided."""
+    edited = dict(edited)
+    for key in keys:
+        current = frame.locator(f"#edit-{key}").input_value()
+        completed = PLACEHOLDER.sub("", current).strip()
+        if completed != current.strip():
+            edited[key] = completed
+        else:
+            frame.locator(f"#section-{key} button[value=accept]").click()
+            frame.locator(f"#section-{key}.decision-accepted").wait_for()
+    for key, text in edited.items():
+        frame.locator(f"#section-{key} details.edit summary").click()
+        frame.locator(f"#edit-{key}").fill(text)
+    frame.locator("#approve-bar").filter(has_not_text="left)").wait_for(timeout=15_000)

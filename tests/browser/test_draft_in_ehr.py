@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import ROOT, provenances_of, sign_in, written_document
+from tests.browser.conftest import ROOT, keep_sections, provenances_of, sign_in, written_document
 from tests.conftest import SHARED_DATA
 
 pytestmark = pytest.mark.browser
@@ -42,18 +42,7 @@ def test_a_soap_note_drafted_inside_the_ehr_is_reviewed_approved_and_found_in_fh
         "objective": "Client appeared well groomed, mood anxious, affect congruent; "
         "thought process linear and goal-directed.",
     }
-    for key in ("subjective", "plan"):  # keep them, completing any placeholder by removing it
-        current = frame.locator(f"#edit-{key}").input_value()
-        completed = re.sub(r"\s*\[clinician to complete: [^\]]*\]", "", current).strip()
-        if completed != current.strip():
-            edited[key] = completed
-        else:
-            frame.locator(f"#section-{key} button[value=accept]").click()
-            frame.locator(f"#section-{key}.decision-accepted").wait_for()
-    for key, text in edited.items():
-        frame.locator(f"#section-{key} details.edit summary").click()
-        frame.locator(f"#edit-{key}").fill(text)
-    frame.locator("#approve-bar").filter(has_not_text="left)").wait_for(timeout=15_000)
+    keep_sections(frame, ("subjective", "plan"), edited)
 
     flags = frame.locator("button[value=acknowledge]")
     assert flags.count() >= 1  # bh-003's latest PHQ-9 item 9 is positive

@@ -4,16 +4,13 @@ found in FHIR as a LOINC 78306-8 DocumentReference."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from tests.browser.conftest import ROOT, sign_in, written_document, written_id
+from tests.browser.conftest import ROOT, keep_sections, sign_in, written_document, written_id
 from tests.conftest import SandboxControl, care_team
 from tests.summaries.intake_support import FRESH_ITEMS, answer, intake_response
 
 pytestmark = pytest.mark.browser
-PLACEHOLDER = re.compile(r"\s*\[clinician to complete: [^\]]*\]")
 IMPRESSION = "Panic attacks with agoraphobic avoidance; assess for panic disorder next session."
 HISTORY = [
     answer("prior-treatment", "Have you had counseling before?", "No prior treatment."),
@@ -66,19 +63,7 @@ def test_an_intake_assessment_is_drafted_reviewed_approved_and_found_in_fhir(
 
     frame.locator("#section-scores button[value=accept]").click()
     frame.locator("#section-scores.decision-accepted").wait_for()
-    edited = {"impressions": IMPRESSION}
-    for key in ("risk", "presenting", "history"):  # placeholders removed, else accepted
-        current = frame.locator(f"#edit-{key}").input_value()
-        completed = PLACEHOLDER.sub("", current).strip()
-        if completed != current.strip():
-            edited[key] = completed
-        else:
-            frame.locator(f"#section-{key} button[value=accept]").click()
-            frame.locator(f"#section-{key}.decision-accepted").wait_for()
-    for key, text in edited.items():
-        frame.locator(f"#section-{key} details.edit summary").click()
-        frame.locator(f"#edit-{key}").fill(text)
-    frame.locator("#approve-bar").filter(has_not_text="left)").wait_for(timeout=15_000)
+    keep_sections(frame, ("risk", "presenting", "history"), {"impressions": IMPRESSION})
 
     flags = frame.locator("button[value=acknowledge]")
     assert flags.count() >= 1  # PHQ-9 item 9 scored 1 on the intake
