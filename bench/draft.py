@@ -54,7 +54,7 @@ from copilot.chart import ChartContext, Client  # noqa: E402
 from copilot.drafting.classifier import ACI_LABELS, aci_sentences, get_classifier  # noqa: E402
 from copilot.drafting.grounded import compose, iter_sections, section_for  # noqa: E402
 from copilot.drafting.templates import get_template  # noqa: E402
-from copilot.drafting.text import statements  # noqa: E402
+from copilot.drafting.text import without_frame  # noqa: E402
 from copilot.drafting.types import DraftedSection, DraftRequest  # noqa: E402
 from copilot.retrieval.embeddings import embed, get_embedder  # noqa: E402
 
@@ -150,15 +150,21 @@ def untagged(dialogue: str) -> str:
     return re.sub(r"^\[[^\]]*\]\s*", "", dialogue, flags=re.MULTILINE)
 
 
-def rouge(rows: list[dict], drafts: list[DraftRequest]) -> dict[str, float]:
-    """Mean ROUGE-L F1 against the reference note of: the copied transcript, the
-    rewritten sentences in transcript order (what sorting into sections adds or costs),
-    and the grounded draft."""
+def lead(dialogue: str, note: str) -> str:
+    """The first N words of the transcript, N the reference note's word count."""
+    return " ".join(untagged(dialogue).split()[: len(note.split())])
+
+
+def rouge(rows: list[dict], drafted: list[list[DraftedSection]]) -> dict[str, float]:
+    """Mean ROUGE-L F1 against the reference note of: the copied transcript, its first
+    N words (lead-N), the engine's propositions in transcript order (what sorting into
+    sections adds or costs), and the grounded draft."""
     scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
     candidates: dict[str, list[str]] = {
         "copied": [untagged(row["dialogue"]) for row in rows],
-        "unsorted": [" ".join(s.text for s in statements(row["dialogue"])[1]) for row in rows],
-        "drafted": [note_text(compose(request)) for request in drafts],
+        "lead": [lead(row["dialogue"], row["note"]) for row in rows],
+        "unsorted": [in_order(sections) for sections in drafted],
+        "drafted": [note_text(sections) for sections in drafted],
     }
     return {
         name: statistics.mean(
@@ -169,7 +175,49 @@ def rouge(rows: list[dict], drafts: list[DraftRequest]) -> dict[str, float]:
     }
 
 
-def print_report(load_ms, first, full, sorting, scores, runs: int) -> None:
+def in_order(sections: list[DraftedSection]) -> str:
+    spans = [
+        (min(x.start for x in s.sources if x.start is not None), s.text)
+        for section in sections
+        for s in section.sentences
+        if any(x.start is not None for x in s.sources)
+    ]
+    return " ".join(text for _, text in sorted(spans))
+
+
+PERSON = re.compile(
+    r"\b(?:I|I'm|I've|I'd|I'll|(?i:me|my|mine|myself|we|us|our|ours|you|your|yours|yourself))\b"
+)
+GREETING = re.compile(
+    r"^(?:hi|hello|hey|good (?:morning|afternoon)|okay|ok|all right|alright|mm-?hmm|uh-huh|"
+    r"yeah|yes|no|indeed|right|sure|great|perfect|thank you|thanks|bye|see you)\b[\w ,]{0,16}"
+    r"[.!?]?$|\b(?:nice|good|great) to see you\b|\bhow are you\b|\b(?:dax|dragon)\b",
+    re.IGNORECASE,
+)
+
+
+def register(rows: list[dict], drafted: list[list[DraftedSection]]) -> dict:
+    """Words ratio draft/reference (median, p10, p90) and counts of sentences without a
+    source, with first/second person outside quotes, and greeting/backchannel ones."""
+    ratios, unsourced, person, greeting, total = [], 0, 0, 0, 0
+    for row, sections in zip(rows, drafted, strict=True):
+        sentences = [s for section in sections for s in section.sentences if not s.placeholder]
+        words = sum(len(s.text.split()) for s in sentences)
+        ratios.append(words / len(row["note"].split()))
+        total += len(sentences)
+        unsourced += sum(not s.sources for s in sentences)
+        person += sum(bool(PERSON.search(re.sub(r'"[^"]*"', " ", s.text))) for s in sentences)
+        greeting += sum(bool(GREETING.search(without_frame(s.text))) for s in sentences)
+    return {
+        "ratio": (percentile(ratios, 50), percentile(ratios, 10), percentile(ratios, 90)),
+        "sentences": total,
+        "unsourced": unsourced,
+        "person": person,
+        "greeting": greeting,
+    }
+
+
+def print_report(load_ms, first, full, sorting, scores, checks, runs: int) -> None:
     print(f"grounded engine on ACI-Bench valid (20 transcripts, SOAP, {os.cpu_count()} CPUs)\n")
     print(f"model load (MiniLM + section classifier, once per process): {load_ms:,.0f} ms")
     heading = f"speed, ms ({len(full)} drafts, {runs} runs)"
@@ -191,8 +239,20 @@ def print_report(load_ms, first, full, sorting, scores, runs: int) -> None:
         print(f"  {SHORT[truth]:<6}{row}")
     print("\nROUGE-L F1 vs the reference note, mean of 20")
     print(f"{'  copy the transcript (baseline)':<40}{scores['copied']:>8.3f}")
-    print(f"{'  rewritten sentences, transcript order':<40}{scores['unsorted']:>8.3f}")
+    print(f"{'  lead-N (first N transcript words)':<40}{scores['lead']:>8.3f}")
+    print(f"{'  draft sentences, transcript order':<40}{scores['unsorted']:>8.3f}")
     print(f"{'  grounded draft (sorted into SOAP)':<40}{scores['drafted']:>8.3f}")
+    ratio = scores["drafted"] / scores["copied"]
+    print(f"{'  draft / copy':<40}{ratio:>8.2f}   (target >= 1.35)")
+    print(f"{'  draft - lead-N':<40}{scores['drafted'] - scores['lead']:>8.3f}   (target >= 0.08)")
+    median, p10, p90 = checks["ratio"]
+    print("\nregister, placeholders left out")
+    print(f"{'  words draft / reference: median':<40}{median:>8.2f}   (target 0.7-1.5)")
+    print(f"{'                            p10, p90':<40}{p10:>8.2f}{p90:>8.2f}")
+    print(f"{'  sentences':<40}{checks['sentences']:>8}")
+    print(f"{'  without a source':<40}{checks['unsourced']:>8}")
+    print(f"{'  first/second person outside quotes':<40}{checks['person']:>8}")
+    print(f"{'  greeting / backchannel':<40}{checks['greeting']:>8}")
 
 
 def main() -> None:
@@ -206,7 +266,9 @@ def main() -> None:
     drafts = requests(rows)
     first, full = timings(drafts, args.runs)
     sorting = section_sorting(args.data)
-    print_report(load_ms, first, full, sorting, rouge(rows, drafts), args.runs)
+    drafted = [compose(request) for request in drafts]
+    scores, checks = rouge(rows, drafted), register(rows, drafted)
+    print_report(load_ms, first, full, sorting, scores, checks, args.runs)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,9 @@ from . import risk
 from .chart_facts import all_facts, chart_sentences, disclosable
 from .classifier import Classified, embed_sentences, get_classifier
 from .templates import NoteTemplate, RequiredItem, SectionSpec
-from .text import Statement, segment, split_sentences, statements, tidy, without_frame
+from .propositions import Proposition, propositions
+from .salience import get_salience
+from .text import Segment, Statement, segment, split_sentences, statements, tidy, without_frame
 from .types import DraftedSection, DraftRequest, DraftSentence, InputKind, Source
 
 ENGINE_NAME = "grounded"
@@ -55,18 +57,74 @@ def iter_sections(request: DraftRequest) -> Iterator[DraftedSection]:
 
 
 def analyse(request: DraftRequest) -> Analysis:
-    """Segment, rewrite and classify the input; see text.statements and classifier."""
-    kind, found = statements(request.text)
+    """Segment, rewrite and classify the input. Notes: the clinician's own sentences
+    (text.statements). Transcripts: propositions (copilot.drafting.propositions), the
+    salient ones only (copilot.drafting.salience), repeats merged (`condense`)."""
+    kind, segments = segment(request.text)
+    if kind == "transcript":
+        found, vectors, labels = transcript_statements(segments, len(request.text))
+    else:
+        found = statements(request.text)[1]
+        vectors, labels = None, [s.label for s in found]
     goals = disclosable(request.chart.goals)
     classified = get_classifier().classify(
         [s.text for s in found],
         [s.speaker for s in found],
-        labels=[s.label for s in found],
+        labels=labels,
         goals=[g.description for g in goals],
+        vectors=vectors,
     )
     touched = frozenset(goals[i].source for c in classified for i in c.goals)
     keys = tuple(section_for(request.template, c).key for c in classified)
     return Analysis(kind, tuple(found), keys, touched)
+
+
+# Propositions whose cosine reaches this say the same thing; the first is kept, citing all.
+SAME_FACT_COSINE = 0.86
+_ROLE_OF_KIND = {"plan": "plan", "intervention": "intervention"}
+
+
+def transcript_statements(
+    segments: Sequence[Segment], length: int
+) -> tuple[list[Statement], np.ndarray, list[str | None]]:
+    """The salient propositions of a transcript as Statements, their embeddings (n, 384)
+    and the role their kind fixes (a clinician's plan, an intervention) or None."""
+    props = propositions(list(segments), length)
+    if not props:
+        return [], np.zeros((0, 384), dtype=np.float32), []
+    vectors = embed_sentences([without_frame(p.text) for p in props])
+    keep = get_salience().keep(props, vectors)
+    chosen = [i for i, k in enumerate(keep) if k]
+    merged = condense([props[i] for i in chosen], vectors[chosen])
+    found = [
+        Statement(p.text, tuple(dict.fromkeys(seg for q in group for seg in q.segments)), p.speaker)
+        for p, group in merged
+    ]
+    rows = [chosen[i] for i in _firsts(merged, [props[i] for i in chosen])]
+    labels = [_ROLE_OF_KIND.get(p.kind) for p, _ in merged]
+    return found, vectors[rows], labels
+
+
+def condense(props: list[Proposition], vectors: np.ndarray) -> list[tuple[Proposition, list]]:
+    """Propositions saying the same thing (cosine >= SAME_FACT_COSINE) folded into the
+    first, which cites all of them; risk statements are never folded."""
+    groups: list[tuple[Proposition, list]] = []
+    heads: list[int] = []
+    for i, p in enumerate(props):
+        if p.kind != "risk" and heads:
+            similar = vectors[heads] @ vectors[i]
+            best = int(np.argmax(similar))
+            if similar[best] >= SAME_FACT_COSINE and groups[best][0].kind != "risk":
+                groups[best][1].append(p)
+                continue
+        groups.append((p, [p]))
+        heads.append(i)
+    return groups
+
+
+def _firsts(merged: list[tuple[Proposition, list]], props: list[Proposition]) -> list[int]:
+    index = {id(p): i for i, p in enumerate(props)}
+    return [index[id(p)] for p, _ in merged]
 
 
 def section_for(template: NoteTemplate, classified: Classified) -> SectionSpec:

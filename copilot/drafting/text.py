@@ -246,6 +246,10 @@ def tidy(sentence: str) -> str:
     text = re.sub(r"(\w) (n't)\b", r"\1\2", text)
     text = re.sub(r"\b(wan|gon) na\b", r"\1na", text, flags=re.IGNORECASE)
     text = _DISFLUENCY.sub("", text)
+    text = re.sub(
+        r"(?<![\w-])[A-Za-z]{1,6}-,?\s+(?=[A-Za-z])", "", text
+    )  # false starts: "ex- exerting"
+    text = re.sub(r"\b([\w']+)(?:,? \1\b)+", r"\1", text, flags=re.IGNORECASE)  # "doing doing"
     text = re.sub(r"\b((?:[\w']+ ){0,2}[\w']+), \1\b", r"\1", text, flags=re.IGNORECASE)
     text = re.sub(r"(?:,\s*)?\byou know\b(?:,\s*|(?=[.!?]$))", " ", text, flags=re.IGNORECASE)
     text = _LEADING.sub("", text.strip(" ,"))
@@ -506,8 +510,9 @@ def _agree(match: re.Match[str]) -> str:
 
 
 _FRAME = re.compile(
-    r"^(?:the )?(?:client|patient|pt\.?)\s+(?:reported|reports|stated|states|said|says|"
-    r"described|describes|noted|notes|shared|mentioned)\b,?\s*(?:that\s+)?",
+    r"^(?:(?:the )?(?:client|patient|pt\.?)\s+(?:reported|reports|stated|states|said|says|"
+    r"described|describes|noted|notes|shared|mentioned)\b|reports\b(?=.*\s\S))"
+    r",?\s*(?:that\s+)?",
     re.IGNORECASE,
 )
 

