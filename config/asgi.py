@@ -13,6 +13,7 @@ from channels.security.websocket import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from copilot.accounts.middleware import SmartEhrAccessMiddleware  # noqa: E402
+from copilot.drafting.warmup import warm_up_in_background  # noqa: E402
 from copilot.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -26,3 +27,6 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+if settings.DRAFT_WARM_UP:
+    warm_up_in_background()

@@ -234,6 +234,9 @@ def content_security_policy(frame_ancestors: list[str]) -> dict:
 
 # --- Drafting ------------------------------------------------------------------
 DRAFT_ENGINE = env.str("DRAFT_ENGINE", default="grounded")  # grounded | llm
+# Load the grounded engine's models when daphne starts (copilot.drafting.warmup), not on the
+# first draft.
+DRAFT_WARM_UP = env.bool("DRAFT_WARM_UP", default=True)
 DRAFT_INPUT_MAX_CHARS = env.int("DRAFT_INPUT_MAX_CHARS", default=60_000)
 NOTE_TEMPLATES_FILE = env.str("NOTE_TEMPLATES_FILE", default="")
 # Treatment plans are reviewed every this many days (flag: "Plan review overdue").

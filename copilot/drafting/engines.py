@@ -30,7 +30,7 @@ from .types import (
     SectionToken,
 )
 
-PROMPT_VERSION = "progress_note_v1"
+PROMPT_VERSION = "progress_note_v2"
 PROMPTS = Path(__file__).with_name("prompts")
 
 
@@ -68,13 +68,15 @@ class GroundedEngine(DraftEngine):
     def __init__(self) -> None:
         from . import grounded
 
-        self._compose = grounded.compose
+        self._sections = grounded.iter_sections
         self.info = EngineInfo(name=grounded.ENGINE_NAME, version=grounded.ENGINE_VERSION)
 
     async def stream(self, request: DraftRequest) -> AsyncIterator[EngineEvent]:
-        # compose() is CPU work (embeddings): keep it off the event loop.
-        sections = await sync_to_async(self._compose, thread_sensitive=False)(request)
-        for section in sections:
+        # Drafting is CPU work (embeddings): off the event loop, one section at a time,
+        # so each section leaves as soon as it is composed.
+        sections = self._sections(request)
+        step = sync_to_async(next, thread_sensitive=False)
+        while (section := await step(sections, None)) is not None:
             yield SectionStarted(section.key, section.title)
             yield SectionCompleted(section)
             await asyncio.sleep(0)

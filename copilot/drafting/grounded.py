@@ -19,9 +19,9 @@ import numpy as np
 from . import risk
 from .chart_facts import all_facts, chart_sentences, disclosable
 from .classifier import Classified, embed_sentences, get_classifier
-from .templates import NoteTemplate, RequiredItem, SectionSpec
 from .propositions import Proposition, propositions
 from .salience import get_salience
+from .templates import NoteTemplate, RequiredItem, SectionSpec
 from .text import Segment, Statement, segment, split_sentences, statements, tidy, without_frame
 from .types import DraftedSection, DraftRequest, DraftSentence, InputKind, Source
 
@@ -62,7 +62,9 @@ def analyse(request: DraftRequest) -> Analysis:
     salient ones only (copilot.drafting.salience), repeats merged (`condense`)."""
     kind, segments = segment(request.text)
     if kind == "transcript":
-        found, vectors, labels = transcript_statements(segments, len(request.text))
+        found, vectors, labels = transcript_statements(
+            segments, len(request.text), person_term(request.text)
+        )
     else:
         found = statements(request.text)[1]
         vectors, labels = None, [s.label for s in found]
@@ -85,11 +87,11 @@ _ROLE_OF_KIND = {"plan": "plan", "intervention": "intervention"}
 
 
 def transcript_statements(
-    segments: Sequence[Segment], length: int
+    segments: Sequence[Segment], length: int, term: str = "client"
 ) -> tuple[list[Statement], np.ndarray, list[str | None]]:
     """The salient propositions of a transcript as Statements, their embeddings (n, 384)
     and the role their kind fixes (a clinician's plan, an intervention) or None."""
-    props = propositions(list(segments), length)
+    props = propositions(list(segments), length, term)
     if not props:
         return [], np.zeros((0, 384), dtype=np.float32), []
     vectors = embed_sentences([without_frame(p.text) for p in props])
@@ -103,6 +105,12 @@ def transcript_statements(
     rows = [chosen[i] for i in _firsts(merged, [props[i] for i in chosen])]
     labels = [_ROLE_OF_KIND.get(p.kind) for p, _ in merged]
     return found, vectors[rows], labels
+
+
+def person_term(text: str) -> str:
+    """ "patient" when the transcript tags the person in care as a patient, else "client"."""
+    patient = re.search(r"^[ \t]*(?:\[patient\]|patient[ \t]*:)", text, re.I | re.M)
+    return "patient" if patient else "client"
 
 
 def condense(props: list[Proposition], vectors: np.ndarray) -> list[tuple[Proposition, list]]:

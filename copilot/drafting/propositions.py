@@ -90,9 +90,44 @@ def turns(segments: list[Segment]) -> list[Turn]:
     return [Turn(group[0].speaker, tuple(group)) for group in result]
 
 
-def propositions(segments: list[Segment], length: int) -> list[Proposition]:
+def propositions(segments: list[Segment], length: int, term: str = "client") -> list[Proposition]:
     """The propositions of a transcript's segments, in transcript order; `length` is
-    the input's length in characters (for `position`)."""
+    the input's length in characters (for `position`); `term` names the person in care
+    as the transcript does ("client", or "patient" for [patient] / Patient: tags)."""
+    return [_named(p, term) for p in _propositions(segments, length)]
+
+
+_SUBJECTLESS = re.compile(r"^(Reports|Denies|Endorses|Rates)\b")
+_FILLER_WORDS = re.compile(
+    r"\b(?:just|really|actually|basically|kinda|kind of|sort of|pretty much|you know|"
+    r"I mean|like)\b,?\s*(?=\w)",
+    re.IGNORECASE,
+)
+
+
+def _named(p: Proposition, term: str) -> Proposition:
+    """`p` with its subject written out ("Client reports …") and filler words gone; a
+    statement risk.py reads as a risk finding (or its denial) is of kind "risk"."""
+    text, kind = p.text, p.kind
+    if kind != "risk" and risk.find_in_text(text):
+        kind = "risk"
+    if kind != "risk" and not p.quoted:
+        text = _FILLER_WORDS.sub("", text)
+        text = re.sub(
+            r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?= (?:to|or|\w+s)\b)",
+            lambda m: str(_NUMBER_WORDS[m[1].lower()]),
+            text,
+            flags=re.I,
+        )
+    if not p.quoted:
+        text = _SUBJECTLESS.sub(lambda m: f"Client {m[1].lower()}", text)
+        text = re.sub(r"\bclient and client\b", "client", text)
+    if term != "client":
+        text = re.sub(r"\bclient\b", term, re.sub(r"\bClient\b", term.capitalize(), text))
+    return Proposition(text, p.segments, p.speaker, kind, p.position)
+
+
+def _propositions(segments: list[Segment], length: int) -> list[Proposition]:
     seen: set[str] = set()
     found: list[Proposition] = []
     previous: Turn | None = None

@@ -27,6 +27,14 @@ from .propositions import Proposition
 MODEL_FILE = Path(__file__).parent / "data" / "salience.npz"
 KINDS = ("answer", "client", "clinician", "plan", "intervention", "risk", "other")
 SPEAKERS = ("client", "clinician", None)
+ALWAYS_KEPT = frozenset({"risk", "plan", "intervention"})
+# The client's response to an intervention, which ACI-Bench and MTS-Dialog (general
+# medicine) do not teach the model to keep.
+_RESPONSE = re.compile(
+    r"\b(?:helped|helpful|was able to|were able to|agreed to|willing to|will try|"
+    r"can do that|worked for them|felt (?:calmer|better|lighter|relieved))\b",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|hundred)\b", re.I
 )
@@ -92,10 +100,11 @@ class SalienceModel:
         return 1.0 / (1.0 + np.exp(-logits))
 
     def keep(self, props: Sequence[Proposition], vectors: np.ndarray) -> list[bool]:
-        """Which propositions go in the note: salient enough, or a risk statement."""
+        """Which propositions go in the note: salient enough, a risk statement, or what
+        the clinician did or decided (an intervention, a plan)."""
         scores = self.scores(props, vectors)
         return [
-            bool(s >= self.threshold) or p.kind == "risk"
+            bool(s >= self.threshold) or p.kind in ALWAYS_KEPT or bool(_RESPONSE.search(p.text))
             for p, s in zip(props, scores, strict=True)
         ]
 

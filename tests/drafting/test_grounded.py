@@ -83,11 +83,11 @@ async def test_every_input_sentence_cites_the_span_of_the_input_it_came_from(gat
 async def test_client_utterances_become_reported_speech_and_filler_is_dropped(gateway):
     chart = await gateway.chart("bh-001")
     sentences = [t for s in draft(chart, TRANSCRIPT).values() for t in texts(s)]
-    assert "Client reported sleeping badly." in sentences
-    assert 'Client stated, "My sister called me on Sunday and we argued."' in sentences
-    assert 'When asked, "Any thoughts of hurting yourself?", client answered, "No."' in sentences
+    assert "Client reports sleeping badly." in sentences
+    assert "Client reports that their sister called them on Sunday and they argued." in sentences
+    assert "Client denies thoughts of hurting themselves." in sentences
     assert "Clinician guided a breathing exercise." in sentences
-    assert not any(t.startswith(("Okay", "Client reported that okay")) for t in sentences)
+    assert not any(re.search(r"\b(?:okay|I|my|me|we|you)\b", t) for t in sentences)
     assert not any(t.endswith("?") for t in sentences)
 
 
@@ -214,7 +214,7 @@ async def test_interventions_and_responses_find_their_birp_sections(gateway):
     chart = await gateway.chart("bh-001")
     sections = draft(chart, TRANSCRIPT, "birp")
     assert "Clinician guided a breathing exercise." in texts(sections["intervention"])
-    assert "Client reported that that helped a lot." in texts(sections["response"])
+    assert "Client reports that that helped a lot." in texts(sections["response"])
     assert any("practice it every night" in t for t in texts(sections["plan"]))
 
 
@@ -234,7 +234,7 @@ async def test_an_aci_bench_transcript_drafts_without_error(gateway):
     sections = compose(request)
     assert [s.key for s in sections] == TEMPLATE_ORDER["soap"]
     spans = [src for s in sections for sent in s.sentences for src in sent.sources if src.end]
-    assert len(spans) > 30
+    assert len(spans) > 15
     assert all(0 <= src.start < src.end <= len(dialogue) for src in spans)
 
 
