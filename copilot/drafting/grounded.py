@@ -20,7 +20,7 @@ from . import risk
 from .chart_facts import all_facts, chart_sentences, disclosable
 from .classifier import Classified, embed_sentences, get_classifier
 from .propositions import Proposition, propositions
-from .salience import get_salience
+from .salience import ALWAYS_KEPT, get_salience
 from .templates import NoteTemplate, RequiredItem, SectionSpec
 from .text import Segment, Statement, segment, split_sentences, statements, tidy, without_frame
 from .types import DraftedSection, DraftRequest, DraftSentence, InputKind, Source
@@ -56,14 +56,15 @@ def iter_sections(request: DraftRequest) -> Iterator[DraftedSection]:
         yield draft_section(spec, analysis, request)
 
 
-def analyse(request: DraftRequest) -> Analysis:
+def analyse(request: DraftRequest, *, always: Collection[str] = ALWAYS_KEPT) -> Analysis:
     """Segment, rewrite and classify the input. Notes: the clinician's own sentences
     (text.statements). Transcripts: propositions (copilot.drafting.propositions), the
-    salient ones only (copilot.drafting.salience), repeats merged (`condense`)."""
+    salient ones and those of a kind in `always` (Proposition.kind), repeats merged
+    (`condense`)."""
     kind, segments = segment(request.text)
     if kind == "transcript":
         found, vectors, labels = transcript_statements(
-            segments, len(request.text), person_term(request.text)
+            segments, len(request.text), person_term(request.text), always=always
         )
     else:
         found = statements(request.text)[1]
@@ -83,19 +84,26 @@ def analyse(request: DraftRequest) -> Analysis:
 
 # Propositions whose cosine reaches this say the same thing; the first is kept, citing all.
 SAME_FACT_COSINE = 0.86
+# Statements whose cosine reaches this are on one topic and written together (by_topic).
+TOPIC_COSINE = 0.7
 _ROLE_OF_KIND = {"plan": "plan", "intervention": "intervention"}
 
 
 def transcript_statements(
-    segments: Sequence[Segment], length: int, term: str = "client"
+    segments: Sequence[Segment],
+    length: int,
+    term: str = "client",
+    *,
+    always: Collection[str] = ALWAYS_KEPT,
 ) -> tuple[list[Statement], np.ndarray, list[str | None]]:
-    """The salient propositions of a transcript as Statements, their embeddings (n, 384)
-    and the role their kind fixes (a clinician's plan, an intervention) or None."""
+    """The salient propositions of a transcript (and those of a kind in `always`) as
+    Statements, their embeddings (n, 384) and the role their kind fixes (a clinician's
+    plan, an intervention) or None."""
     props = propositions(list(segments), length, term)
     if not props:
         return [], np.zeros((0, 384), dtype=np.float32), []
     vectors = embed_sentences([without_frame(p.text) for p in props])
-    keep = get_salience().keep(props, vectors)
+    keep = get_salience().keep(props, vectors, always)
     chosen = [i for i, k in enumerate(keep) if k]
     merged = condense([props[i] for i in chosen], vectors[chosen])
     found = [
@@ -104,7 +112,28 @@ def transcript_statements(
     ]
     rows = [chosen[i] for i in _firsts(merged, [props[i] for i in chosen])]
     labels = [_ROLE_OF_KIND.get(p.kind) for p, _ in merged]
-    return found, vectors[rows], labels
+    order = by_topic(vectors[rows])
+    return [found[i] for i in order], vectors[rows][order], [labels[i] for i in order]
+
+
+def by_topic(vectors: np.ndarray, cosine: float | None = None) -> list[int]:
+    """An order of the statements (rows of `vectors`, in transcript order) in which each
+    follows the topic it belongs to: a statement whose best cosine with an earlier one
+    reaches TOPIC_COSINE joins that statement's run; else it starts a new run."""
+    cosine = TOPIC_COSINE if cosine is None else cosine
+    runs: list[list[int]] = []
+    run_of: list[int] = []
+    for i in range(len(vectors)):
+        if i:
+            similar = vectors[:i] @ vectors[i]
+            best = int(np.argmax(similar))
+            if similar[best] >= cosine:
+                runs[run_of[best]].append(i)
+                run_of.append(run_of[best])
+                continue
+        runs.append([i])
+        run_of.append(len(runs) - 1)
+    return [i for run in runs for i in run]
 
 
 def person_term(text: str) -> str:

@@ -158,6 +158,8 @@ def _turn_propositions(
         sentence = expand_shorthand(tidy(seg.text), seen)
         position = seg.start / length
         if index == 0 and question is not None:
+            if _is_small_talk(tidy(question.text)):  # "How was the drive?" / "Not bad."
+                continue
             answer = answer_proposition(question, seg, sentence, position)
             if answer is not None:
                 result.append(answer)
@@ -220,7 +222,8 @@ def has_person(text: str) -> bool:
 _SMALL_TALK = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon|evening))\b[^.!?]{0,24}[.!]?$|"
     r"^(?:it's |it is )?(?:good|nice|great) to see you\b|^let me\b|^show me\b|"
-    r"\b(?:how (?:are|have) you(?: been)?(?: doing)?|nice to (?:see|meet) you|good to see you|"
+    r"\b(?:how (?:are|have) you(?: been)?(?: doing)?(?: today| this morning)?(?=[?.!,]|$)|"
+    r"nice to (?:see|meet) you|good to see you|"
     r"come on in|have a seat|take a seat|how was the (?:drive|traffic|weekend|trip)|"
     r"see you (?:next|then|soon|on)|have a (?:good|great|nice) (?:day|weekend|week|one)|"
     r"take care|(?:this|the) (?:session|visit|conversation) is (?:being )?recorded|"
@@ -284,7 +287,11 @@ def third_person(text: str) -> str:
 _CLIENT_FRAMES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), replacement)
     for pattern, replacement in (
-        (r"^(?:yes|yeah|yep|no|nope|well|so|oh|okay),?\s+", ""),
+        (
+            r"^(?:(?:yes|yeah|yep|no|nope|well|so|oh|okay|honestly|anyway|and|but|I mean|"
+            r"to be honest)\b,?\s+)+",
+            "",
+        ),
         (r"^I(?:'ve| have) been ((?:\w+ly |just |still |also |really )*)(\w+ing)\b", r"\1\2"),
         (
             r"^I(?:'m| am) ((?:\w+ly |just |still |also |really |so )*)(?!going to\b)(\w+ing)\b",
@@ -316,7 +323,8 @@ def client_statement(sentence: str) -> str:
     first = body.split(" ", 1)[0]
     if first not in {"I", "I'm", "I've"} and not re.match(r"[A-Z][a-z]+\b(?! [a-z])", body[:1]):
         body = body[:1].lower() + body[1:]
-    return terminated("Reports that " + third_person(_lower_start(body)))
+    body = re.sub(r"^(?:that|this) (?=\w+ed\b|was\b|is\b|has\b|made\b)", "it ", _lower_start(body))
+    return terminated("Reports that " + third_person(body))
 
 
 def _lower_start(body: str) -> str:
@@ -345,6 +353,19 @@ _PAST = {
 _CLINICIAN_FRAMES: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), replacement, kind)
     for pattern, replacement, kind in (
+        (
+            r"^(?:so |and |okay,? )*(?:(?:for|as) (?:your |the |this week's )?(?:homework|"
+            r"assignment|practice)(?: this week| for this week| for next time| for next week)?"
+            r",?|(?:your |the )?homework (?:this week |for this week )?(?:is|will be)(?: to)?) ",
+            "Homework: ",
+            "plan",
+        ),
+        (
+            r"^(?:so |and |okay,? )*(?:we(?:'ll| will)?|I(?:'ll| will)) (?:meet|get together)"
+            r"(?: again)?,? ",
+            "Next session: ",
+            "plan",
+        ),
         (
             r"^(?:so |and |okay,? |now,? )*(?:I'm|I am|we're|we are) (?:going to|gonna) "
             r"(?:go ahead and )?",
@@ -393,6 +414,12 @@ _CLINICIAN_FRAMES: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
         (r"^(?:so |and )*I (?:see|hear|understand|get it|know)\b.*", "", "clinician"),
     )
 )
+# "For homework, I'd like you to keep …" -> "Homework: keep …".
+_ASSIGNED = re.compile(
+    r"^(?:I(?:'d| would) like (?:for )?you to|I want you to|you(?:'ll| will| can| should)|"
+    r"(?:please )?try to|(?:you're|you are) going to|(?:the )?(?:idea|plan) is to)\s+",
+    re.IGNORECASE,
+)
 _YOU = tuple(
     (re.compile(pattern, re.IGNORECASE), replacement)
     for pattern, replacement in (
@@ -419,6 +446,7 @@ def clinician_statement(sentence: str) -> tuple[str, Kind] | None:
     with "you" as the client ("On exam, client's lungs are clear."). None for social
     talk ("I'm so glad to hear that") and for what still needs "I" or "we"."""
     kind: Kind = "clinician"
+    sentence = capitalised(_VOCATIVE.sub("", sentence))
     for pattern, replacement, frame_kind in _CLINICIAN_FRAMES:
         match = pattern.search(sentence)
         if match:
@@ -426,7 +454,10 @@ def clinician_statement(sentence: str) -> tuple[str, Kind] | None:
                 return None
             head = replacement.format(_PAST.get((match.groups() or ("",))[0].lower(), ""))
             head = head if replacement != "{}" else head + " "
-            sentence, kind = head + sentence[match.end() :], frame_kind
+            rest = sentence[match.end() :]
+            if head == "Homework: ":
+                rest = _ASSIGNED.sub("", rest)
+            sentence, kind = head + rest, frame_kind
             break
     text = you_as_client(_clinician_first_person(sentence))
     if has_person(text):
@@ -438,6 +469,7 @@ _CLINICIAN_I = tuple(
     (re.compile(pattern, re.IGNORECASE), replacement)
     for pattern, replacement in (
         (r"^(?:so |and )*I know (?:that )?", ""),
+        (r"^(?:so |and )*(?:it )?(?:sounds|seems|looks) like (?:that )?", ""),
         (r"\bI (?:do )?(?:appreciate|see|hear|note|notice|palpate|find)\b", "there is"),
         (
             r"\bI (?:wanna|want to|would like to|'d like to) (?:go ahead and )?",
@@ -472,11 +504,27 @@ def you_as_client(text: str) -> str:
     """The clinician's "you" as the client ("your sleep" -> "client's sleep")."""
     for pattern, replacement in _YOU:
         text = pattern.sub(replacement, text)
-    return re.sub(
-        r"\bclient (feel|sleep|take|need|want|think|go|get|use|drink|eat|work)\b",
-        r"client \1s",
+    text = re.sub(
+        r"\bclient (?:have|do)\b",
+        lambda m: {"have": "client has"}.get(m[0].split()[1], "client does"),
         text,
     )
+    return re.sub(
+        r"\bclient (feel|sleep|take|need|want|think|go|get|use|drink|eat|work|notice|know|"
+        r"see|hear|try|like|remember|find|start|stop|wake|fall|keep|practice|talk|call|say|"
+        r"come|write|get|spend|avoid|catch|check|tell|wait|plan|let|make|leave|fill|log)\b",
+        lambda m: "client " + _present(m[1]),
+        text,
+    )
+
+
+def _present(verb: str) -> str:
+    """The third-person singular of a base verb ("try" -> "tries", "catch" -> "catches")."""
+    if verb.endswith("y"):
+        return verb[:-1] + "ies"
+    if verb.endswith(("ch", "sh", "s", "x", "o")):
+        return verb + "es"
+    return verb + "s"
 
 
 # --- questions and their answers -----------------------------------------------------
@@ -545,7 +593,7 @@ def answer_proposition(
 def _bare_answer(question: str, sentence: str) -> str | None:
     """A noun-phrase answer to a yes/no question ("Any chest pain?" / "Slight cramps.")
     as "Reports slight cramps."."""
-    if re.match(r"^(?:how|what|when|where|which|who|why)\b", question, re.I):
+    if re.match(r"^(?:how|what|when|where|which|who|why)\b", _VOCATIVE.sub("", question), re.I):
         return None
     if re.match(
         r"^(?:I|I'm|I've|it|it's|that|this|they|he|she|we|there|just|so)\b", sentence, re.I
@@ -593,6 +641,7 @@ def fuse(question: str, answer: str) -> str | None:
     Scales: "Rates readiness 6-7 of 10." "How many/much": "Reports 4 to 6 glasses of
     juice a day." Other wh-questions: "<topic>: <answer>." ("Duration: about 5 weeks.").
     """
+    question = _VOCATIVE.sub("", question)
     doc = get_nlp()(question.rstrip("?").strip())
     answer = answer.rstrip(".!").strip()
     scale = _SCALE.search(question)
@@ -602,6 +651,15 @@ def fuse(question: str, answer: str) -> str | None:
     if first in {"how", "what", "when", "where", "which", "who", "why"} or _wh_inside(doc):
         return _wh(doc, question, answer)
     return _yes_no(doc, answer)
+
+
+# A name or discourse marker before the question or instruction ("Priya, how was your
+# week?", "Everyone, let's practice …").
+_VOCATIVE = re.compile(
+    r"^(?:(?i:okay|ok|so|and|now|alright|all right|well|everyone|everybody|folks)\b,?\s+)*"
+    r"(?:(?!Today|Tonight|Yesterday|However|Also|Then|First|Second|Finally|Again|Yes|No)"
+    r"[A-Z][a-z]+,\s+)?(?=[A-Za-z])"
+)
 
 
 def _wh_inside(doc) -> bool:
@@ -664,12 +722,23 @@ def _wh(doc, question: str, answer: str) -> str | None:
     for pattern, topic in _WH_TOPICS:
         if pattern.search(text):
             return terminated(f"{topic}: {third_person(_lower_start(answer))}")
+    described = _HOW_WAS.match(text)
+    if described and not (_NEGATIVE.match(answer) or _POSITIVE.match(answer)):
+        return terminated(f"Describes {described['topic']} as {third_person(_lower_start(answer))}")
     if _NEGATIVE.match(answer) or _POSITIVE.match(answer) or len(answer.split()) < 2:
         return None
     topic = _wh_topic(doc)
     if topic is None:
         return None
     return terminated(f"{capitalised(topic)}: {third_person(_lower_start(answer))}")
+
+
+# "How was your week?" / "How's your mood been?" -> "Describes week as …".
+_HOW_WAS = re.compile(
+    r"^how(?:'s| is| was| has| have| are| were)\s+(?:your|the)\s+(?P<topic>[a-z]+(?: [a-z]+)??)"
+    r"(?: been)?(?: going| lately| this week| since [a-z ]+)?$",
+    re.IGNORECASE,
+)
 
 
 def _wh_topic(doc) -> str | None:
@@ -705,7 +774,8 @@ def _how_many(doc, answer: str) -> str | None:
         return None
     if len(numbers.split()) > 6:
         return None
-    return terminated(f"Reports {hedge}{numbers} {you_as_client(unit)} {when}".strip())
+    said = f"{hedge}{_lower_start(numbers)} {you_as_client(unit)} {when}".strip()
+    return terminated(f"Reports {said}")
 
 
 def _yes_no(doc, answer: str) -> str | None:
@@ -714,7 +784,7 @@ def _yes_no(doc, answer: str) -> str | None:
     if not (negative or hedge or positive):
         return None
     topic, nominal = _topic(doc)
-    if not topic:
+    if not topic or topic.lower() in _NOT_TOPICS:
         return None
     rest = _answer_rest(answer)
     if negative:
@@ -741,6 +811,11 @@ def _hedge_word(answer: str) -> str:
     }.get(word, word)
 
 
+_NUMBER_ANSWER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|once|twice)\b", re.I
+)
+
+
 def _answer_rest(answer: str) -> str:
     """What an answer says after its yes/no ("No, only at night" -> "only at night")."""
     rest = re.sub(
@@ -751,12 +826,15 @@ def _answer_rest(answer: str) -> str:
         answer,
         flags=re.I,
     ).strip(" ,.")
-    if len(re.findall(r"\w+", rest)) < 2:
+    rest = re.sub(r"^(?:(?:nothing|none|not|anything) )?like that\b[,.]?\s*", "", rest, flags=re.I)
+    if len(re.findall(r"\w+", rest)) < 2 and not _NUMBER_ANSWER.search(rest):
         return ""
     written = third_person(_lower_start(rest))
     return "" if has_person(written) else written
 
 
+# Yes/no questions whose answer is no finding ("Any questions?" / "No.").
+_NOT_TOPICS = {"questions", "other questions", "questions for me", "anything else", "that"}
 _HAVE = {"have", "get", "experience", "notice", "feel", "see", "hear"}
 _SUBJECT_YOU = {"you", "ya"}
 
@@ -791,6 +869,8 @@ def _topic(doc) -> tuple[str | None, bool]:
 
 def _phrase(tokens) -> str:
     words = [t.text for t in tokens]
+    if any(w.startswith("'") for w in words):  # "you 're able": a statement asked as a question
+        return ""
     while words and words[0].lower() in _DETERMINERS:
         words = words[1:]
     return you_as_them(" ".join(words)).strip()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -99,12 +99,18 @@ class SalienceModel:
         logits = features(props, vectors) @ self.weights + self.bias
         return 1.0 / (1.0 + np.exp(-logits))
 
-    def keep(self, props: Sequence[Proposition], vectors: np.ndarray) -> list[bool]:
-        """Which propositions go in the note: salient enough, a risk statement, or what
-        the clinician did or decided (an intervention, a plan)."""
+    def keep(
+        self,
+        props: Sequence[Proposition],
+        vectors: np.ndarray,
+        always: Collection[str] = ALWAYS_KEPT,
+    ) -> list[bool]:
+        """Which propositions go in the note: salient enough, of a kind in `always` (by
+        default a risk statement, or what the clinician did or decided), or the client's
+        response to an intervention."""
         scores = self.scores(props, vectors)
         return [
-            bool(s >= self.threshold) or p.kind in ALWAYS_KEPT or bool(_RESPONSE.search(p.text))
+            bool(s >= self.threshold) or p.kind in always or bool(_RESPONSE.search(p.text))
             for p, s in zip(props, scores, strict=True)
         ]
 

@@ -6,8 +6,10 @@ note the rule comes first: a facilitator's sentence (or, in notes, a sentence ab
 "the group" / "everyone") that neither names this member nor speaks to one person
 ("you") is the group's shared content and goes to the template's `topic` section;
 plan sentences (homework, next session) stay in Plan. Everything else is placed by
-copilot.drafting.grounded as for any note. The `llm` engine is used unchanged: the
-template's section descriptions ask the model for the same split.
+copilot.drafting.grounded as for any note, except that every statement of the member's
+own (their turns, already reduced to theirs by copilot.groups.scrub) is kept whatever
+its salience: a group note documents each member's participation. The `llm` engine is
+used unchanged: the template's section descriptions ask the model for the same split.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from asgiref.sync import sync_to_async
 
 from copilot.drafting import grounded
 from copilot.drafting.engines import DraftEngine, GroundedEngine, get_engine
+from copilot.drafting.salience import ALWAYS_KEPT
 from copilot.drafting.text import Statement
 from copilot.drafting.types import (
     DraftedSection,
@@ -32,6 +35,8 @@ from copilot.drafting.types import (
 from .scrub import GROUPWIDE, mentions
 
 TOPIC = "topic"
+# The member's own turns, as answers or statements, join what every note keeps.
+MEMBER_KEPT = ALWAYS_KEPT | {"client", "answer"}
 _YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 
 
@@ -47,7 +52,7 @@ def is_shared(statement: Statement, own: re.Pattern[str] | None) -> bool:
 
 def compose(request: DraftRequest, *, own: re.Pattern[str] | None) -> list[DraftedSection]:
     """grounded.compose with shared content steered to the `topic` section."""
-    analysis = grounded.analyse(request)
+    analysis = grounded.analyse(request, always=MEMBER_KEPT)
     if any(spec.key == TOPIC for spec in request.template.sections):
         keys = tuple(
             TOPIC if key != "plan" and is_shared(statement, own) else key

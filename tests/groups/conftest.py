@@ -24,7 +24,7 @@ Therapist: For homework, everyone will log one TIPP practice a day. We meet agai
 """
 OWN = {
     "bh-001": "panicked at work on Tuesday",
-    "bh-004": "could not sleep for three nights",
+    "bh-004": "could not sleep for",  # "three nights" is written "3 nights"
     "bh-007": "dizzy",
 }
 # Every recorded form of each member the notes must not name, read from the seed.

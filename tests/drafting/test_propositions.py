@@ -1,0 +1,159 @@
+"""Transcript turns as note propositions (copilot.drafting.propositions) and which of
+them the salience model keeps (copilot.drafting.salience)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from copilot.drafting import risk
+from copilot.drafting.classifier import embed_sentences
+from copilot.drafting.propositions import (
+    Proposition,
+    clinician_statement,
+    fuse,
+    has_person,
+    propositions,
+)
+from copilot.drafting.salience import ALWAYS_KEPT, SalienceModel, get_salience
+from copilot.drafting.text import segment, without_frame
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "statement"),
+    [
+        ("Do you have any seasonal allergies?", "None whatsoever.", "Denies seasonal allergies."),
+        (
+            "How many glasses of orange juice do you drink a day?",
+            "Four to six.",
+            "Reports four to six glasses of orange juice a day.",
+        ),
+        (
+            "On a scale of 0 to 10, how ready are you to cut back?",
+            "Six or seven.",
+            "Rates readiness to cut back 6-7 of 10.",
+        ),
+        ("Any trouble sleeping?", "Not really, no.", "Denies trouble sleeping."),
+        (
+            "Have you had any panic attacks since last time?",
+            "Yes, two.",
+            "Endorses panic attacks since last time; two.",
+        ),
+        ("Priya, how was your week?", "Honestly awful.", "Describes week as honestly awful."),
+        ("How's your mood been?", "Pretty low.", "Describes mood as pretty low."),
+        ("How long has this been going on?", "About five weeks.", "Duration: about five weeks."),
+    ],
+)
+def test_a_question_and_its_short_answer_make_one_statement(question, answer, statement):
+    assert fuse(question, answer) == statement
+
+
+@pytest.mark.parametrize(
+    ("said", "written", "kind"),
+    [
+        (
+            "For homework, I'd like you to keep a thought record.",
+            "Homework: keep a thought record.",
+            "plan",
+        ),
+        (
+            "Your homework this week is to fill out the worry log every evening.",
+            "Homework: fill out the worry log every evening.",
+            "plan",
+        ),
+        ("We'll meet again in two weeks.", "Next session: in two weeks.", "plan"),
+        (
+            "Everyone, let's practice paced breathing together.",
+            "Clinician guided paced breathing together.",
+            "intervention",
+        ),
+        ("So let's go over your diary card.", "Reviewed client's diary card.", "intervention"),
+        (
+            "I'd like you to try the breathing exercise when you notice the urge.",
+            "Client to try the breathing exercise when client notices the urge.",
+            "plan",
+        ),
+    ],
+)
+def test_a_clinician_sentence_becomes_what_the_clinician_did_or_decided(said, written, kind):
+    assert clinician_statement(said) == (written, kind)
+
+
+@pytest.mark.parametrize("said", ["I'm so glad to hear that.", "I see what you mean."])
+def test_a_clinician_social_remark_is_no_statement(said):
+    assert clinician_statement(said) is None
+
+
+SESSION = """Therapist: Hi Sam, good to see you. How was the drive?
+Client: Oh, not bad, traffic was fine.
+Therapist: Okay. So how have things been since last week?
+Client: Um, honestly, I I've been feeling pretty down. I- I didn't get out of bed on Saturday.
+Therapist: Mm-hmm.
+Client: Yeah.
+Therapist: Any thoughts of hurting yourself?
+Client: No, nothing like that.
+Therapist: Hey Dragon, start recording.
+Therapist: For homework, I'd like you to schedule one pleasant activity each day.
+"""
+
+
+def session_propositions() -> list[Proposition]:
+    return propositions(segment(SESSION)[1], len(SESSION))
+
+
+def test_a_session_becomes_third_person_statements_without_its_chatter():
+    found = session_propositions()
+    assert [(p.kind, p.text) for p in found] == [
+        ("client", "Client reports feeling pretty down."),
+        ("client", "Client reports that they didn't get out of bed on Saturday."),
+        ("risk", "Client denies thoughts of hurting themselves."),
+        ("plan", "Homework: schedule one pleasant activity each day."),
+    ]
+    assert not any(has_person(p.text) for p in found)
+
+
+def test_every_proposition_cites_the_turns_it_came_from():
+    found = session_propositions()
+    denial = next(p for p in found if p.kind == "risk")
+    assert [s.text for s in denial.segments] == [
+        "Any thoughts of hurting yourself?",
+        "No, nothing like that.",
+    ]
+    for p in found:
+        assert all(SESSION[s.start : s.end] == s.text for s in p.segments)
+
+
+def test_a_risk_denial_keeps_its_negation():
+    denial = next(p for p in session_propositions() if p.kind == "risk")
+    assert {(f.kind, f.negated) for f in risk.find_in_text(denial.text)} == {("self_harm", True)}
+
+
+def test_an_active_risk_statement_is_quoted_in_the_clients_words():
+    text = "Therapist: What's been on your mind?\nClient: I keep thinking I want to kill myself.\n"
+    (found,) = propositions(segment(text)[1], len(text))
+    assert found.kind == "risk"
+    assert '"I keep thinking I want to kill myself."' in found.text
+
+
+def vectors_of(props: list[Proposition]) -> np.ndarray:
+    return embed_sentences([without_frame(p.text) for p in props])
+
+
+def test_salience_drops_greetings_and_keeps_the_clinical_report():
+    props = [
+        Proposition("Welcome back, everyone.", (), "clinician", "clinician", 0.0),
+        Proposition(
+            "Client reports that their mother died 4 months ago.", (), "client", "client", 0.3
+        ),
+    ]
+    assert get_salience().keep(props, vectors_of(props)) == [False, True]
+
+
+def test_risk_plans_and_interventions_are_kept_whatever_their_score():
+    never = SalienceModel(np.zeros(400), bias=-50.0, threshold=0.5)
+    props = [
+        Proposition(f"Statement {kind}.", (), "client", kind, 0.5)
+        for kind in ("risk", "plan", "intervention", "client")
+    ]
+    assert never.keep(props, vectors_of(props)) == [True, True, True, False]
+    assert never.keep(props, vectors_of(props), ALWAYS_KEPT | {"client"}) == [True] * 4
