@@ -214,7 +214,7 @@ async def test_interventions_and_responses_find_their_birp_sections(gateway):
     chart = await gateway.chart("bh-001")
     sections = draft(chart, TRANSCRIPT, "birp")
     assert "Clinician guided a breathing exercise." in texts(sections["intervention"])
-    assert "Client reports that that helped a lot." in texts(sections["response"])
+    assert "Client reports that it helped a lot." in texts(sections["response"])
     assert any("practice it every night" in t for t in texts(sections["plan"]))
 
 
