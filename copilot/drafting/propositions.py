@@ -97,10 +97,12 @@ def propositions(segments: list[Segment], length: int, term: str = "client") -> 
     return [_named(p, term) for p in _propositions(segments, length)]
 
 
-_SUBJECTLESS = re.compile(r"^(Reports|Denies|Endorses|Rates)\b")
+_SUBJECTLESS = re.compile(r"^(Reports|Denies|Endorses|Rates|Agreed)\b")
 _FILLER_WORDS = re.compile(
-    r"\b(?:just|really|actually|basically|kinda|kind of|sort of|pretty much|you know|"
-    r"I mean|like)\b,?\s*(?=\w)",
+    r"\b(?:just(?! in case)|really|actually|basically|kinda|kind of|sort of|pretty much|"
+    r"you know|I mean|like(?=,? (?:\d|a |an |maybe|about|every|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)))\b,?\s*"
+    r"(?=\w)",
     re.IGNORECASE,
 )
 
@@ -114,7 +116,8 @@ def _named(p: Proposition, term: str) -> Proposition:
     if kind != "risk" and not p.quoted:
         text = _FILLER_WORDS.sub("", text)
         text = re.sub(
-            r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?= (?:to|or|\w+s)\b)",
+            r"(?<![-\w])(?<!\w )(" + "|".join(w for w in _NUMBER_WORDS if w != "hundred") + r")\b"
+            r"(?!-)(?= (?:to|or|\w+s)\b)",
             lambda m: str(_NUMBER_WORDS[m[1].lower()]),
             text,
             flags=re.I,
@@ -131,12 +134,47 @@ def _propositions(segments: list[Segment], length: int) -> list[Proposition]:
     seen: set[str] = set()
     found: list[Proposition] = []
     previous: Turn | None = None
+    asked: Segment | None = None  # the question the client and others are answering
     for turn in turns(segments):
-        question = _last_question(previous) if turn.speaker == "client" else None
-        found += _turn_propositions(turn, question, seen, max(length, 1))
-        if turn.speaker is not None and not all(_is_empty(s.text) for s in turn.segments):
+        other = turn.segments[0].other
+        if turn.speaker == "clinician":
+            asked = None
+        elif turn.speaker == "client" or other:
+            # A second person answers the same question after a short first answer
+            # ("Three." / "Yeah, three."), not after a statement of its own.
+            short = previous is not None and len(previous.segments[0].text.split()) <= 6
+            asked = _last_question(previous) or (asked if short else None)
+            if asked is None and _all_small_talk(previous):
+                asked = previous.segments[-1]  # "That's a beautiful scarf." / "Thank you, …"
+        made = _turn_propositions(turn, asked, seen, max(length, 1))
+        found += [_said_by(p, other) for p in made] if other else made
+        if (turn.speaker is not None or other) and not all(
+            _is_empty(s.text) for s in turn.segments
+        ):
             previous = turn
     return found
+
+
+_VERB_FIRST = re.compile(r"^(Reports|Denies|Endorses|Rates|Agreed|Describes|Uncertain)\b")
+
+
+def _said_by(p: Proposition, other: str) -> Proposition:
+    """A proposition of a partner's or parent's turn, with them as its subject."""
+    role = other.capitalize()
+    if p.kind == "risk" or p.text.startswith(f"{role} "):
+        return p
+    text = _VERB_FIRST.sub(lambda m: f"{role} {m[1].lower()}", p.text, count=1)
+    if text == p.text:
+        text = f"Per {other}, {p.text[:1].lower()}{p.text[1:]}"
+    return Proposition(text, p.segments, p.speaker, p.kind, p.position)
+
+
+def _all_small_talk(turn: Turn | None) -> bool:
+    return (
+        turn is not None
+        and turn.speaker == "clinician"
+        and all(_is_empty(s.text) or _is_small_talk(tidy(s.text)) for s in turn.segments)
+    )
 
 
 def _is_empty(text: str) -> bool:
@@ -154,20 +192,68 @@ def _turn_propositions(
     turn: Turn, question: Segment | None, seen: set[str], length: int
 ) -> list[Proposition]:
     result: list[Proposition] = []
-    for index, seg in enumerate(turn.segments):
+    answering = question is not None
+    for seg in turn.segments:
         sentence = expand_shorthand(tidy(seg.text), seen)
         position = seg.start / length
-        if index == 0 and question is not None:
-            if _is_small_talk(tidy(question.text)):  # "How was the drive?" / "Not bad."
+        if _is_empty(sentence) and not (_POSITIVE.match(sentence) or _NEGATIVE.match(sentence)):
+            continue  # "Okay." before the answer itself
+        first, answering = answering, False
+        if first and question is not None:
+            chatty = _is_small_talk(tidy(question.text)) or _SMALL_TALK_QUESTION.search(
+                question.text
+            )
+            if chatty and not risk.find_in_text(sentence):
+                # "How was the drive?" / "Not bad."
                 continue
             answer = answer_proposition(question, seg, sentence, position)
             if answer is not None:
                 result.append(answer)
                 continue
+        answers = turn.speaker == "client" or turn.segments[0].other
+        if answers and is_fragment(sentence) and not risk.find_in_text(sentence):
+            # "Once after the review and once on Sunday." goes on the sentence before it;
+            # with none before it, it echoes the clinician ("Thought record every day.").
+            if result and result[-1].kind in {"client", "answer", "risk", "other"}:
+                result[-1] = _joined(result[-1], seg, sentence)
+            continue
         made = _sentence_proposition(seg, sentence, turn.speaker, position)
         if made is not None:
             result.append(made)
     return result
+
+
+def is_fragment(sentence: str) -> bool:
+    """A short sentence without a verb ("Once on Sunday.", "Low."), a subordinate clause
+    alone ("And when I start drinking.") or a gerund phrase ("And calling my brother."),
+    by spaCy's tagger and parser."""
+    if len(sentence.split()) > 12:
+        return False
+    if _SUBORDINATE.match(sentence) and "," not in sentence:
+        return True  # "And when I start drinking alone."
+    doc = get_nlp()(sentence)
+    if not any(t.pos_ in {"VERB", "AUX"} for t in doc):
+        return True  # "Low.", "Once after the review and once on Sunday."
+    words = [t for t in doc if t.pos_ not in {"CCONJ", "PUNCT", "INTJ"}]
+    # "Walking my dog in the park.", "And calling my brother."
+    return bool(words) and words[0].tag_ == "VBG" and not any(t.dep_ in _SUBJECTS for t in doc)
+
+
+_SUBORDINATE = re.compile(
+    r"^(?:and |or |but )?(?:when|whenever|if|because|while|after|before|since|until)\b", re.I
+)
+
+
+_SUBJECTS = {"nsubj", "nsubjpass", "expl", "csubj"}
+
+
+def _joined(p: Proposition, seg: Segment, sentence: str) -> Proposition:
+    if p.text.endswith('"'):  # inside the client's quoted words, as said
+        text = f'{p.text[:-1].rstrip()} {capitalised(sentence.strip())}"'
+        return Proposition(text, (*p.segments, seg), p.speaker, p.kind, p.position)
+    tail = third_person(_lower_start(sentence.rstrip(".!?").strip()))
+    text = f"{p.text.rstrip('.!?')}; {tail}."
+    return Proposition(text, (*p.segments, seg), p.speaker, p.kind, p.position)
 
 
 def _sentence_proposition(
@@ -175,19 +261,23 @@ def _sentence_proposition(
 ) -> Proposition | None:
     findings = risk.find_in_text(seg.text)
     if findings and speaker != "clinician":
-        return Proposition(_risk_quote(sentence, speaker), (seg,), speaker, "risk", position)
+        return Proposition(
+            _risk_quote(sentence, speaker, seg.other), (seg,), speaker, "risk", position
+        )
     if findings and not is_question(sentence):
         written = clinician_statement(sentence)
         if written is None or not risk.find_in_text(written[0]):
-            return Proposition(_risk_quote(sentence, speaker), (seg,), speaker, "risk", position)
+            return Proposition(
+                _risk_quote(sentence, speaker, seg.other), (seg,), speaker, "risk", position
+            )
         return Proposition(written[0], (seg,), speaker, written[1], position)
     if is_filler(sentence) or is_question(sentence) or _is_small_talk(sentence):
         return None
-    if speaker == "client":
+    if speaker == "client" or seg.other:
         text = client_statement(sentence)
-        kind: Kind = "client"
+        kind: Kind = "client" if speaker == "client" else "other"
     elif speaker == "clinician":
-        written = clinician_statement(sentence)
+        written = None if _ASIDE.search(sentence) else clinician_statement(sentence)
         text, kind = written if written else (None, "clinician")
     else:
         text, kind = _other_statement(sentence), "other"
@@ -196,8 +286,9 @@ def _sentence_proposition(
     return Proposition(text, (seg,), speaker, kind, position)
 
 
-def _risk_quote(sentence: str, speaker: Speaker | None) -> str:
+def _risk_quote(sentence: str, speaker: Speaker | None, other: str | None = None) -> str:
     who = {"client": "Client", "clinician": "Clinician"}.get(speaker or "", "Participant")
+    who = other.capitalize() if other else who
     return f'{who} stated, "{capitalised(sentence)}"'
 
 
@@ -220,17 +311,39 @@ def has_person(text: str) -> bool:
 
 
 _SMALL_TALK = re.compile(
-    r"^(?:hi|hello|hey|good (?:morning|afternoon|evening))\b[^.!?]{0,24}[.!]?$|"
+    r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|morning|welcome(?: back)?)\b"
+    r"[^.!?]{0,24}[.!]?$|"
     r"^(?:it's |it is )?(?:good|nice|great) to see you\b|^let me\b|^show me\b|"
+    r"^(?:that's|what) an? (?:beautiful|lovely|nice|great|cool) \w+[.!]?$|^it's lovely\b|"
     r"\b(?:how (?:are|have) you(?: been)?(?: doing)?(?: today| this morning)?(?=[?.!,]|$)|"
     r"nice to (?:see|meet) you|good to see you|"
     r"come on in|have a seat|take a seat|how was the (?:drive|traffic|weekend|trip)|"
+    r"(?:find|found) (?:parking|the office|the building)|parking (?:okay|ok|alright|all right)|"
     r"see you (?:next|then|soon|on)|have a (?:good|great|nice) (?:day|weekend|week|one)|"
     r"take care|(?:this|the) (?:session|visit|conversation) is (?:being )?recorded|"
     r"record(?:ing|er)? (?:is|for)|consent to (?:the )?record\w*|hey,? (?:dragon|dax)|"
     r"tell dax|dax\b|dragon\b|end (?:the )?recording|"
     r"same time next week|does (?:that|this) time work|let me (?:check|pull up|look at) "
     r"(?:my|the) (?:calendar|schedule)|thanks? (?:you )?for (?:coming|having me))",
+    re.IGNORECASE,
+)
+
+
+# Questions about the weather, the trip or the building: their answers are small talk too.
+_SMALL_TALK_QUESTION = re.compile(
+    r"\b(?:snow|rain|weather|storm|traffic|parking|elevator|the drive|the bus|"
+    r"new apartment|your weekend|holidays?|(?:nice|cool|great|love) (?:your |that )?(?:hoodie|"
+    r"shirt|scarf|jacket|shoes|hat|sweater|bag))\b",
+    re.IGNORECASE,
+)
+
+
+# A clinician's administrative aside ("Oh, and the front desk said …", "Just a heads up,
+# the parking garage closes early").
+_ASIDE = re.compile(
+    r"\b(?:heads up|before I forget|by the way|front desk|billing|copay|insurance card|"
+    r"intake forms?|paperwork|room is booked|parking (?:garage|lot)|"
+    r"I'm out the week|I'll be out|I'm away)\b",
     re.IGNORECASE,
 )
 
@@ -313,15 +426,38 @@ _CLIENT_FRAMES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-def client_statement(sentence: str) -> str:
+_AGREEMENT = re.compile(
+    r"^(?:(?:okay|ok|sure|yes|yeah|yep|alright|all right)\b[,.!]?\s*)*(?:I can do that|"
+    r"I(?:'ll| will) do (?:that|it|those)|I(?:'ll| will) try(?: that| it)?|sounds good|"
+    r"that works(?: for me)?|that sounds (?:good|doable|fine|okay)|I(?:'m| am) willing)[.!]?$",
+    re.IGNORECASE,
+)
+
+
+_ELLIPSIS = re.compile(
+    r"^(?:\w+,? )?I (?:\w+ )?(?:didn't|did|don't|do|can't|can|won't|will|wasn't|was|am|"
+    r"haven't|have|couldn't|could|wouldn't|would)[.!]?$",
+    re.IGNORECASE,
+)
+
+
+def client_statement(sentence: str) -> str | None:
     """A client's sentence as reported speech: "Reports feeling tired." or "Reports
-    that their sister called them." Expects a tidied sentence."""
+    that their sister called them."; agreeing to what was proposed ("Okay, I can do
+    that.") is "Agreed."; None for an ellipsis ("I almost didn't."). Expects a tidied
+    sentence."""
+    if _AGREEMENT.match(sentence):
+        return "Agreed."
+    if _ELLIPSIS.match(sentence):  # "I almost didn't."
+        return None
     body = _CLIENT_FRAMES[0][0].sub("", sentence, count=1)
     for pattern, replacement in _CLIENT_FRAMES[1:]:
         if pattern.search(body):
             return terminated("Reports " + third_person(pattern.sub(replacement, body, count=1)))
     first = body.split(" ", 1)[0]
-    if first not in {"I", "I'm", "I've"} and not re.match(r"[A-Z][a-z]+\b(?! [a-z])", body[:1]):
+    if not re.match(r"I\b|I['\u2019]", first) and not re.match(
+        r"[A-Z][a-z]+\b(?! [a-z])", body[:1]
+    ):
         body = body[:1].lower() + body[1:]
     body = re.sub(r"^(?:that|this) (?=\w+ed\b|was\b|is\b|has\b|made\b)", "it ", _lower_start(body))
     return terminated("Reports that " + third_person(body))
@@ -361,7 +497,7 @@ _CLINICIAN_FRAMES: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
             "plan",
         ),
         (
-            r"^(?:so |and |okay,? )*(?:we(?:'ll| will)?|I(?:'ll| will)) (?:meet|get together)"
+            r"^(?:so |and |okay,? )*(?:we(?:'ll| will)?|I(?:'ll| will)|let's) (?:meet|get together)"
             r"(?: again)?,? ",
             "Next session: ",
             "plan",
@@ -387,11 +523,23 @@ _CLINICIAN_FRAMES: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
             "plan",
         ),
         (
-            r"^let's (?:go ahead and |try and |try to )?(?:practice|try|do|work on) ",
+            r"^let's (?:go ahead and )?work on ",
+            "Worked on ",
+            "intervention",
+        ),
+        (
+            r"^let's (?:go ahead and |try and |try to )?(?:practice|try|do) ",
             "Clinician guided ",
             "intervention",
         ),
         (r"^let's (?:talk about|discuss) ", "Discussed ", "intervention"),
+        (r"^(?:so |and )*(?=if you\b)", "Instructed: ", "intervention"),
+        (
+            r"^(?:so |and )*I (?:also )?(?:want|would like|'d like) (?:for )?us to (?:talk about|"
+            r"discuss|look at) ",
+            "Discussed ",
+            "intervention",
+        ),
         (r"^let's (?:review|go over|look at|look over) ", "Reviewed ", "intervention"),
         (r"^let's ", "Will ", "plan"),
         (
@@ -547,7 +695,9 @@ _POSITIVE = re.compile(
     re.IGNORECASE,
 )
 _DETERMINERS = {"any", "a", "an", "the", "some", "much"}
-_SCALE = re.compile(r"\bscale of (?:0|zero|1|one) to (10|ten|100|a hundred)\b", re.IGNORECASE)
+_SCALE = re.compile(
+    r"\b(?:scale of |from )?(?:0|zero|1|one) to (10|ten|100|a hundred|one hundred)\b", re.IGNORECASE
+)
 _NOUNS = {
     "ready": "readiness",
     "confident": "confidence",
@@ -585,9 +735,31 @@ def answer_proposition(
     if not words or len(words) > 12 or risk.find_in_text(asked) or risk.find_in_text(sentence):
         return _risk_answer(question, answer, asked, sentence, position)
     text = fuse(asked, sentence) or _bare_answer(asked, sentence)
+    if (text is None or has_person(text)) and is_fragment(sentence):
+        text = _asked_and_answered(asked, sentence)
     if text is None or has_person(text):
         return None
     return Proposition(text, (question, answer), "client", "answer", position)
+
+
+def _asked_and_answered(question: str, answer: str) -> str | None:
+    """A short answer no rule fuses, with the question in indirect speech: "How many do
+    you have?" / "Maybe thirty." -> "Asked how many client has: maybe thirty."."""
+    asked = _VOCATIVE.sub("", question).rstrip("?").strip()
+    if not re.match(r"(?i)(?:how|what|when|where|which|who|why)\b", asked):
+        return None
+    asked = re.sub(
+        r"(?i)^((?:how|what|when|where|which|who|why)(?: \w+)?) (?:do|does|did) you\b",
+        lambda m: f"{m[1]} you",
+        asked,
+    )
+    asked = re.sub(
+        r"(?i)\b(are|were|have|has|can|will|would) you\b",
+        lambda m: "client " + {"are": "is", "were": "was", "have": "has"}.get(m[1].lower(), m[1]),
+        asked,
+    )
+    said = third_person(_lower_start(answer.rstrip(".!").strip()))
+    return terminated(f"Asked {_lower_start(you_as_client(asked))}: {said}")
 
 
 def _bare_answer(question: str, sentence: str) -> str | None:
@@ -599,8 +771,11 @@ def _bare_answer(question: str, sentence: str) -> str | None:
         r"^(?:I|I'm|I've|it|it's|that|this|they|he|she|we|there|just|so)\b", sentence, re.I
     ):
         return None
-    if is_filler(sentence) or re.match(
-        r"^(?:perfect|can't wait|of course|okay|thanks)\b", sentence, re.I
+    if (
+        is_filler(sentence)
+        or _NEGATIVE.match(sentence)
+        or _POSITIVE.match(sentence)
+        or re.match(r"^(?:perfect|can't wait|of course|okay|thanks)\b", sentence, re.I)
     ):
         return None
     if len(re.findall(r"\w+", sentence)) > 8 or not re.search(r"[a-z]{3}", sentence):
@@ -648,9 +823,31 @@ def fuse(question: str, answer: str) -> str | None:
     if scale:
         return _scale(doc, scale, answer)
     first = doc[0].lower_ if len(doc) else ""
+    asked_what = _WHAT_IS.search(doc.text)
+    if (
+        asked_what
+        and not (_NEGATIVE.match(answer) or _POSITIVE.match(answer))
+        and (is_fragment(answer) or _SUBORDINATE.match(answer))
+    ):
+        said = third_person(_lower_start(answer))
+        return terminated(f"{capitalised(you_as_client(asked_what['np']))}: {said}")
     if first in {"how", "what", "when", "where", "which", "who", "why"} or _wh_inside(doc):
         return _wh(doc, question, answer)
+    about = _ABOUT.match(doc.text)
+    plain = not (_NEGATIVE.match(answer) or _POSITIVE.match(answer) or _HEDGE.match(answer))
+    if about and plain and is_fragment(answer):
+        return terminated(f"Describes {about['np']} as {third_person(_lower_start(answer))}")
     return _yes_no(doc, answer)
+
+
+# "What's one thing you used to enjoy?" / "Walking my dog." -> "One thing client used to
+# enjoy: walking their dog."; also after a clause ("So looking at both, what's …?").
+_WHAT_IS = re.compile(
+    r"(?:^|, )what(?:'s| is| was| are| were)\s+(?P<np>(?:a|an|the|one|some|your)\b[^,]*)$",
+    re.IGNORECASE,
+)
+# "And your energy during the day?" / "Low." -> "Describes energy during the day as low."
+_ABOUT = re.compile(r"^(?:how about |what about )?(?:your|the) (?P<np>[a-z][a-z ]*)$", re.I)
 
 
 # A name or discourse marker before the question or instruction ("Priya, how was your
@@ -671,11 +868,24 @@ def _scale(doc, scale: re.Match[str], answer: str) -> str | None:
     values = [_number(w) for w in numbers if _number(w) is not None]
     if not values:
         return None
-    top = _number(scale[1].lower().replace("a hundred", "hundred"))
+    top = _number(re.sub(r"^(?:a|one) hundred$", "hundred", scale[1].lower()))
     adjective = next((t for t in doc if t.i > 0 and doc[t.i - 1].lower_ == "how"), None)
     topic = _NOUNS.get(adjective.lower_, adjective.text) if adjective is not None else "it"
     after = [t for t in doc if adjective is not None and t.i > adjective.i]
     rest = _rest_after_subject(after)
+    subject = re.match(
+        r"(?i)^how \w+ (?:is|are|was|were) (?:your|the) (?P<np>[\w' -]+?)(?:,|$)", doc.text
+    )
+    if subject and not rest:  # "How strong is your intent to act on this?" -> intent to act …
+        topic, rest = you_as_them(subject["np"]), ""
+    believed = re.search(
+        r"\bhow (?:much|strongly) do you (?:still )?believe (?P<what>[\w' ]+?)"
+        r"(?: now)?(?:,|$)",
+        doc.text,
+        re.I,
+    )
+    if believed:  # "How much do you believe the thought now, 0 to 100?"
+        topic, rest = "belief in", " " + you_as_them(believed["what"])
     value = "-".join(str(v) for v in values[:2]) if len(values) > 1 else str(values[0])
     hedge = "about " if re.search(r"\b(?:about|maybe|probably|around)\b", answer, re.I) else ""
     return terminated(f"Rates {topic}{rest} {hedge}{value} of {top}")
@@ -723,9 +933,13 @@ def _wh(doc, question: str, answer: str) -> str | None:
         if pattern.search(text):
             return terminated(f"{topic}: {third_person(_lower_start(answer))}")
     described = _HOW_WAS.match(text)
-    if described and not (_NEGATIVE.match(answer) or _POSITIVE.match(answer)):
+    if (
+        described
+        and not (_NEGATIVE.match(answer) or _POSITIVE.match(answer))
+        and (is_fragment(answer))
+    ):
         return terminated(f"Describes {described['topic']} as {third_person(_lower_start(answer))}")
-    if _NEGATIVE.match(answer) or _POSITIVE.match(answer) or len(answer.split()) < 2:
+    if _NEGATIVE.match(answer) or _POSITIVE.match(answer) or not is_fragment(answer):
         return None
     topic = _wh_topic(doc)
     if topic is None:
@@ -820,8 +1034,8 @@ def _answer_rest(answer: str) -> str:
     """What an answer says after its yes/no ("No, only at night" -> "only at night")."""
     rest = re.sub(
         r"^(?:(?:yes|yeah|yep|no|nope|none|nothing|never|whatsoever|not at all|not really|"
-        r"mm-?hmm|uh-huh|sure|maybe|I do|I don't|"
-        r"I have|I haven't|I did|I didn't|I am|I'm not|sometimes|a little|kind of)\b[,.!]?\s*)+",
+        r"mm-?hmm|uh-huh|sure|maybe|sometimes|a little|kind of|"
+        r"(?:I do|I don't|I have|I haven't|I did|I didn't|I am|I'm not)(?=[,.!]|$))\b[,.!]?\s*)+",
         "",
         answer,
         flags=re.I,
@@ -856,10 +1070,15 @@ def _topic(doc) -> tuple[str | None, bool]:
         return None, False
     subject = next((t for t in root.children if t.dep_ in {"nsubj", "nsubjpass", "expl"}), None)
     after = [t for t in tokens if t.i > root.i]
+    if subject is not None and subject.lower_ in {"anyone", "anybody", "someone"}:
+        # "Has anyone been pushing or threatening?" -> "pushing or threatening"
+        return f"{_gerund(root)} {_phrase(after)}".strip(), False
     if subject is not None and subject.lower_ in _SUBJECT_YOU:
         if root.lemma_ in _HAVE and after:
             return _phrase(after), True
         if root.lemma_ == "be":
+            if after and after[0].pos_ == "ADJ":  # "are you willing to …" -> being willing
+                return f"being {_phrase(after)}", False
             return _phrase(after), True
         return f"{_gerund(root)} {_phrase(after)}".strip(), False
     if subject is not None and subject.lower_ == "there":
@@ -867,19 +1086,32 @@ def _topic(doc) -> tuple[str | None, bool]:
     return None, False
 
 
+_FIRST_SECOND = {"i", "we", "us", "our", "me", "my"}
+
+
 def _phrase(tokens) -> str:
-    words = [t.text for t in tokens]
-    if any(w.startswith("'") for w in words):  # "you 're able": a statement asked as a question
-        return ""
+    # "the thought record we talked about" -> "the thought record"
+    dropped = {
+        d.i
+        for t in tokens
+        if t.dep_ == "relcl" and any(d.lower_ in _FIRST_SECOND for d in t.subtree)
+        for d in t.subtree
+    }
+    words = [t.text for t in tokens if t.i not in dropped]
     while words and words[0].lower() in _DETERMINERS:
         words = words[1:]
-    return you_as_them(" ".join(words)).strip()
+    phrase = you_as_them(" ".join(words)).strip()
+    # "you 're able": a statement asked as a question, not a topic
+    return "" if re.search(r"(?:^| )'\w", phrase) else phrase
 
 
 def you_as_them(text: str) -> str:
     """The clinician's "you" in a question, as the answering client ("your sleep" ->
     "their sleep")."""
     text = re.sub(r"\byourself\b", "themselves", text, flags=re.I)
+    text = re.sub(r"\byou ?'d\b", "they would", text, flags=re.I)
+    text = re.sub(r"\byou ?'re\b", "they are", text, flags=re.I)
+    text = re.sub(r"\byou ?'ve\b", "they have", text, flags=re.I)
     text = re.sub(r"\byour\b", "their", text, flags=re.I)
     return re.sub(r"\byou\b", "them", text, flags=re.I)
 

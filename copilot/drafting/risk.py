@@ -103,6 +103,7 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"cutting",
         rf"cut\s+{_POSS}\s+(?:arms?|wrists?|legs?|thighs?|skin)",
         r"urges?\s+to\s+(?:cut|burn|self[-\s]?harm)",
+        r"(?:want(?:s|ed|ing)?|tempted)\s+to\s+cut\b(?!\s+(?:back|down|out|off|ties|corners))",
         r"(?:self|cigarette)[-\s]?burn\w*",
         r"overdos(?:e|es|ed|ing)",
     ),
@@ -112,6 +113,8 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?:firearms?|guns?|weapons?)\s+(?:in|at)\s+(?:the\s+)?home",
         r"owns?\s+(?:a\s+)?(?:firearms?|guns?)",
         r"stockpil\w*",
+        r"(?:sav|hoard|collect)(?:e|es|ed|ing)\s+(?:up\s+)?(?:my|her|his|their|the)?\s*"
+        r"(?:pills|medications?|meds|tablets)",
         rf"{_PLAN}\s+to\s+die",
     ),
 }
@@ -131,6 +134,7 @@ PLAN_IN_CONTEXT = rf"{_PLAN}(?:\s*(?:,|/|\bor\b|\band\b)\s*(?:or\s+|and\s+)?(?:{
 NOT_RISK: dict[RiskKind, tuple[str, ...]] = {
     "suicidal_ideation": (
         r"non[-\s]?suicidal",
+        r"\bthe\s+end\s+it\b",  # "by the end it was a twenty"
         r"suicide\s+(?:risk\s+)?(?:assessment|screen\w*|prevention|hotline|lifeline)",
         r"suicide\s+(?:&|and)\s+crisis\s+lifeline",
         r"columbia[-\s]suicide",

@@ -22,21 +22,46 @@ from pathlib import Path
 
 import numpy as np
 
+from . import risk
 from .propositions import Proposition
 
 MODEL_FILE = Path(__file__).parent / "data" / "salience.npz"
 KINDS = ("answer", "client", "clinician", "plan", "intervention", "risk", "other")
 SPEAKERS = ("client", "clinician", None)
 ALWAYS_KEPT = frozenset({"risk", "plan", "intervention"})
-# The client's response to an intervention, which ACI-Bench and MTS-Dialog (general
-# medicine) do not teach the model to keep.
+# What a therapy note documents and ACI-Bench and MTS-Dialog (general medicine) do not
+# teach the model to keep: the client's response to an intervention, a rating on a scale
+# (readiness ruler, SUDS, belief in a thought), the review of homework, and safety
+# planning.
 _RESPONSE = re.compile(
-    r"\b(?:helped|helpful|was able to|were able to|agreed to|willing to|will try|"
-    r"can do that|worked for them|felt (?:calmer|better|lighter|relieved))\b",
+    r"\b(?:helped|helpful|was able to|were able to|agreed|willing to|will try|"
+    r"can do that|worked for them|felt (?:calmer|better|lighter|relieved)|"
+    r"will (?:think about|consider) it)\b",
+    re.IGNORECASE,
+)
+_RATING = re.compile(r"^(?:Client|Patient) rates\b|\bSUDS\b")
+_HOMEWORK = re.compile(
+    r"\b(?:homework|thought records?|diary cards?|worry log|sleep (?:log|diary)|worksheet|"
+    r"activity schedule|exposure (?:log|practice))\b",
+    re.IGNORECASE,
+)
+# Motivational interviewing: change talk and the readiness follow-up ("Why a six and not
+# a three?").
+_CHANGE_TALK = re.compile(
+    r"\bwhy an? \w+ and not\b|\b(?:want|wants|need|needs) to (?:be around|stop|quit|cut back|"
+    r"change|get better)\b|\bdon't want to end up\b",
+    re.IGNORECASE,
+)
+_SAFETY = re.compile(
+    r"\b(?:988|911|crisis (?:line|text line|lifeline)|hotline|safety plan\w*|emergency room|"
+    r"means restriction|higher level of care|intensive outpatient|IOP|hospital\w*|"
+    r"warning signs|reasons? for living|protective factors?|kept (?:client|them) going)\b",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|hundred)\b", re.I
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|"
+    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b",
+    re.I,
 )
 _NEGATION = re.compile(r"\b(?:denies|not|no|never|none|without)\b", re.I)
 _STOP = frozenset(
@@ -106,13 +131,40 @@ class SalienceModel:
         always: Collection[str] = ALWAYS_KEPT,
     ) -> list[bool]:
         """Which propositions go in the note: salient enough, of a kind in `always` (by
-        default a risk statement, or what the clinician did or decided), or the client's
-        response to an intervention."""
+        default a risk statement, or what the clinician did or decided), what a therapy
+        note documents (`documented_in_therapy`), an answer stating a number (a count, a
+        rating, a SUDS reading), or part of the risk assessment after a positive risk
+        statement (`risk_assessment`)."""
         scores = self.scores(props, vectors)
+        assessing = risk_assessment(props)
         return [
-            bool(s >= self.threshold) or p.kind in always or bool(_RESPONSE.search(p.text))
-            for p, s in zip(props, scores, strict=True)
+            bool(s >= self.threshold)
+            or p.kind in always
+            or documented_in_therapy(p.text)
+            or (p.kind == "answer" and bool(_NUMBER.search(p.text)))
+            or assessed
+            for p, s, assessed in zip(props, scores, assessing, strict=True)
         ]
+
+
+def risk_assessment(props: Sequence[Proposition]) -> list[bool]:
+    """Which propositions answer the risk assessment that follows a positive risk
+    statement (plan, means, intent, protective factors): the client's answers and
+    statements after it, up to the clinician's next plan or intervention."""
+    result, assessing = [], False
+    for p in props:
+        if p.kind == "risk" and any(not f.negated for f in risk.find_in_text(p.text)):
+            assessing = True
+        elif p.kind in {"plan", "intervention"}:
+            assessing = False
+        result.append(assessing and p.kind in {"answer", "client"})
+    return result
+
+
+def documented_in_therapy(text: str) -> bool:
+    """Is `text` a response to an intervention, a scale rating, homework review, safety
+    planning (crisis line, means restriction, level of care) or change talk?"""
+    return any(rule.search(text) for rule in (_RESPONSE, _RATING, _HOMEWORK, _SAFETY, _CHANGE_TALK))
 
 
 @cache

@@ -32,8 +32,10 @@ class Segment:
     """One sentence of the input: `text == original[start:end]`.
 
     `speaker` is set for transcripts ("clinician" for doctor/therapist/counselor,
-    "client" for patient/client, None for anyone else); `label` is the section the
-    clinician's own notes put it under ("subjective" for a line after "S:"), if any.
+    "client" for patient/client, None for anyone else); `other` names anyone else
+    by their tag's role ("partner", "parent") when it is one of OTHER_ROLES; `label`
+    is the section the clinician's own notes put it under ("subjective" for a line
+    after "S:"), if any.
     """
 
     start: int
@@ -41,6 +43,7 @@ class Segment:
     text: str
     speaker: Speaker | None = None
     label: str | None = None
+    other: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,12 +60,17 @@ class Statement:
 
 _TAG = re.compile(
     r"^[ \t]*(?:\[(?P<bracket>[A-Za-z_ ]+)\]"
-    r"|(?P<named>(?i:therapist|counsell?or|clinician|client|patient|doctor)"
+    r"|(?P<named>(?i:therapist|counsell?or|clinician|client|patient|doctor|partner|spouse|"
+    r"parent|mother|father|guardian|caregiver)"
     r"|Dr\.?[ \t]*[A-Z][\w'-]*|T|C)[ \t]*:)[ \t]*",
     re.MULTILINE,
 )
 _CLINICIAN_TAGS = {"doctor", "therapist", "counselor", "counsellor", "clinician", "t"}
 _CLIENT_TAGS = {"patient", "client", "c"}
+# Others in the room in couples and family sessions, tagged by their role.
+OTHER_ROLES = frozenset(
+    {"partner", "spouse", "parent", "mother", "father", "guardian", "caregiver"}
+)
 
 _BULLET = re.compile(
     r"[ \t]*(?:[-*\u2022\u00b7\u2023\u25aa\u25cf\u25e6]|\d{1,2}[.)]|[a-z][.)])[ \t]+"
@@ -96,7 +104,7 @@ _END = re.compile(r"(?P<punct>[.!?]+)[\"')\]]*(?=\s|$)")
 def segment(text: str) -> tuple[InputKind, list[Segment]]:
     """The input's kind and its sentences in order, as spans of `text`.
 
-    A transcript is two or more lines starting with a speaker tag ([doctor], [patient],
+    A transcript is two or more lines starting with a speaker tag ([doctor], [patient], Partner:,
     Therapist:, Client:, Counselor:, Patient:, Dr. Lee:, T:, C:) making at least half
     of the non-empty lines; anything else is notes.
     """
@@ -121,8 +129,10 @@ def _transcript_segments(text: str, tags: list[re.Match[str]]) -> list[Segment]:
     for tag, following in zip(tags, [*tags[1:], None], strict=True):
         end = following.start() if following else len(text)
         speaker = _speaker_of(tag)
+        name = (tag["bracket"] or tag["named"]).strip().lower()
+        other = name if name in OTHER_ROLES else None
         for start, stop in split_sentences(text, tag.end(), end):
-            segments.append(Segment(start, stop, text[start:stop], speaker))
+            segments.append(Segment(start, stop, text[start:stop], speaker, other=other))
     return segments
 
 
@@ -249,8 +259,9 @@ def tidy(sentence: str) -> str:
     text = re.sub(
         r"(?<![\w-])[A-Za-z]{1,6}-,?\s+(?=[A-Za-z])", "", text
     )  # false starts: "ex- exerting"
-    text = re.sub(r"\b([\w']+)(?:,? \1\b)+", r"\1", text, flags=re.IGNORECASE)  # "doing doing"
-    text = re.sub(r"\b((?:[\w']+ ){0,2}[\w']+), \1\b", r"\1", text, flags=re.IGNORECASE)
+    # "doing doing"; not "thirty, thirty-five"
+    text = re.sub(r"\b([\w']+)(?:,? \1\b(?!-))+", r"\1", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b((?:[\w']+ ){0,2}[\w']+), \1\b(?!-)", r"\1", text, flags=re.IGNORECASE)
     text = re.sub(r"(?:,\s*)?\byou know\b(?:,\s*|(?=[.!?]$))", " ", text, flags=re.IGNORECASE)
     text = _LEADING.sub("", text.strip(" ,"))
     text = re.sub(r"(?<![\w.'])i(?!\w|\.\w)", "I", text)
