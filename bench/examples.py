@@ -1,5 +1,5 @@
 """Example drafts for the README: the grounded engine over sessions written for the
-project (tests/drafting/sessions/), each written to docs/examples/<slug>.md with its
+project (tests/drafting/therapy/), each written to docs/examples/<slug>.md with its
 input and the therapist's reference note beside the draft.
 
 The chart is minimal (the client only), so every sentence of the draft comes from the
@@ -31,7 +31,7 @@ from copilot.drafting.grounded import compose  # noqa: E402
 from copilot.drafting.templates import get_template  # noqa: E402
 from copilot.drafting.types import DraftedSection, DraftRequest  # noqa: E402
 
-SESSIONS = ROOT / "tests" / "drafting" / "sessions"
+SESSIONS = ROOT / "tests" / "drafting" / "therapy"
 OUT = ROOT / "docs" / "examples"
 DEFAULT = ("cbt-depression", "shorthand-anxiety")
 
@@ -57,7 +57,7 @@ def page(case: dict, text: str, sections: list[DraftedSection]) -> str:
         f"# Example: {case['slug']} ({case['template'].upper()} from {what})\n\n"
         f"Written by `python bench/examples.py` with the `grounded` engine (offline) and a "
         f"chart holding only the client. Input: "
-        f"[`tests/drafting/sessions/{case['slug']}.txt`](../../tests/drafting/sessions/"
+        f"[`tests/drafting/therapy/{case['slug']}.txt`](../../tests/drafting/therapy/"
         f"{case['slug']}.txt), {len(text.split())} words; draft {words} words; the "
         f"therapist's note {len(reference.split())} words.\n\n"
         f"## Draft\n\n{as_markdown(sections)}\n\n"

@@ -9,6 +9,7 @@ sentences that nothing in the input or the chart supports.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -67,7 +68,7 @@ def analyse(request: DraftRequest, *, always: Collection[str] = ALWAYS_KEPT) -> 
             segments, len(request.text), person_term(request.text), always=always
         )
     else:
-        found = statements(request.text)[1]
+        found = [_with_subject(s) for s in statements(request.text)[1]]
         vectors, labels = None, [s.label for s in found]
     goals = disclosable(request.chart.goals)
     classified = get_classifier().classify(
@@ -136,6 +137,15 @@ def by_topic(vectors: np.ndarray, cosine: float | None = None) -> list[int]:
     return [i for run in runs for i in run]
 
 
+_SUBJECTLESS_NOTE = re.compile(r"^(Reports|Denies|Endorses|Rates|Describes)\b")
+
+
+def _with_subject(statement: Statement) -> Statement:
+    """A note's "Reports worry most days." as "Client reports worry most days."."""
+    text = _SUBJECTLESS_NOTE.sub(lambda m: f"Client {m[1].lower()}", statement.text, count=1)
+    return dataclasses.replace(statement, text=text)
+
+
 def person_term(text: str) -> str:
     """ "patient" when the transcript tags the person in care as a patient, else "client"."""
     patient = re.search(r"^[ \t]*(?:\[patient\]|patient[ \t]*:)", text, re.I | re.M)
@@ -197,6 +207,9 @@ def draft_section(spec: SectionSpec, analysis: Analysis, request: DraftRequest) 
     return DraftedSection(spec.key, spec.title, tuple(own + chart + placeholders))
 
 
+RISK_CUE = "@risk"
+
+
 def is_documented(item: RequiredItem, sentences: Sequence[str]) -> bool:
     """Does any sentence contain one of the item's cues? Whole words, case-insensitive,
     a trailing `*` marking a stem ("improv*" meets "improved"); "we'll" counts as "will".
@@ -205,7 +218,10 @@ def is_documented(item: RequiredItem, sentences: Sequence[str]) -> bool:
 
 
 def has_cue(cue: str, text: str) -> bool:
-    """Whether `text` contains `cue` as whole words (rules as in is_documented)."""
+    """Whether `text` contains `cue` as whole words (rules as in is_documented), or for
+    "@risk" whether risk.py finds a risk statement or denial in it."""
+    if cue == RISK_CUE:
+        return bool(risk.find_in_text(text))
     text = re.sub(r"['\u2019]ll\b", " will", re.sub(r"\bwon['\u2019]t\b", "will not", text))
     stem = cue.endswith("*")
     word = re.escape(cue.rstrip("*"))

@@ -231,6 +231,8 @@ def is_fragment(sentence: str) -> bool:
         return False
     if _SUBORDINATE.match(sentence) and "," not in sentence:
         return True  # "And when I start drinking alone."
+    if _SUBJECT_FIRST.match(sentence):
+        return False  # "I went …", "She said …": no parse needed
     doc = get_nlp()(sentence)
     if not any(t.pos_ in {"VERB", "AUX"} for t in doc):
         return True  # "Low.", "Once after the review and once on Sunday."
@@ -239,6 +241,11 @@ def is_fragment(sentence: str) -> bool:
     return bool(words) and words[0].tag_ == "VBG" and not any(t.dep_ in _SUBJECTS for t in doc)
 
 
+_SUBJECT_FIRST = re.compile(
+    r"^(?:(?:and|but|so|well|yeah|no|oh|um|uh),? )*(?:I|I'm|I've|I'd|I'll|we|we're|he|she|"
+    r"they|it's|there's|my \w+ (?:is|was|has|said)|that's)\b(?! (?:guess|think|mean)[.!]?$)",
+    re.IGNORECASE,
+)
 _SUBORDINATE = re.compile(
     r"^(?:and |or |but )?(?:when|whenever|if|because|while|after|before|since|until)\b", re.I
 )
@@ -444,10 +451,10 @@ _ELLIPSIS = re.compile(
 def client_statement(sentence: str) -> str | None:
     """A client's sentence as reported speech: "Reports feeling tired." or "Reports
     that their sister called them."; agreeing to what was proposed ("Okay, I can do
-    that.") is "Agreed."; None for an ellipsis ("I almost didn't."). Expects a tidied
+    that.") is "Agreed to the plan."; None for an ellipsis ("I almost didn't."). Expects a tidied
     sentence."""
     if _AGREEMENT.match(sentence):
-        return "Agreed."
+        return "Agreed to the plan."
     if _ELLIPSIS.match(sentence):  # "I almost didn't."
         return None
     body = _CLIENT_FRAMES[0][0].sub("", sentence, count=1)

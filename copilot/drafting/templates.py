@@ -43,7 +43,9 @@ class RequiredItem:
     the section's sentences shows it was documented; otherwise the engine writes a
     "[clinician to complete: <item>]" placeholder. A cue matches whole words ("will" is
     not "willing", "harm" is not "pharmacy"); a trailing `*` makes it a stem
-    ("improv*" meets "improved")."""
+    ("improv*" meets "improved"); "@risk" is met by any sentence in which
+    copilot.drafting.risk finds a risk statement or its denial ("Client denies
+    thoughts of hurting themselves.")."""
 
     item: str
     cues: tuple[str, ...]

@@ -97,7 +97,7 @@ async def test_shorthand_is_written_out_in_the_draft(gateway):
     assert "Client reports sleeping 5 hours most nights, complains of low energy at work." in (
         texts(sections["subjective"])
     )
-    assert "Denies suicidal or homicidal ideation." in texts(sections["assessment"])
+    assert "Client denies suicidal or homicidal ideation." in texts(sections["assessment"])
     assert "Follow-up in 1 week." in texts(sections["plan"])
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from copilot.drafting import risk
 from copilot.drafting.classifier import embed_sentences
+from copilot.drafting.grounded import is_documented
 from copilot.drafting.propositions import (
     Proposition,
     clinician_statement,
@@ -16,6 +17,7 @@ from copilot.drafting.propositions import (
     propositions,
 )
 from copilot.drafting.salience import ALWAYS_KEPT, SalienceModel, get_salience
+from copilot.drafting.templates import get_template
 from copilot.drafting.text import segment, without_frame
 
 
@@ -157,3 +159,33 @@ def test_risk_plans_and_interventions_are_kept_whatever_their_score():
     ]
     assert never.keep(props, vectors_of(props)) == [True, True, True, False]
     assert never.keep(props, vectors_of(props), ALWAYS_KEPT | {"client"}) == [True] * 4
+
+
+EXCHANGES = """Therapist: Hi Ruth. That's a beautiful scarf.
+Client: Oh, thank you. It was my mother's.
+Therapist: Where are the pills right now?
+Client: In my nightstand.
+Therapist: Has anyone been pushing or threatening during these arguments?
+Client: No, never.
+Partner: No, nothing like that.
+Therapist: What's one thing you used to enjoy?
+Client: Walking my dog. And calling my brother.
+Therapist: Oh, and the front desk said your insurance card needs to be rescanned.
+Client: I almost didn't.
+"""
+
+
+def test_replies_to_small_talk_asides_and_ellipses_are_dropped_and_fragments_joined():
+    found = propositions(segment(EXCHANGES)[1], len(EXCHANGES))
+    assert [(p.kind, p.text, len(p.segments)) for p in found] == [
+        ("answer", "Asked where are the pills right now: in their nightstand.", 2),
+        ("answer", "Client denies pushing or threatening during these arguments.", 2),
+        ("answer", "Partner denies pushing or threatening during these arguments.", 2),
+        ("answer", "One thing client used to enjoy: walking their dog; calling their brother.", 3),
+    ]
+
+
+def test_a_risk_denial_documents_the_risk_assessment_item():
+    item = next(i for s in get_template("dap").sections for i in s.required if "risk" in i.item)
+    assert is_documented(item, ["Client denies thoughts of hurting themselves."])
+    assert not is_documented(item, ["Client reports sleeping badly."])
