@@ -117,6 +117,12 @@ _PATTERN_RULES: tuple[_Rule, ...] = tuple(
             {"clinician", None},
         ),
         (
+            "subjective",  # what the visit is: "Client follow-up GAD, 6th session."
+            r"^(?:client |patient )?(?:follow-up|seen|presents|presented|attended|here)\b.*"
+            r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|intake) session\b",
+            {"clinician", None},
+        ),
+        (
             "plan",
             r"\b(?:homework|assigned|asked the client to|next (?:session|appointment|visit)|"
             r"refer(?:red|ral)|follow[- ]up (?:in|with|on)|will (?:continue|practice|meet|"
