@@ -224,21 +224,18 @@ def _turn_propositions(
 
 
 def is_fragment(sentence: str) -> bool:
-    """A short sentence without a verb ("Once on Sunday.", "Low."), a subordinate clause
-    alone ("And when I start drinking.") or a gerund phrase ("And calling my brother."),
-    by spaCy's tagger and parser."""
+    """A short sentence without a finite verb ("Once on Sunday.", "Low.", "And calling
+    my brother."), by spaCy's tagger, or a subordinate clause alone ("And when I start
+    drinking.")."""
     if len(sentence.split()) > 12:
         return False
     if _SUBORDINATE.match(sentence) and "," not in sentence:
         return True  # "And when I start drinking alone."
     if _SUBJECT_FIRST.match(sentence):
         return False  # "I went …", "She said …": no parse needed
-    doc = get_nlp()(sentence)
-    if not any(t.pos_ in {"VERB", "AUX"} for t in doc):
-        return True  # "Low.", "Once after the review and once on Sunday."
-    words = [t for t in doc if t.pos_ not in {"CCONJ", "PUNCT", "INTJ"}]
-    # "Walking my dog in the park.", "And calling my brother."
-    return bool(words) and words[0].tag_ == "VBG" and not any(t.dep_ in _SUBJECTS for t in doc)
+    # No finite verb: "Low.", "Once on Sunday.", "Walking my dog in the park.", "The
+    # sleeping pills and some of the pain pills."
+    return not any(t.tag_ in _FINITE for t in get_nlp()(sentence))
 
 
 _SUBJECT_FIRST = re.compile(
@@ -251,7 +248,7 @@ _SUBORDINATE = re.compile(
 )
 
 
-_SUBJECTS = {"nsubj", "nsubjpass", "expl", "csubj"}
+_FINITE = {"VBD", "VBP", "VBZ", "MD"}
 
 
 def _joined(p: Proposition, seg: Segment, sentence: str) -> Proposition:
@@ -541,6 +538,11 @@ _CLINICIAN_FRAMES: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
             "intervention",
         ),
         (r"^let's (?:talk about|discuss) ", "Discussed ", "intervention"),
+        (
+            r"^(?:and )?you (?:can|could) (?:also |always )?(?=call|text|reach|use|go|come)",
+            "Client can ",
+            "plan",
+        ),
         (r"^(?:so |and )*(?=if you\b)", "Instructed: ", "intervention"),
         (
             r"^(?:so |and )*I (?:also )?(?:want|would like|'d like) (?:for )?us to (?:talk about|"
@@ -586,6 +588,7 @@ _YOU = tuple(
         (r"\byou didn't\b", "client did not"),
         (r"\byou do\b", "client does"),
         (r"\byou(?:'ll| will)\b", "client will"),
+        (r"\byou(?:'d| would)\b", "client would"),
         (r"\byou can\b", "client can"),
         (r"\byourself\b", "themselves"),
         (r"\byours\b", "client's"),
@@ -762,7 +765,7 @@ def _asked_and_answered(question: str, answer: str) -> str | None:
         asked,
     )
     asked = re.sub(
-        r"(?i)\b(are|were|have|has|can|will|would) you\b",
+        r"(?i)\b(are|were|have|has|can|could|will|would|should|might) you\b",
         lambda m: "client " + {"are": "is", "were": "was", "have": "has"}.get(m[1].lower(), m[1]),
         asked,
     )
