@@ -56,7 +56,8 @@ from copilot.drafting.grounded import compose, iter_sections, section_for  # noq
 from copilot.drafting.templates import get_template  # noqa: E402
 from copilot.drafting.text import without_frame  # noqa: E402
 from copilot.drafting.types import DraftedSection, DraftRequest  # noqa: E402
-from copilot.retrieval.embeddings import embed, get_embedder  # noqa: E402
+from copilot.drafting.vectors import embed_sentences  # noqa: E402
+from copilot.drafting.warmup import warm_up  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "aci-bench"
 SHORT = {"subjective": "S", "objective": "O", "assessment_and_plan": "A+P"}
@@ -86,13 +87,9 @@ def requests(rows: list[dict]) -> list[DraftRequest]:
 
 
 def load_models() -> float:
-    from transformers.utils import logging as transformers_logging
-
-    transformers_logging.disable_progress_bar()
+    """ms to load what `copilot.drafting.warmup` loads when daphne starts."""
     started = time.perf_counter()
-    get_embedder()
-    get_classifier()
-    embed(["warm up"])
+    warm_up()
     return (time.perf_counter() - started) * 1000
 
 
@@ -118,7 +115,7 @@ def section_sorting(data: Path) -> dict:
     truth = [label for _, label, _ in valid]
     texts = [text for text, _, _ in valid]
     classifier, soap = get_classifier(), get_template("soap")
-    vectors = embed(texts)
+    vectors = embed_sentences(texts)
     model = classifier.predict_aci(vectors)
     ruled = [
         SOAP_TO_ACI[section_for(soap, c).key] for c in classifier.classify(texts, vectors=vectors)
@@ -219,7 +216,7 @@ def register(rows: list[dict], drafted: list[list[DraftedSection]]) -> dict:
 
 def print_report(load_ms, first, full, sorting, scores, checks, runs: int) -> None:
     print(f"grounded engine on ACI-Bench valid (20 transcripts, SOAP, {os.cpu_count()} CPUs)\n")
-    print(f"model load (MiniLM + section classifier, once per process): {load_ms:,.0f} ms")
+    print(f"model load (vectors, classifiers, spaCy; once per process): {load_ms:,.0f} ms")
     heading = f"speed, ms ({len(full)} drafts, {runs} runs)"
     print(f"{heading:<40}{'p50':>8}{'p95':>8}")
     print(

@@ -319,6 +319,7 @@ _SMALL_TALK = re.compile(
     r"[^.!?]{0,24}[.!]?$|"
     r"^(?:it's |it is )?(?:good|nice|great) to see you\b|^let me\b|^show me\b|"
     r"^(?:that's|what) an? (?:beautiful|lovely|nice|great|cool) \w+[.!]?$|^it's lovely\b|"
+    r"^(?:(?:yeah|yes|yep),? )?(?:it's|it is) (?:on|in) my (?:phone|bag|car|email|inbox)[.!]?$|"
     r"\b(?:come|right|step) this way\b|\bwalk you out\b|\bcheck-?out desk\b|"
     r"\b(?:how (?:are|have) you(?: been)?(?: doing)?(?: today| this morning)?(?=[?.!,]|$)|"
     r"nice to (?:see|meet) you|good to see you|"

@@ -1,6 +1,7 @@
 """What belongs in a note: a learned salience score for each transcript proposition.
 
-Logistic regression over the proposition's all-MiniLM-L6-v2 embedding (its text
+Logistic regression over the proposition's sentence vector (static all-MiniLM-L6-v2,
+`copilot.drafting.vectors`; its text
 without the "Reports that" frame) plus features: speaker, how the proposition was
 made (`Proposition.kind`), position in the transcript, length, numbers and negation.
 Trained by `manage.py train_salience` on transcript propositions labeled by whether a
@@ -58,10 +59,30 @@ _SAFETY = re.compile(
     r"warning signs|reasons? for living|protective factors?|kept (?:client|them) going)\b",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|"
-    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b",
-    re.I,
+# A client's report of a symptom in the domains of the PHQ-9 items (Kroenke, Spitzer &
+# Williams 2001: interest, mood, sleep, energy, appetite, self-worth, concentration,
+# psychomotor change), the GAD-7 items (Spitzer et al. 2006: nervousness, worry, restlessness,
+# irritability, dread), PTSD re-experiencing (DSM-5: nightmares, flashbacks) and substance
+# use: the symptom review a progress note documents whatever the model scores.
+_SYMPTOM = re.compile(
+    r"\b(?:sleep\w*|slept|insomnia|nightmares?|flashbacks?|appetite|eating|energy|tired\w*|"
+    r"fatigue\w*|exhausted|interest|enjoy\w*|mood|depress\w*|sad(?:ness)?|hopeless\w*|"
+    r"worthless\w*|guilt\w*|concentrat\w*|focus\w*|restless\w*|irritab\w*|on edge|"
+    r"nervous\w*|anxi\w*|worr\w*|panic\w*|afraid|crav\w*|urges?|drinking|drinks)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|"
+    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred"
+)
+_NUMBER = re.compile(r"\d|\b(?:" + _NUMBER_WORDS + r")\b", re.I)
+# A count or measure with its unit ("twenty-eight beers over the week", "sleep efficiency
+# about sixty-five percent", "5 hours"): what a note records as a figure.
+_QUANTITY = re.compile(
+    r"(?:\d+(?:\.\d+)?|\b(?:" + _NUMBER_WORDS + r"))(?:[- ]\w+)?"
+    r"(?: ?%| (?:percent|hours?|minutes?|days?|nights?|weeks?|months?|times?|drinks?|beers?|"
+    r"glasses|cigarettes?|pills?|mg|milligrams?|dollars?|pounds?|sessions?|panic attacks?)\b)",
+    re.IGNORECASE,
 )
 _NEGATION = re.compile(r"\b(?:denies|not|no|never|none|without)\b", re.I)
 _STOP = frozenset(
@@ -81,14 +102,16 @@ def stems(text: str) -> set[str]:
 
 
 def features(props: Sequence[Proposition], vectors: np.ndarray) -> np.ndarray:
-    """(n, 384 + 16) float32: each proposition's embedding row then its features."""
+    """(n, d + 16) float32, d = vectors.DIMENSIONS: each proposition's vector, then
+    its features."""
     rows = []
     for p in props:
         words = len(p.text.split())
         content = stems(p.text)
+        speaker, kind = ("client", "client") if _participant(p) else (p.speaker, p.kind)
         rows.append(
-            [float(p.speaker == s) for s in SPEAKERS]
-            + [float(p.kind == k) for k in KINDS]
+            [float(speaker == s) for s in SPEAKERS]
+            + [float(kind == k) for k in KINDS]
             + [
                 p.position,
                 p.position**2,
@@ -100,6 +123,17 @@ def features(props: Sequence[Proposition], vectors: np.ndarray) -> np.ndarray:
         )
     extra = np.asarray(rows, dtype=np.float32).reshape(len(props), 16)
     return np.hstack([np.asarray(vectors, dtype=np.float32).reshape(len(props), -1), extra])
+
+
+def _reports(p: Proposition) -> bool:
+    """Is `p` what the client (or a partner or parent) said of themselves?"""
+    return p.kind in {"answer", "client"} or _participant(p)
+
+
+def _participant(p: Proposition) -> bool:
+    """A partner's or parent's own statement (text.OTHER_ROLES) in a conjoint or family
+    session: documented as the client's own report is, so scored as one."""
+    return p.kind == "other" and any(seg.other for seg in p.segments)
 
 
 class SalienceModel:
@@ -133,8 +167,9 @@ class SalienceModel:
         """Which propositions go in the note: salient enough, of a kind in `always` (by
         default a risk statement, or what the clinician did or decided), what a therapy
         note documents (`documented_in_therapy`), an answer stating a number (a count, a
-        rating, a SUDS reading), or part of the risk assessment after a positive risk
-        statement (`risk_assessment`)."""
+        rating, a SUDS reading), anyone's statement of a quantity with its unit, the
+        client's report of a symptom (`_SYMPTOM`), or part of the risk assessment after
+        a positive risk statement (`risk_assessment`)."""
         scores = self.scores(props, vectors)
         assessing = risk_assessment(props)
         return [
@@ -142,6 +177,8 @@ class SalienceModel:
             or p.kind in always
             or documented_in_therapy(p.text)
             or (p.kind == "answer" and bool(_NUMBER.search(p.text)))
+            or bool(_QUANTITY.search(p.text))
+            or (_reports(p) and bool(_SYMPTOM.search(p.text)))
             or assessed
             for p, s, assessed in zip(props, scores, assessing, strict=True)
         ]

@@ -10,12 +10,13 @@ logger = logging.getLogger(__name__)
 
 
 def warm_up() -> float:
-    """Load MiniLM, the section and salience models and spaCy's parser, and run each
+    """Load the sentence vectors, the section and salience models and spaCy's parser, and run each
     once; returns the seconds it took. Raises what a missing model raises (OSError)."""
     started = time.perf_counter()
-    from .classifier import embed_sentences, get_classifier
+    from .classifier import get_classifier
     from .propositions import fuse
     from .salience import get_salience
+    from .vectors import embed_sentences
 
     get_classifier()
     get_salience()

@@ -13,7 +13,8 @@ from copilot.drafting.classifier import (
     goal_mentions,
     split_assessment_and_plan,
 )
-from copilot.retrieval.embeddings import embed
+from copilot.drafting.vectors import DIMENSIONS
+from copilot.drafting.vectors import embed_sentences as embed
 from tests.conftest import SHARED_DATA
 
 ACI = SHARED_DATA / "aci-bench"
@@ -32,7 +33,7 @@ def roles(sentences, speakers=None, **options) -> list[str]:
 def test_the_trained_weights_ship_as_a_small_fixture_with_their_scores():
     assert MODEL_FILE.stat().st_size < 100_000
     with np.load(MODEL_FILE) as data:
-        assert data["weights"].shape == (3, 384)
+        assert data["weights"].shape == (3, DIMENSIONS)
         assert tuple(str(x) for x in data["labels"]) == ACI_LABELS
         assert float(data["valid_accuracy"]) > 0.75
 

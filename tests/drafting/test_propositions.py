@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from copilot.drafting import risk
-from copilot.drafting.classifier import embed_sentences
 from copilot.drafting.grounded import is_documented
 from copilot.drafting.propositions import (
     Proposition,
@@ -19,6 +18,7 @@ from copilot.drafting.propositions import (
 from copilot.drafting.salience import ALWAYS_KEPT, SalienceModel, get_salience
 from copilot.drafting.templates import get_template
 from copilot.drafting.text import segment, without_frame
+from copilot.drafting.vectors import DIMENSIONS, embed_sentences
 
 
 @pytest.mark.parametrize(
@@ -152,7 +152,7 @@ def test_salience_drops_greetings_and_keeps_the_clinical_report():
 
 
 def test_risk_plans_and_interventions_are_kept_whatever_their_score():
-    never = SalienceModel(np.zeros(400), bias=-50.0, threshold=0.5)
+    never = SalienceModel(np.zeros(DIMENSIONS + 16), bias=-50.0, threshold=0.5)
     props = [
         Proposition(f"Statement {kind}.", (), "client", kind, 0.5)
         for kind in ("risk", "plan", "intervention", "client")

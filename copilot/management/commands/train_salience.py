@@ -1,7 +1,8 @@
 """`manage.py train_salience`: fit the grounded engine's salience model.
 
-Turns every transcript of ACI-Bench train (67 visits with full notes) and MTS-Dialog
-(1,201 dialogues, each with the note section written from it) into propositions
+Turns every transcript of ACI-Bench train (67 visits with full notes), MTS-Dialog
+(1,201 dialogues, each with the note section written from it) and the twelve therapy
+sessions of tests/drafting/therapy (weighted THERAPY_WEIGHT) into propositions
 (copilot.drafting.propositions), labels each one salient when a single sentence of
 the reference note restates it (at least half of its content words, and two or
 more, stand in that sentence), and fits logistic regression over the features of
@@ -21,19 +22,27 @@ import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from copilot.drafting.classifier import embed_sentences, note_sentences
+from copilot.drafting.classifier import note_sentences
 from copilot.drafting.propositions import propositions
 from copilot.drafting.salience import ALWAYS_KEPT, MODEL_FILE, features, stems
 from copilot.drafting.text import segment, without_frame
+from copilot.drafting.vectors import embed_sentences
 
 SHARED = Path(settings.BASE_DIR).parent / "shared" / "data"
+# Twelve therapy sessions written for the project with their therapists' notes; the
+# held-out set beside them (tests/drafting/heldout) is never trained on.
+THERAPY = Path(settings.BASE_DIR) / "tests" / "drafting" / "therapy"
+# Weight of a therapy-session proposition against a general-medicine one: the only
+# examples of what a therapy note leaves out (weather, the office, the recording).
+THERAPY_WEIGHT = 5.0
 C_GRID = (0.1, 0.3, 1.0, 3.0)
 MAX_RATIO = 1.1
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.15, 0.75, 0.05))
 
 
-def dialogues(shared: Path) -> list[tuple[str, str, str]]:
-    """(group, transcript, reference note) for ACI-Bench train, then MTS-Dialog."""
+def dialogues(shared: Path, therapy: Path = THERAPY) -> list[tuple[str, str, str]]:
+    """(group, transcript, reference note) for ACI-Bench train, MTS-Dialog, then the
+    project's therapy sessions (`therapy`/<slug>.txt with <slug>.note.md)."""
     rows = []
     with (shared / "aci-bench" / "csv" / "train.csv").open(encoding="utf-8") as handle:
         rows += [
@@ -44,6 +53,9 @@ def dialogues(shared: Path) -> list[tuple[str, str, str]]:
         rows += [
             (f"mts-{r['ID']}", r["dialogue"], r["section_text"]) for r in csv.DictReader(handle)
         ]
+    for transcript in sorted(therapy.glob("*.txt")):
+        note = transcript.with_suffix(".note.md").read_text(encoding="utf-8")
+        rows.append((f"therapy-{transcript.stem}", transcript.read_text(encoding="utf-8"), note))
     return rows
 
 
@@ -81,15 +93,22 @@ class Command(BaseCommand):
             notes[group] = note
         vectors = embed_sentences([without_frame(p.text) for p in props])
         x, y = features(props, vectors), np.array(labels)
+        weight = np.array([THERAPY_WEIGHT if g.startswith("therapy-") else 1.0 for g in groups])
         folds = GroupKFold(n_splits=5)
         best, probabilities, scores = None, None, {}
         for c in C_GRID:
             model = LogisticRegression(
                 C=c, max_iter=2000, class_weight="balanced", random_state=seed
             )
-            p = cross_val_predict(model, x, y, groups=groups, cv=folds, method="predict_proba")[
-                :, 1
-            ]
+            p = cross_val_predict(
+                model,
+                x,
+                y,
+                groups=groups,
+                cv=folds,
+                method="predict_proba",
+                params={"sample_weight": weight},
+            )[:, 1]
             scores[c] = float(((p >= 0.5) == y).mean())
             if best is None or scores[c] > scores[best]:
                 best, probabilities = c, p
@@ -97,7 +116,7 @@ class Command(BaseCommand):
         model = LogisticRegression(
             C=best, max_iter=2000, class_weight="balanced", random_state=seed
         )
-        model.fit(x, y)
+        model.fit(x, y, sample_weight=weight)
         out.parent.mkdir(parents=True, exist_ok=True)
         np.savez(
             out,

@@ -1,10 +1,11 @@
 """`manage.py train_section_classifier`: fit the grounded engine's section model.
 
-Embeds every sentence of ACI-Bench's reference notes (train split) with the bundled
-all-MiniLM-L6-v2, picks the inverse regularization C of a multinomial logistic
-regression by 5-fold cross-validation grouped by encounter (so no encounter is in
-both folds), fits on the whole train split, reports accuracy on the valid split and
-writes the weights to copilot/drafting/data/section_classifier.npz (a few KB).
+Embeds every sentence of ACI-Bench's reference notes (train split) with the drafting
+engine's sentence vectors (static all-MiniLM-L6-v2, copilot.drafting.vectors), picks
+the inverse regularization C of a multinomial logistic regression by 5-fold
+cross-validation grouped by encounter (so no encounter is in both folds), fits on the
+whole train split, reports accuracy on the valid split and writes the weights to
+copilot/drafting/data/section_classifier.npz (a few KB).
 Deterministic: the folds and the solver are seeded.
 
 `--tune-linking` instead prints the thresholds for `grounded.link_sources`: each
@@ -28,7 +29,7 @@ from copilot.drafting.classifier import ACI_LABELS, MODEL_FILE, aci_sentences, n
 from copilot.drafting.grounded import support_scores
 from copilot.drafting.templates import get_template
 from copilot.drafting.types import DraftRequest
-from copilot.retrieval.embeddings import embed
+from copilot.drafting.vectors import embed_sentences
 
 DEFAULT_DATA = Path(settings.BASE_DIR).parent / "shared" / "data" / "aci-bench"
 C_GRID = (0.25, 1.0, 4.0, 16.0)
@@ -88,7 +89,7 @@ def _tune(
 
 
 def _arrays(rows: list[tuple[str, str, str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    vectors = embed([text for text, _, _ in rows])
+    vectors = embed_sentences([text for text, _, _ in rows])
     labels = np.array([ACI_LABELS.index(label) for _, label, _ in rows])
     return vectors, labels, np.array([encounter for _, _, encounter in rows])
 
