@@ -16,6 +16,7 @@ downloaded. Chart Q&A (copilot.retrieval) keeps the full model.
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +24,9 @@ import numpy as np
 
 MODEL_DIR = Path(__file__).parent / "data" / "minilm-static"
 DIMENSIONS = 256
+# The Rust tokenizer inside refuses a second caller while it encodes ("Already borrowed"):
+# drafts run on worker threads (group notes draft every member at once).
+_lock = threading.Lock()
 
 
 @cache
@@ -38,8 +42,11 @@ def get_static_model():
 
 def embed_sentences(texts: list[str]) -> np.ndarray:
     """Unit-length vectors (len(texts), DIMENSIONS) float32: a dot product is the cosine.
-    An empty list gives an array of shape (0, DIMENSIONS)."""
+    An empty list gives an array of shape (0, DIMENSIONS). Thread-safe (calls are
+    serialized; each takes about a millisecond)."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    vectors = get_static_model().encode(list(texts), use_multiprocessing=False, normalize=True)
+    model = get_static_model()
+    with _lock:
+        vectors = model.encode(list(texts), use_multiprocessing=False, normalize=True)
     return np.asarray(vectors, dtype=np.float32)

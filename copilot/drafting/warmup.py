@@ -14,7 +14,7 @@ def warm_up() -> float:
     once; returns the seconds it took. Raises what a missing model raises (OSError)."""
     started = time.perf_counter()
     from .classifier import get_classifier
-    from .propositions import fuse
+    from .propositions import fuse, is_fragment
     from .salience import get_salience
     from .vectors import embed_sentences
 
@@ -22,6 +22,7 @@ def warm_up() -> float:
     get_salience()
     embed_sentences(["warm up"])
     fuse("Do you have any allergies?", "No.")
+    is_fragment("Low.")
     seconds = time.perf_counter() - started
     logger.info("drafting models loaded in %.1f s", seconds)
     return seconds
