@@ -37,6 +37,7 @@ from .text import (
     expand_shorthand,
     is_filler,
     is_question,
+    polish,
     terminated,
     tidy,
 )
@@ -144,7 +145,7 @@ def _named(p: Proposition, term: str) -> Proposition:
             flags=re.I,
         )
     if not p.quoted:
-        text = _SUBJECTLESS.sub(lambda m: f"Client {m[1].lower()}", text)
+        text = polish(_SUBJECTLESS.sub(lambda m: f"Client {m[1].lower()}", text))
         text = re.sub(r"\bclient and client\b", "client", text)
     if term != "client":
         text = re.sub(r"\bclient\b", term, re.sub(r"\bClient\b", term.capitalize(), text))

@@ -269,6 +269,48 @@ def tidy(sentence: str) -> str:
     return terminated(re.sub(r",([.!?])$", r"\1", text))
 
 
+# An ellipsis, and the false start before it when the clause starts again with the same
+# word(s): "they feel kinda... they feel lightheaded".
+_RESTART = re.compile(r"\b(\w+(?: \w+)?)\b[^,;.…]*?(?:\.{3}|…)\s*(?=\1\b)", re.IGNORECASE)
+_ELLIPSIS = re.compile(r"\s*(?:\.{3}|…)\s*")
+_CUT = re.compile(r"\b([\w']+)-(?=[\s.,;:!?]|$)")
+_FUNCTION_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "a an the to of on in at by for with from and or but so that which who if as "
+        "is are was were be could would should can will make makes their his her its",
+    )
+)
+_TRAILING = re.compile(
+    r"(?:,?\s+(?:" + "|".join(sorted(_FUNCTION_WORDS)) + r"))+\s*([.!?])$", re.IGNORECASE
+)
+_INTERJECTION = re.compile(
+    r"^((?:Client|Patient) (?:reports|denies|endorses)(?: that)?) (?:yeah|yes|okay|ok|well|"
+    r"oh|so|like),? ",
+    re.IGNORECASE,
+)
+
+
+def polish(sentence: str) -> str:
+    """What `tidy` leaves of speech once a proposition is written: ellipses and the
+    false starts before them ("they feel kinda... they feel lightheaded" -> "they feel
+    lightheaded"), words cut off mid-way ("some distention to-." -> "some distention.";
+    a content word keeps its letters: "doing well-." -> "doing well."), the function
+    words a speaker trailed off on ("if it gets worse or..." -> "if it gets worse."), stutters
+    ("they-they", "it it"), and "yeah"/"okay" after the reporting frame. Words that
+    carry meaning, numbers and negations are kept."""
+    trailed_off = re.search(r"(?:-|\.{3}|…)\s*[.!?]?\s*$", sentence) is not None
+    text = _RESTART.sub("", sentence)
+    text = _ELLIPSIS.sub(" ", text)
+    text = re.sub(r"\b([\w']+)-\1\b", r"\1", text, flags=re.IGNORECASE)  # "they-they"
+    text = _CUT.sub(lambda m: "" if m[1].lower() in _FUNCTION_WORDS else m[1], text)
+    text = re.sub(r"\b(?!(?:that|had)\b)([\w']+)(?: \1\b(?!-))+", r"\1", text, flags=re.I)
+    text = _INTERJECTION.sub(r"\1 ", text.strip())
+    text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", text)).strip(" ,")
+    text = terminated(re.sub(r",([.!?])$", r"\1", text))
+    return _TRAILING.sub(r"\1", text) if trailed_off else text
+
+
 def capitalised(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:]
 

@@ -7,6 +7,7 @@ import pytest
 from copilot.drafting.text import (
     expand_shorthand,
     is_filler,
+    polish,
     segment,
     statements,
     tidy,
@@ -263,3 +264,48 @@ def test_a_short_reply_to_a_request_is_the_clients_response_citing_the_request()
 def test_a_clinicians_validation_is_filler():
     _, found = statements("Therapist: That sounds exhausting.\nClient: It was.")
     assert [s.text for s in found] == ["Client reported that it was."]
+
+
+@pytest.mark.parametrize(
+    ("written", "polished"),
+    [
+        (
+            "Patient reports being tired, and they feel kinda... they feel lightheaded at times.",
+            "Patient reports being tired, and they feel lightheaded at times.",
+        ),
+        (
+            "Patient reports that ... it's tough to sleep at night.",
+            "Patient reports that it's tough to sleep at night.",
+        ),
+        (
+            "There is some jugular venous distention to-.",
+            "There is some jugular venous distention.",
+        ),
+        ("Patient is doing well-.", "Patient is doing well."),
+        ("Will call if it gets worse or...", "Will call if it gets worse."),
+        (
+            "Patient reports that yeah... they-they love peanut butter cups.",
+            "Patient reports that they love peanut butter cups.",
+        ),
+        (
+            "Patient denies waking up with it; it it comes randomly.",
+            "Patient denies waking up with it; it comes randomly.",
+        ),
+    ],
+)
+def test_polish_removes_what_speech_leaves_in_a_written_statement(written, polished):
+    assert polish(written) == polished
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "Client reports it is what it is.",
+        "Client reports that no, it does not hurt.",
+        "Client reports thirty, thirty-five minutes of walking.",
+        "Client reports that that is fine.",
+        "Client reports a follow-up with the psychiatrist.",
+    ],
+)
+def test_polish_keeps_meaning_negation_and_numbers(kept):
+    assert polish(kept) == kept
