@@ -46,6 +46,7 @@ from copilot.drafting.types import DraftRequest  # noqa: E402
 SETS = {
     "therapy (rules written against it)": ROOT / "tests" / "drafting" / "therapy",
     "heldout (never tuned on)": ROOT / "tests" / "drafting" / "heldout",
+    "heldout2 (written blind after the static vectors)": ROOT / "tests" / "drafting" / "heldout2",
 }
 CHATTER = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon)|welcome|thanks?|thank you|okay|ok|"

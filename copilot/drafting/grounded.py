@@ -107,7 +107,7 @@ def transcript_statements(
     if not props:
         return [], np.zeros((0, DIMENSIONS), dtype=np.float32), []
     vectors = embed_sentences([without_frame(p.text) for p in props])
-    keep = get_salience().keep(props, vectors, always)
+    keep = get_salience().keep(props, vectors, always, therapy=term == "client")
     chosen = [i for i, k in enumerate(keep) if k]
     merged = condense([props[i] for i in chosen], vectors[chosen])
     found = [

@@ -157,6 +157,7 @@ def _propositions(segments: list[Segment], length: int) -> list[Proposition]:
     found: list[Proposition] = []
     previous: Turn | None = None
     asked: Segment | None = None  # the question the client and others are answering
+    echoes: list[Segment] = []  # the clinician's reflections of what was just said
     for turn in turns(segments):
         other = turn.segments[0].other
         if turn.speaker == "clinician":
@@ -169,12 +170,64 @@ def _propositions(segments: list[Segment], length: int) -> list[Proposition]:
             if asked is None and _all_small_talk(previous):
                 asked = previous.segments[-1]  # "That's a beautiful scarf." / "Thank you, …"
         made = _turn_propositions(turn, asked, seen, max(length, 1))
+        if turn.speaker == "clinician" and previous is not None:
+            made = [p for p in made if not _echoes(p, previous, echoes)]
         found += [_said_by(p, other) for p in made] if other else made
         if (turn.speaker is not None or other) and not all(
             _is_empty(s.text) for s in turn.segments
         ):
             previous = turn
+    if echoes:
+        found.append(_reflective_listening(echoes, length))
+        found.sort(key=lambda p: p.position)
     return found
+
+
+# Content words of fewer letters, or these, say nothing of their own in an echo.
+_ECHO_STOP = frozenset(
+    re.findall(
+        r"\S+",
+        "the and but for with from that this these those was were are is been being have has "
+        "had you your yours client clinician they them their what when how just really very "
+        "so okay yeah right all still like said says say sounds sound hear heard will",
+    )
+)
+
+
+def _words(text: str) -> set[str]:
+    return {
+        w[:5] for w in re.findall(r"[a-z]+|\d+", text.lower()) if len(w) > 2 and w not in _ECHO_STOP
+    }
+
+
+def _echoes(p: Proposition, previous: Turn, echoes: list[Segment]) -> bool:
+    """Is `p`, a clinician's statement right after the client's (or a partner's) turn,
+    a reflection of it ("5 weeks." after "It's been five weeks since I last hurt
+    myself")? Its content words all stand in that turn. Collected in `echoes`."""
+    if p.kind != "clinician" or previous.speaker == "clinician":
+        return False
+    own = _words(p.text)
+    text = _turn_text(previous)
+    digits = " ".join(str(_NUMBER_WORDS.get(w.lower().strip(".,!?"), w)) for w in text.split())
+    if not own or not own <= _words(text) | _words(digits):
+        return False
+    echoes.extend(p.segments)
+    return True
+
+
+def _turn_text(turn: Turn) -> str:
+    return " ".join(seg.text for seg in turn.segments)
+
+
+def _reflective_listening(echoes: list[Segment], length: int) -> Proposition:
+    """One intervention for the clinician's reflections, citing each; placed at the first."""
+    return Proposition(
+        "Clinician used reflective listening.",
+        tuple(echoes),
+        "clinician",
+        "intervention",
+        echoes[0].start / max(length, 1),
+    )
 
 
 _VERB_FIRST = re.compile(r"^(Reports|Denies|Endorses|Rates|Agreed|Describes|Uncertain)\b")
@@ -305,6 +358,8 @@ def _sentence_proposition(
     elif speaker == "clinician":
         written = None if _ASIDE.search(sentence) else clinician_statement(sentence)
         text, kind = written if written else (None, "clinician")
+        if text is not None and kind in {"clinician", "plan"} and len(_words(text)) < 2:
+            return None  # "Will look.", "Got it.": nothing a note could hold
     else:
         text, kind = _other_statement(sentence), "other"
     if text is None or has_person(text):
@@ -341,6 +396,9 @@ _SMALL_TALK = re.compile(
     r"[^.!?]{0,24}[.!]?$|"
     r"^(?:it's |it is )?(?:good|nice|great) to see you\b|^let me\b|^show me\b|"
     r"^(?:that's|what) an? (?:beautiful|lovely|nice|great|cool) \w+[.!]?$|^it's lovely\b|"
+    r"^(?:stay|keep) (?:warm|dry|cool|safe)\b|^enjoy (?:the|your)\b|^(?:drive|get home) safe|"
+    r"^it's (?:a )?(?:hot|cold|warm|nice|beautiful|lovely|gorgeous|rainy|freezing|wet|muggy) "
+    r"(?:one|day|out)\b|"
     r"^(?:(?:yeah|yes|yep),? )?(?:it's|it is) (?:on|in) my (?:phone|bag|car|email|inbox)[.!]?$|"
     r"\b(?:come|right|step) this way\b|\bwalk you out\b|\bcheck-?out desk\b|"
     r"\b(?:how (?:are|have) you(?: been)?(?: doing)?(?: today| this morning)?(?=[?.!,]|$)|"
@@ -349,7 +407,8 @@ _SMALL_TALK = re.compile(
     r"(?:find|found) (?:parking|the office|the building)|parking (?:okay|ok|alright|all right)|"
     r"see you (?:next|then|soon|on)|have a (?:good|great|nice) (?:day|weekend|week|one)|"
     r"take care|(?:this|the) (?:session|visit|conversation) is (?:being )?recorded|"
-    r"record(?:ing|er)? (?:is|for)|consent to (?:the )?record\w*|hey,? (?:dragon|dax)|"
+    r"record(?:ing|er)? (?:is|for)|recording's (?:on|running)|consent to (?:the )?record\w*|"
+    r"hey,? (?:dragon|dax)|"
     r"tell dax|dax\b|dragon\b|end (?:the )?recording|"
     r"same time next week|does (?:that|this) time work|let me (?:check|pull up|look at) "
     r"(?:my|the) (?:calendar|schedule)|thanks? (?:you )?for (?:coming|having me))",
@@ -514,36 +573,43 @@ _PAST = {
     "created": "Created",
     "completed": "Completed",
 }
+# What a clinician may say before a plan or assignment: "So", "Okay", "For this week,",
+# "Before next time,".
+_LEAD = (
+    r"^(?:so |and |okay,? |now,? |(?:for |over )?(?:this|the) (?:coming |next )?week,? |"
+    r"before (?:next time|our next session|we meet again),? |"
+    r"between now and (?:next time|next session|then),? |until next time,? )*"
+)
 _CLINICIAN_FRAMES: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), replacement, kind)
     for pattern, replacement, kind in (
         (
-            r"^(?:so |and |okay,? )*(?:(?:for|as) (?:your |the |this week's )?(?:homework|"
+            _LEAD + r"(?:(?:for|as) (?:your |the |this week's )?(?:homework|"
             r"assignment|practice)(?: this week| for this week| for next time| for next week)?"
             r",?|(?:your |the )?homework (?:this week |for this week )?(?:is|will be)(?: to)?) ",
             "Homework: ",
             "plan",
         ),
         (
-            r"^(?:so |and |okay,? )*(?:we(?:'ll| will)?|I(?:'ll| will)|let's) (?:meet|get together)"
+            _LEAD + r"(?:we(?:'ll| will)?|I(?:'ll| will)|let's) (?:meet|get together)"
             r"(?: again)?,? ",
             "Next session: ",
             "plan",
         ),
         (
-            r"^(?:so |and |okay,? |now,? )*(?:I'm|I am|we're|we are) (?:going to|gonna) "
+            _LEAD + r"(?:I'm|I am|we're|we are) (?:going to|gonna) "
             r"(?:go ahead and )?",
             "Will ",
             "plan",
         ),
         (
-            r"^(?:so |and |okay,? |now,? )*(?:I'll|I will|we'll|we will|we can|we should|"
+            _LEAD + r"(?:I'll|I will|we'll|we will|we can|we should|"
             r"I'd like to|I would like to|I want to|I need to|we need to) (?:go ahead and )?",
             "Will ",
             "plan",
         ),
         (
-            r"^(?:so |and |okay,? )*(?:I(?:'d| would) like (?:for )?you to|I want you to|"
+            _LEAD + r"(?:I(?:'d| would) like (?:for )?you to|I want you to|"
             r"you should|you'll want to|make sure (?:that )?you|I(?:'d| would) (?:recommend|"
             r"suggest|encourage) (?:that )?you|I (?:recommend|suggest|encourage|advise) "
             r"(?:that )?you|try to|keep) ",

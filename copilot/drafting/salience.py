@@ -84,6 +84,18 @@ _QUANTITY = re.compile(
     r"glasses|cigarettes?|pills?|mg|milligrams?|dollars?|pounds?|sessions?|panic attacks?)\b)",
     re.IGNORECASE,
 )
+# Therapy techniques and measures a therapist's statement may name (as in
+# classifier._TECHNIQUE), and findings about the client's presentation.
+_TECHNIQUE_WORDS = re.compile(
+    r"\b(?:cognitive|behavio\w*|dialectical|motivational|exposure|psychoeducation|mindfulness|"
+    r"breathing|grounding|relaxation|reframing|restructuring|thought record|coping|skills?|"
+    r"distress tolerance|emotion regulation|sleep hygiene|problem[- ]solving|values|journal\w*|"
+    r"urge surfing|imagery|trigger\w*|avoidance|PHQ-?9|GAD-?7|PCL-?5|EPDS|AUDIT|score\w*|"
+    r"diagnos\w*|medication\w*|dose|affect|appears?|presents?|tearful|progress\w*|"
+    r"(?-i:CBT|DBT|MI|EMDR|ACT|BA|ERP|CPT|PE))\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(r"\b(?:will|\w+'ll|going to|gonna|starting|next)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:denies|not|no|never|none|without)\b", re.I)
 _STOP = frozenset(
     re.findall(
@@ -101,9 +113,12 @@ def stems(text: str) -> set[str]:
     return {w[:5] for w in words if w not in _STOP and len(w) > 2 or w.isdigit()}
 
 
+N_FEATURES = 16
+
+
 def features(props: Sequence[Proposition], vectors: np.ndarray) -> np.ndarray:
-    """(n, d + 16) float32, d = vectors.DIMENSIONS: each proposition's vector, then
-    its features."""
+    """(n, d + N_FEATURES) float32, d = vectors.DIMENSIONS: each proposition's vector,
+    then its features."""
     rows = []
     for p in props:
         words = len(p.text.split())
@@ -121,7 +136,7 @@ def features(props: Sequence[Proposition], vectors: np.ndarray) -> np.ndarray:
                 len(content) / max(words, 1),
             ]
         )
-    extra = np.asarray(rows, dtype=np.float32).reshape(len(props), 16)
+    extra = np.asarray(rows, dtype=np.float32).reshape(len(props), N_FEATURES)
     return np.hstack([np.asarray(vectors, dtype=np.float32).reshape(len(props), -1), extra])
 
 
@@ -163,6 +178,8 @@ class SalienceModel:
         props: Sequence[Proposition],
         vectors: np.ndarray,
         always: Collection[str] = ALWAYS_KEPT,
+        *,
+        therapy: bool = False,
     ) -> list[bool]:
         """Which propositions go in the note: salient enough, of a kind in `always` (by
         default a risk statement, or what the clinician did or decided), what a therapy
@@ -173,7 +190,8 @@ class SalienceModel:
         scores = self.scores(props, vectors)
         assessing = risk_assessment(props)
         return [
-            bool(s >= self.threshold)
+            not (therapy and conversational(p))
+            and bool(s >= self.threshold)
             or p.kind in always
             or documented_in_therapy(p.text)
             or (p.kind == "answer" and bool(_NUMBER.search(p.text)))
@@ -182,6 +200,22 @@ class SalienceModel:
             or assessed
             for p, s, assessed in zip(props, scores, assessing, strict=True)
         ]
+
+
+def conversational(p: Proposition) -> bool:
+    """Is `p` a therapist's remark that a therapy note does not record ("That's a real
+    drop.", "Out of sight, out of mind.")? A clinician's statement (kind "clinician":
+    not an intervention, plan or risk statement) that states no number, symptom,
+    technique, homework, measure, risk or what will happen ("Starting Monday she'll go
+    for first period" is the plan). Only the salience score is overruled: a rule
+    that keeps a proposition for what it states still keeps it."""
+    return p.kind == "clinician" and not (
+        _NUMBER.search(p.text)
+        or _SYMPTOM.search(p.text)
+        or documented_in_therapy(p.text)
+        or _TECHNIQUE_WORDS.search(p.text)
+        or _FUTURE.search(p.text)
+    )
 
 
 def risk_assessment(props: Sequence[Proposition]) -> list[bool]:

@@ -15,7 +15,7 @@ from copilot.drafting.propositions import (
     has_person,
     propositions,
 )
-from copilot.drafting.salience import ALWAYS_KEPT, SalienceModel, get_salience
+from copilot.drafting.salience import ALWAYS_KEPT, N_FEATURES, SalienceModel, get_salience
 from copilot.drafting.templates import get_template
 from copilot.drafting.text import segment, without_frame
 from copilot.drafting.vectors import DIMENSIONS, embed_sentences
@@ -152,7 +152,7 @@ def test_salience_drops_greetings_and_keeps_the_clinical_report():
 
 
 def test_risk_plans_and_interventions_are_kept_whatever_their_score():
-    never = SalienceModel(np.zeros(DIMENSIONS + 16), bias=-50.0, threshold=0.5)
+    never = SalienceModel(np.zeros(DIMENSIONS + N_FEATURES), bias=-50.0, threshold=0.5)
     props = [
         Proposition(f"Statement {kind}.", (), "client", kind, 0.5)
         for kind in ("risk", "plan", "intervention", "client")
@@ -189,3 +189,44 @@ def test_a_risk_denial_documents_the_risk_assessment_item():
     item = next(i for s in get_template("dap").sections for i in s.required if "risk" in i.item)
     assert is_documented(item, ["Client denies thoughts of hurting themselves."])
     assert not is_documented(item, ["Client reports sleeping badly."])
+
+
+ECHOING = """Therapist: How long has it been since you last hurt yourself?
+Client: It's been five weeks now since I last hurt myself.
+Therapist: Five weeks.
+Client: Yeah. And my urges went from an eight to a three with the ice.
+Therapist: From an eight to a three.
+Therapist: For this week, I'd like you to keep the diary card every day.
+Therapist: Stay warm out there.
+Therapist: I'll look.
+"""
+
+
+def test_the_clinicians_echoes_become_one_reflective_listening_intervention():
+    found = propositions(segment(ECHOING)[1], len(ECHOING))
+    texts = [p.text for p in found]
+    assert "Five weeks." not in texts
+    assert not any(t.startswith("From an eight") for t in texts)
+    [reflecting] = [p for p in found if p.text == "Clinician used reflective listening."]
+    assert reflecting.kind == "intervention"
+    assert [s.text for s in reflecting.segments] == ["Five weeks.", "From an eight to a three."]
+
+
+def test_an_assignment_after_a_time_phrase_is_the_plan_and_pleasantries_go():
+    found = propositions(segment(ECHOING)[1], len(ECHOING))
+    assert ("Client to keep the diary card every day.", "plan") in [(p.text, p.kind) for p in found]
+    assert not any("warm" in p.text or "look" in p.text.lower() for p in found)
+
+
+def test_in_therapy_a_therapists_remark_is_left_out_whatever_its_score():
+    always = SalienceModel(np.zeros(DIMENSIONS + N_FEATURES), bias=50.0, threshold=0.5)
+    said = [
+        "That's a real drop.",
+        "Out of sight, out of mind.",
+        "Client's PHQ-9 today is 16.",
+        "Starting Monday client will go for first period.",
+        "Client seems tearful today.",
+    ]
+    props = [Proposition(text, (), "clinician", "clinician", 0.5) for text in said]
+    assert always.keep(props, vectors_of(props), therapy=True) == [False, False, True, True, True]
+    assert always.keep(props, vectors_of(props)) == [True] * 5  # a medical visit: findings

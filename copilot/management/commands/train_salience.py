@@ -1,8 +1,8 @@
 """`manage.py train_salience`: fit the grounded engine's salience model.
 
 Turns every transcript of ACI-Bench train (67 visits with full notes), MTS-Dialog
-(1,201 dialogues, each with the note section written from it) and the twelve therapy
-sessions of tests/drafting/therapy (weighted THERAPY_WEIGHT) into propositions
+(1,201 dialogues, each with the note section written from it) and the project's 36
+therapy sessions (tests/drafting/therapy and train, weighted THERAPY_WEIGHT) into propositions
 (copilot.drafting.propositions), labels each one salient when a single sentence of
 the reference note restates it (at least half of its content words, and two or
 more, stand in that sentence), and fits logistic regression over the features of
@@ -29,20 +29,24 @@ from copilot.drafting.text import segment, without_frame
 from copilot.drafting.vectors import embed_sentences
 
 SHARED = Path(settings.BASE_DIR).parent / "shared" / "data"
-# Twelve therapy sessions written for the project with their therapists' notes; the
-# held-out set beside them (tests/drafting/heldout) is never trained on.
-THERAPY = Path(settings.BASE_DIR) / "tests" / "drafting" / "therapy"
+# Therapy sessions written for the project with their therapists' notes: the twelve the
+# rules were written against and 24 written to train on. The held-out sets beside them
+# (tests/drafting/heldout, heldout2) are never trained on.
+THERAPY = (
+    Path(settings.BASE_DIR) / "tests" / "drafting" / "therapy",
+    Path(settings.BASE_DIR) / "tests" / "drafting" / "train",
+)
 # Weight of a therapy-session proposition against a general-medicine one: the only
 # examples of what a therapy note leaves out (weather, the office, the recording).
-THERAPY_WEIGHT = 5.0
+THERAPY_WEIGHT = 10.0
 C_GRID = (0.1, 0.3, 1.0, 3.0)
 MAX_RATIO = 1.1
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.15, 0.75, 0.05))
 
 
-def dialogues(shared: Path, therapy: Path = THERAPY) -> list[tuple[str, str, str]]:
+def dialogues(shared: Path, therapy: tuple[Path, ...] = THERAPY) -> list[tuple[str, str, str]]:
     """(group, transcript, reference note) for ACI-Bench train, MTS-Dialog, then the
-    project's therapy sessions (`therapy`/<slug>.txt with <slug>.note.md)."""
+    project's therapy sessions (<folder>/<slug>.txt with <slug>.note.md)."""
     rows = []
     with (shared / "aci-bench" / "csv" / "train.csv").open(encoding="utf-8") as handle:
         rows += [
@@ -53,7 +57,7 @@ def dialogues(shared: Path, therapy: Path = THERAPY) -> list[tuple[str, str, str
         rows += [
             (f"mts-{r['ID']}", r["dialogue"], r["section_text"]) for r in csv.DictReader(handle)
         ]
-    for transcript in sorted(therapy.glob("*.txt")):
+    for transcript in sorted(t for folder in therapy for t in folder.glob("*.txt")):
         note = transcript.with_suffix(".note.md").read_text(encoding="utf-8")
         rows.append((f"therapy-{transcript.stem}", transcript.read_text(encoding="utf-8"), note))
     return rows
