@@ -9,8 +9,9 @@ and tests/drafting/heldout/, written separately and never tuned on) prints:
 - leaks: `must_not` patterns (small talk, asides) found in the draft;
 - register: sentences with first/second person outside quotes, and greeting or
   backchannel sentences;
-- risk: risk statements whose finding (risk.py, kind and polarity) a draft sentence
-  citing them states, of all risk statements with a finding;
+- risk: risk statements whose finding (risk.py, kind and polarity; where risk.py
+  reads nothing in the quote alone, the author's polarity) a draft sentence citing
+  them states, of all the risk statements the session's author marked;
 - length: draft words / the therapist's note words (median, min, max).
 
 The chart is minimal (the client only). Usage: python bench/sessions.py
@@ -73,21 +74,23 @@ def measure(folder: Path, case: dict) -> dict:
         compose(DraftRequest(get_template(case["template"]), text, chart, case["kind"]))
     )
     draft = " ".join(s.text for s in own)
-    risks, kept = 0, 0
+    risks, kept, missed_risks = 0, 0, []
     for stated in case["risk"]:
         start = text.find(stated["quote"])
-        expected = (
-            {(stated["kind"], stated["negated"])}
-            if "kind" in stated
-            else {(f.kind, f.negated) for f in risk.find_in_text(stated["quote"])}
-        )
-        if start < 0 or not expected:
+        if start < 0:
             continue
         end = start + len(stated["quote"])
         citing = [s for s in own if any(x.start < end and start < x.end for x in s.sources)]
         written = {(f.kind, f.negated) for s in citing for f in risk.find_in_text(s.text)}
         risks += 1
-        kept += expected <= written
+        if "kind" in stated:
+            held = (stated["kind"], stated["negated"]) in written
+        else:  # the author's polarity; the kind is what risk.py reads, in the quote or fused
+            found = {(f.kind, f.negated) for f in risk.find_in_text(stated["quote"])}
+            held = found <= written if found else stated["negated"] in {n for _, n in written}
+        kept += held
+        if not held:
+            missed_risks.append(stated["quote"])
     body = re.sub(r"^#+ .*$", "", note, flags=re.M)
     return {
         "slug": case["slug"],
@@ -99,6 +102,7 @@ def measure(folder: Path, case: dict) -> dict:
         "chatter": sum(bool(CHATTER.match(s.text)) for s in own),
         "risks": risks,
         "risks_kept": kept,
+        "missed_risks": missed_risks,
         "ratio": len(draft.split()) / len(body.split()),
     }
 
@@ -136,6 +140,9 @@ def main() -> None:
             print(f"    missed {slug}: {p}")
         for slug, p in leaks:
             print(f"    leaked {slug}: {p}")
+        for r in rows:
+            for quote in r["missed_risks"]:
+                print(f"    risk statement not kept {r['slug']}: {quote}")
 
 
 if __name__ == "__main__":

@@ -47,7 +47,9 @@ from copilot.chart import ChartContext
 
 from .types import Source
 
-RiskKind = Literal["suicidal_ideation", "homicidal_ideation", "self_harm", "intent_or_plan"]
+RiskKind = Literal[
+    "suicidal_ideation", "homicidal_ideation", "self_harm", "intent_or_plan", "abuse"
+]
 
 # --- Trigger tables (case-insensitive, whole words) ----------------------------------
 
@@ -87,6 +89,16 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?:not|n['’]t)\s+worth\s+living",
         r"death\s+wish",
         r"thoughts?\s+(?:of|about)\s+(?:death|dying|being\s+dead)",
+        # Wish to be dead and perceived burdensomeness ("it'd be easier for everybody if I
+        # just wasn't here"): C-SSRS item 1 (Posner et al., Am J Psychiatry 2011), and
+        # Joiner's interpersonal theory of suicide (Van Orden et al., Psychol Rev 2010).
+        r"(?:easier|better)\s+(?:for\s+(?:\w+\s+){1,2})?if\s+(?:I|she|he|they)\s+(?:just\s+)?"
+        r"(?:wasn['’]t|weren['’]t|was\s+not|were\s+not)\s+(?:here|around|alive)",
+        r"(?:easier|better)\s+(?:for\s+(?:\w+\s+){1,2})?if\s+(?:I|she|he|they)\s+(?:just\s+)?"
+        r"(?:was|were)\s+(?:gone|dead)",
+        r"wish(?:es|ed|ing)?\s+(?:I|she|he|they)\s+(?:wasn['’]t|weren['’]t|was\s+not|were\s+not)"
+        r"\s+(?:here|alive|around|born)",
+        rf"(?:a\s+)?burden\s+(?:to|on)\s+(?:everyone|everybody|{_POSS}\s+{_RELATION})",
     ),
     "homicidal_ideation": (
         rf"homicid\w*{_NOUN}",
@@ -95,6 +107,8 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         rf"(?:hurt|harm|injur(?:e|es|ing)|attack)(?:s|ing)?\s+{_OTHERS}",
         r"(?:harm|violence)\s+(?:to(?:wards?)?|against)\s+(?:self\s+or\s+)?others",
         r"violent\s+(?:thoughts|urges|ideation|fantasies)",
+        rf"put(?:s|ting)?\s+(?:my\s+|his\s+|her\s+|their\s+)?hands\s+on\s+(?:him|her|{_OTHERS})",
+        r"(?:hurt|harm)(?:s|ing)?\s+(?:the|my|our|her|his|their)\s+(?:baby|child|kids?|son|daughter)",
     ),
     "self_harm": (
         r"self[-\s]?(?:harm|injur|mutilat)\w*",
@@ -106,6 +120,18 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?:want(?:s|ed|ing)?|tempted)\s+to\s+cut\b(?!\s+(?:back|down|out|off|ties|corners))",
         r"(?:self|cigarette)[-\s]?burn\w*",
         r"overdos(?:e|es|ed|ing)",
+    ),
+    # Abuse or violence the client suffers (a disclosure may oblige a report, and
+    # intimate-partner violence is screened for: USPSTF, JAMA 2018;320(16):1678-1687).
+    "abuse": (
+        r"abus(?:e|es|ed|ing|ive)",
+        r"(?:hits?|hitting|beats?|beating|chokes?|choked|choking|kicks?|kicked|slaps?|slapped)"
+        r"\s+me\b",
+        r"molest\w*",
+        r"(?:sexually|physically)\s+assault\w*",
+        rf"(?:afraid|scared)\s+(?:of|to\s+go\s+home\s+to)\s+(?:him|her|{_POSS}\s+{_RELATION})",
+        r"(?:domestic|intimate[-\s]partner)\s+violence",
+        r"not\s+safe\s+at\s+home",
     ),
     "intent_or_plan": (  # risk factors in their own right, counted in any sentence
         r"lethal\s+means",
@@ -144,6 +170,12 @@ NOT_RISK: dict[RiskKind, tuple[str, ...]] = {
     "self_harm": (
         r"cutting[-\s](?:back|down|out|off|corners|ties|class(?:es)?|school|costs?|edge)",
     ),
+    "abuse": (
+        r"(?:substance|alcohol|drug|opioid|cannabis|marijuana|stimulant|polysubstance|"
+        r"prescription|medication)\s+(?:use\s+)?abuse",
+        r"abus(?:e|es|ed|ing)\s+(?:of\s+)?(?:alcohol|drugs|substances|pills|medications?|"
+        r"opioids|cannabis|stimulants|the\s+system)",
+    ),
     "intent_or_plan": (
         r"(?:safety|treatment|care|crisis|discharge|session|homework|action|coping|relapse"
         r"\s+prevention|lesson|meal|study|business|birth|payment|insurance|phone|data)\s+plans?",
@@ -175,12 +207,17 @@ PSEUDO_NEGATIONS = (
 PRE_NEGATIONS = (  # also act as post-negations right after a trigger: "SI/HI: denied"
     rf"{_NEG_AUX}(?:\s+{_REPORT_VERB})?",
     r"den(?:y|ies|ied|ying)",
-    r"no(?:\s+(?:evidence|signs?|history|reports?|indication|current|active|acute))?(?:\s+of)?",
+    # not "No one cares if I kill myself": "no one" negates nothing of what follows
+    r"no(?!\s+one\b)(?:\s+(?:evidence|signs?|history|reports?|indication|current|active|acute))?"
+    r"(?:\s+of)?",
     r"without",
     r"free\s+of",
     r"absence\s+of",
     r"negative\s+for",
     r"never\s+had",
+    # "Nobody's ever abused me", not "Nobody knows I've been thinking of killing myself"
+    r"(?:nobody|no\s+one)(?:['’]s|\s+has|\s+had)?(?:\s+ever)?"
+    r"(?=\s+(?:abus|hurt|hit|beat|touch|molest|assault|threaten)\w*)",
     r"rule[sd]?\s+out",
     r"nor",
     r"neither",

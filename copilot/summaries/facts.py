@@ -26,6 +26,7 @@ RISK_LABELS = {
     "homicidal_ideation": "homicidal ideation",
     "self_harm": "self-harm",
     "intent_or_plan": "intent, plan or access to means",
+    "abuse": "abuse or violence",
     "phq9_item9": "PHQ-9 item 9 positive",
 }
 

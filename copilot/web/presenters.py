@@ -22,6 +22,7 @@ RISK_LABELS = {
     "homicidal_ideation": "Homicidal ideation",
     "self_harm": "Self-harm",
     "intent_or_plan": "Intent or plan",
+    "abuse": "Abuse or violence",
 }
 
 

@@ -12,6 +12,7 @@ from copilot.drafting.types import Source
 from copilot.measures import PHQ9, MeasureResult, MeasureSeries
 
 SI, HI, SH, PLAN = "suicidal_ideation", "homicidal_ideation", "self_harm", "intent_or_plan"
+ABUSE = "abuse"
 DENIED, POSITIVE = True, False
 
 # sentence -> the (kind, negated) findings a clinician would read in it
@@ -107,6 +108,26 @@ SENTENCES: list[tuple[str, list[tuple[str, bool]]]] = [
     ("Client called the 988 Suicide & Crisis Lifeline.", []),
     ("Treatment plan reviewed; client denies SI.", [(SI, DENIED)]),
     ("Client plans to attend group and denies SI.", [(SI, DENIED)]),
+    # wish to be dead and perceived burdensomeness, said as clients say them
+    ("It'd be easier for everybody if I just wasn't here.", [(SI, POSITIVE)]),
+    ("I feel like a burden to my family.", [(SI, POSITIVE)]),
+    ("I wish I wasn't here anymore.", [(SI, POSITIVE)]),
+    ("It's easier if I just take the bus.", []),
+    ("Things would be better for us if we moved.", []),
+    # harm to others, denied in a client's words
+    ("I've never put hands on anybody, and I'm not going to.", [(HI, DENIED)]),
+    ("No, I would never hurt the baby.", [(HI, DENIED)]),
+    ("I hurt my back lifting boxes.", []),
+    # "no one" / "nobody" negate only what they do to the client
+    ("No one cares if I kill myself.", [(SI, POSITIVE)]),
+    ("Nobody knows I have been thinking about killing myself.", [(SI, POSITIVE)]),
+    # abuse suffered, disclosed or denied; substance abuse is not it
+    ("He hits me when he drinks.", [(ABUSE, POSITIVE)]),
+    ("I'm scared to go home to my husband.", [(ABUSE, POSITIVE)]),
+    ("Nobody's ever abused me.", [(ABUSE, DENIED)]),
+    ("Denies history of abuse or domestic violence.", [(ABUSE, DENIED)]),
+    ("History of alcohol abuse, in remission.", []),
+    ("Client reports abusing alcohol on weekends.", []),
 ]
 
 
