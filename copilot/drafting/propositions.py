@@ -80,16 +80,54 @@ def get_tagger():
     return spacy.load(SPACY_MODEL, exclude=["ner", "parser", "lemmatizer"])
 
 
+# Texts spaCy read in a batch (`prefetch`) for the rules to find; dropped when large.
+_PARSED: dict[str, object] = {}
+_TAGGED: dict[str, tuple[str, ...]] = {}
+_PREFETCHED_MAX = 20_000
+
+
 @lru_cache(maxsize=4096)
 def parse(text: str):
     """`text` parsed by get_nlp(), kept for repeats (a draft asks about one answer from
     several rules). Treat the Doc as read-only."""
-    return get_nlp()(text)
+    doc = _PARSED.get(text)
+    return doc if doc is not None else get_nlp()(text)
 
 
 @lru_cache(maxsize=4096)
 def _tags(text: str) -> tuple[str, ...]:
-    return tuple(t.tag_ for t in get_tagger()(text))
+    tags = _TAGGED.get(text)
+    return tags if tags is not None else tuple(t.tag_ for t in get_tagger()(text))
+
+
+def prefetch(segments: list[Segment]) -> None:
+    """Read in two spaCy batches (`Language.pipe`, several times faster than one call a
+    sentence) the clinician's questions that `fuse` parses and the short sentences that
+    `is_fragment` tags, so the rules find them ready. A text the rules ask about that
+    is not here is read on its own, with the same result."""
+    if len(_PARSED) + len(_TAGGED) > _PREFETCHED_MAX:
+        _PARSED.clear()
+        _TAGGED.clear()
+    said = [expand_shorthand(tidy(seg.text)) for seg in segments]
+    questions = {
+        _VOCATIVE.sub("", text).rstrip("?").strip()
+        for seg, text in zip(segments, said, strict=True)
+        if seg.speaker == "clinician" and text.endswith("?")
+    } - _PARSED.keys()
+    short = {
+        form
+        for seg, text in zip(segments, said, strict=True)
+        if seg.speaker != "clinician"
+        for form in (text, text.rstrip(".!").strip())
+        if len(form.split()) <= 12
+        and not _SUBORDINATE.match(form)
+        and not _SUBJECT_FIRST.match(form)
+    } - _TAGGED.keys()
+    asked = sorted(questions)
+    _PARSED.update(zip(asked, get_nlp().pipe(asked), strict=True))
+    tagged = sorted(short)
+    for text, doc in zip(tagged, get_tagger().pipe(tagged), strict=True):
+        _TAGGED[text] = tuple(t.tag_ for t in doc)
 
 
 # --- turns ----------------------------------------------------------------------------
@@ -116,6 +154,7 @@ def propositions(segments: list[Segment], length: int, term: str = "client") -> 
     """The propositions of a transcript's segments, in transcript order; `length` is
     the input's length in characters (for `position`); `term` names the person in care
     as the transcript does ("client", or "patient" for [patient] / Patient: tags)."""
+    prefetch(segments)
     return [_named(p, term) for p in _propositions(segments, length)]
 
 

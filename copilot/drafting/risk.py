@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from copilot.chart import ChartContext
@@ -299,10 +300,13 @@ def find_in_text(text: str) -> list[RiskFinding]:
     One finding per kind, negation and clause: "Denies SI/HI." gives two denials
     (suicidal and homicidal) quoting the same clause. Rules: see the module docstring.
     """
-    findings: list[RiskFinding] = []
-    for start, end in _sentences(text):
-        findings.extend(_sentence_findings(text, start, end))
-    return findings
+    return list(_findings(text))
+
+
+@lru_cache(maxsize=8192)
+def _findings(text: str) -> tuple[RiskFinding, ...]:
+    # A draft reads each sentence from several rules; findings are frozen dataclasses.
+    return tuple(f for start, end in _sentences(text) for f in _sentence_findings(text, start, end))
 
 
 def find_in_chart(chart: ChartContext) -> list[RiskFinding]:

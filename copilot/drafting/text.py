@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -246,6 +246,7 @@ def is_question(sentence: str) -> bool:
     return sentence.rstrip().rstrip("\"')").endswith("?")
 
 
+@lru_cache(maxsize=8192)
 def tidy(sentence: str) -> str:
     """Transcript text as written prose: ACI-Bench spacing ("do n't", " ,") joined,
     "uh"/"um" and stutters ("i feel , i feel") removed, leading "so"/"well" dropped,

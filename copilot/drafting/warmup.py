@@ -28,6 +28,17 @@ def warm_up() -> float:
     return seconds
 
 
+def forget_texts() -> None:
+    """Empty the per-text caches (tidied sentences, risk findings, spaCy parses and
+    tags), so the next draft costs what a new transcript costs (bench/draft.py)."""
+    from . import propositions, risk, text
+
+    for cached in (text.tidy, risk._findings, propositions.parse, propositions._tags):
+        cached.cache_clear()
+    propositions._PARSED.clear()
+    propositions._TAGGED.clear()
+
+
 def warm_up_in_background() -> threading.Thread:
     """`warm_up` on a daemon thread, so the server listens while the models load; a
     draft that arrives meanwhile waits for them."""
