@@ -20,7 +20,10 @@ measures), prints:
 ACI-Bench is general medicine, not therapy: the figures say how the machinery
 behaves on real conversations, not how good a therapy note is.
 
-Usage: python bench/draft.py [--runs 3] [--data ../shared/data/aci-bench]
+`--oracle` adds the ROUGE-L of the best selection of the engine's own propositions,
+chosen greedily against each reference note: what no salience model can exceed.
+
+Usage: python bench/draft.py [--runs 3] [--data ../shared/data/aci-bench] [--oracle]
 """
 
 from __future__ import annotations
@@ -53,8 +56,9 @@ from rouge_score import rouge_scorer  # noqa: E402
 from copilot.chart import ChartContext, Client  # noqa: E402
 from copilot.drafting.classifier import ACI_LABELS, aci_sentences, get_classifier  # noqa: E402
 from copilot.drafting.grounded import compose, iter_sections, section_for  # noqa: E402
+from copilot.drafting.propositions import propositions  # noqa: E402
 from copilot.drafting.templates import get_template  # noqa: E402
-from copilot.drafting.text import without_frame  # noqa: E402
+from copilot.drafting.text import segment, without_frame  # noqa: E402
 from copilot.drafting.types import DraftedSection, DraftRequest  # noqa: E402
 from copilot.drafting.vectors import embed_sentences  # noqa: E402
 from copilot.drafting.warmup import forget_texts, warm_up  # noqa: E402
@@ -174,6 +178,31 @@ def rouge(rows: list[dict], drafted: list[list[DraftedSection]]) -> dict[str, fl
     }
 
 
+def oracle(rows: list[dict]) -> float:
+    """Mean ROUGE-L F1 of the best selection of each transcript's own propositions, in
+    transcript order, picked greedily against the reference note itself (an upper
+    bound for any salience model over these propositions; about 3 minutes)."""
+    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
+    results = []
+    for row in rows:
+        _, segments = segment(row["dialogue"])
+        texts = [p.text for p in propositions(segments, len(row["dialogue"]), "patient")]
+        chosen: set[int] = set()
+        best = 0.0
+        while True:
+            pick = None
+            for i in set(range(len(texts))) - chosen:
+                text = " ".join(texts[j] for j in sorted(chosen | {i}))
+                score = scorer.score(row["note"], text)["rougeL"].fmeasure
+                if score > best + 1e-4:
+                    best, pick = score, i
+            if pick is None:
+                break
+            chosen.add(pick)
+        results.append(best)
+    return statistics.mean(results)
+
+
 def in_order(sections: list[DraftedSection]) -> str:
     spans = [
         (min(x.start for x in s.sources if x.start is not None), s.text)
@@ -258,6 +287,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--oracle", action="store_true", help="also the greedy oracle (slow)")
     args = parser.parse_args()
     with (args.data / "csv" / "valid.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -268,6 +298,8 @@ def main() -> None:
     drafted = [compose(request) for request in drafts]
     scores, checks = rouge(rows, drafted), register(rows, drafted)
     print_report(load_ms, first, full, sorting, scores, checks, args.runs)
+    if args.oracle:
+        print(f"{'  oracle selection of propositions':<40}{oracle(rows):>8.3f}")
 
 
 if __name__ == "__main__":
