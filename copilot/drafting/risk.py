@@ -110,6 +110,7 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"violent\s+(?:thoughts|urges|ideation|fantasies)",
         rf"put(?:s|ting)?\s+(?:my\s+|his\s+|her\s+|their\s+)?hands\s+on\s+(?:him|her|{_OTHERS})",
         r"(?:hurt|harm)(?:s|ing)?\s+(?:the|my|our|her|his|their)\s+(?:baby|child|kids?|son|daughter)",
+        r"(?:hurt|harm)(?:s|ing)?\s+(?:him|her|them)\b",  # "I would never hurt her"
     ),
     "self_harm": (
         r"self[-\s]?(?:harm|injur|mutilat)\w*",
@@ -167,6 +168,14 @@ NOT_RISK: dict[RiskKind, tuple[str, ...]] = {
         r"columbia[-\s]suicide",
         r"SI\s+joints?",
         r"end(?:ing)?\s+it\s+with",
+    ),
+    "homicidal_ideation": (
+        r"(?:it|that|this|which|what)\s+(?:\w+\s+)?hurt\s+(?:him|her|them)",  # "it hurt her"
+        r"hurt\s+(?:him|her|them)\s*(?:\?|$)",  # asking whether something hurt them
+        r"(?:hurt|harm)\s+(?:his|her|their)\s+(?:back|knees?|legs?|arms?|neck|shoulders?|"
+        r"ankles?|wrists?|feet|foot|head|hands?|feelings|chances)",
+        r"hurt\s+(?:him|her|them)\s+(?:feelings|back|knee|leg|arm|neck|shoulder)",
+        r"hurt\s+(?:him|her|them)\s+(?:deeply|so\s+much|a\s+lot|emotionally)",
     ),
     "self_harm": (
         r"cutting[-\s](?:back|down|out|off|corners|ties|class(?:es)?|school|costs?|edge)",

@@ -118,6 +118,11 @@ SENTENCES: list[tuple[str, list[tuple[str, bool]]]] = [
     ("I've never put hands on anybody, and I'm not going to.", [(HI, DENIED)]),
     ("No, I would never hurt the baby.", [(HI, DENIED)]),
     ("I hurt my back lifting boxes.", []),
+    ("No, I would never hurt her.", [(HI, DENIED)]),
+    ("I want to hurt him.", [(HI, POSITIVE)]),
+    ("It really hurt her when I left.", []),
+    ("She hurt her back at work.", []),
+    ("I hurt her feelings.", []),
     # "no one" / "nobody" negate only what they do to the client
     ("No one cares if I kill myself.", [(SI, POSITIVE)]),
     ("Nobody knows I have been thinking about killing myself.", [(SI, POSITIVE)]),
