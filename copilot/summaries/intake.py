@@ -141,14 +141,28 @@ def compose(request: DraftRequest, intake: Intake) -> list[DraftedSection]:
     ]
 
 
+# What makes a clinician's sentence an impression; without it a sentence the section
+# model files under Impressions is kept with the presenting problem, so Impressions hold
+# nothing the clinician did not write as one ("Alex came with a friend." is not).
+_IMPRESSION = re.compile(
+    r"\b(?:impressions?|diagnos\w*|consistent with|meets? (?:criteria|full criteria)|"
+    r"rule out|r/o|recommend\w*|likely|suggest\w*|appears?|formulation|provisional|"
+    r"differential|prognosis|refer\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def _own_sentences(request: DraftRequest) -> dict[str, list[DraftSentence]]:
     """The clinician's own notes (optional), sorted into sections as the grounded engine
-    sorts a progress note's (copilot.drafting.grounded.analyse), by section key."""
+    sorts a progress note's (copilot.drafting.grounded.analyse), by section key; a
+    sentence goes to Impressions only when it reads as one (`_IMPRESSION`)."""
     if not request.text.strip():
         return {}
     analysis = analyse(request)
     own: dict[str, list[DraftSentence]] = {}
     for statement, key in zip(analysis.statements, analysis.sections, strict=True):
+        if key == "impressions" and not _IMPRESSION.search(statement.text):
+            key = "presenting"
         sources = tuple(Source.span(seg.start, seg.end) for seg in statement.segments)
         own.setdefault(key, []).append(DraftSentence(statement.text, sources))
     return own

@@ -46,15 +46,9 @@ async def test_the_model_writes_the_narrative_sections_and_the_rest_stays_exact(
         f"life? — {PAST_THOUGHTS} (linkId safety-ever)."
     )
     assert sections["scores"].ai_text.startswith("PHQ-9 total 8 (mild) at intake")
-    # Impressions are the clinician's: placeholders, and at most their own sentences
-    # (the static section model files "came with a friend" there), never the model's.
-    assert sections["impressions"].ai_text.endswith(
+    assert sections["impressions"].ai_text == (
         "[clinician to complete: diagnostic impression] "
         "[clinician to complete: treatment recommendations]"
-    )
-    assert all(
-        s.get("placeholder") or all("start" in x for x in s["sources"])
-        for s in sections["impressions"].sentences
     )
     presenting = sections["presenting"].sentences[0]
     assert presenting["supported"]
