@@ -185,6 +185,9 @@ NOT_RISK: dict[RiskKind, tuple[str, ...]] = {
         r"prescription|medication)\s+(?:use\s+)?abuse",
         r"abus(?:e|es|ed|ing)\s+(?:of\s+)?(?:alcohol|drugs|substances|pills|medications?|"
         r"opioids|cannabis|stimulants|the\s+system)",
+        # a screening is not a disclosure: "Screening for domestic abuse (procedure)"
+        r"screen\w*\s+(?:for\s+)?(?:\w+\s+){0,2}(?:abuse|violence)",
+        r"(?:abuse|violence)\s+screen\w*",
     ),
     "intent_or_plan": (
         r"(?:safety|treatment|care|crisis|discharge|session|homework|action|coping|relapse"
@@ -325,13 +328,17 @@ def find_in_chart(chart: ChartContext) -> list[RiskFinding]:
     `Source.chart("DocumentReference/…")`. Notes marked entered-in-error are skipped.
     When the latest PHQ-9 scored item 9 at 1 or more (Kroenke et al. 2001), a positive
     suicidal_ideation finding quotes "PHQ-9 item 9 scored 1 on 2026-11-08" and cites
-    the Observation. Earlier positive administrations are history, not flags.
+    the Observation. Earlier positive administrations are history, not flags. Abuse
+    is flagged where it is disclosed, in the session input: a chart note restating a
+    known history ("Victim of intimate partner abuse (finding)" in every encounter's
+    condition list) is the record, not a new disclosure to acknowledge at each draft.
     """
     findings = [
         replace(finding, source=Source.chart(note.source))
         for note in chart.notes
         if note.doc_status != "entered-in-error"
         for finding in find_in_text(note.text)
+        if finding.kind != "abuse"
     ]
     latest = chart.phq9.latest
     if latest is not None and latest.item9_positive:

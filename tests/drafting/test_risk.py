@@ -133,6 +133,8 @@ SENTENCES: list[tuple[str, list[tuple[str, bool]]]] = [
     ("Denies history of abuse or domestic violence.", [(ABUSE, DENIED)]),
     ("History of alcohol abuse, in remission.", []),
     ("Client reports abusing alcohol on weekends.", []),
+    ("Screening for domestic abuse (procedure).", []),
+    ("Victim of intimate partner abuse (finding).", [(ABUSE, POSITIVE)]),
 ]
 
 
@@ -355,3 +357,10 @@ async def test_bh008_passive_thoughts_of_not_waking_up_are_positive(gateway):
             "during a bad week",
         )
     ]
+
+
+def test_abuse_is_flagged_where_it_is_disclosed_not_from_a_charts_condition_list():
+    listed = note("Conditions: Victim of intimate partner abuse (finding).", "DocumentReference/x")
+    chart = chart_of(notes=(listed,))
+    assert find_in_chart(chart) == []
+    assert kinds(find_risk("He hits me when he drinks.", chart)) == [(ABUSE, POSITIVE)]
