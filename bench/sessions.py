@@ -1,8 +1,8 @@
 """The grounded engine over the project's therapy sessions: what a therapist would
 check before signing.
 
-For each set (tests/drafting/therapy/, which the engine's rules were written against,
-and tests/drafting/heldout/, written separately and never tuned on) prints:
+For each set (tests/drafting/therapy/, which the engine's rules were written against;
+tests/drafting/heldout/ and heldout2/, written separately and never trained on) prints:
 
 - facts: the share of the `must` patterns (facts the therapist's note holds) that
   the draft's own sentences hold, per session and overall;
@@ -46,7 +46,10 @@ from copilot.drafting.types import DraftRequest  # noqa: E402
 
 SETS = {
     "therapy (rules written against it)": ROOT / "tests" / "drafting" / "therapy",
-    "heldout (never tuned on)": ROOT / "tests" / "drafting" / "heldout",
+    "heldout (never trained on; its leaks were read while rules were written)": ROOT
+    / "tests"
+    / "drafting"
+    / "heldout",
     "heldout2 (written blind after the static vectors)": ROOT / "tests" / "drafting" / "heldout2",
 }
 CHATTER = re.compile(
