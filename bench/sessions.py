@@ -44,13 +44,11 @@ from copilot.drafting.propositions import has_person  # noqa: E402
 from copilot.drafting.templates import get_template  # noqa: E402
 from copilot.drafting.types import DraftRequest  # noqa: E402
 
+SESSIONS = ROOT / "tests" / "drafting"
 SETS = {
-    "therapy (rules written against it)": ROOT / "tests" / "drafting" / "therapy",
-    "heldout (never trained on; its leaks were read while rules were written)": ROOT
-    / "tests"
-    / "drafting"
-    / "heldout",
-    "heldout2 (written blind after the static vectors)": ROOT / "tests" / "drafting" / "heldout2",
+    "therapy (rules written against it)": SESSIONS / "therapy",
+    "heldout (never trained on; leaks read while writing rules)": SESSIONS / "heldout",
+    "heldout2 (written blind after the static vectors)": SESSIONS / "heldout2",
 }
 CHATTER = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon)|welcome|thanks?|thank you|okay|ok|"
