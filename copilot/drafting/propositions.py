@@ -314,6 +314,10 @@ def _turn_propositions(
             continue  # "Okay." before the answer itself
         first, answering = answering, False
         if first and question is not None:
+            booked = next_session(tidy(question.text), sentence)
+            if booked is not None:  # "Same time next Thursday?" / "Works."
+                result.append(Proposition(booked, (question, seg), "clinician", "plan", position))
+                continue
             chatty = _is_small_talk(tidy(question.text)) or _SMALL_TALK_QUESTION.search(
                 question.text
             )
@@ -335,6 +339,46 @@ def _turn_propositions(
         if made is not None:
             result.append(made)
     return result
+
+
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_CLOCK = (
+    r"(?:\d{1,2}(?:[:.]\d{2})?(?: ?[ap]\.?m\.?)?|noon|(?:one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve)(?:[- ]thirty|[- ]fifteen|[- ]forty-five| o'clock)?)"
+)
+_SLOT = re.compile(
+    rf"\b(?:(?:next|this) )?{_WEEKDAY}\b(?:,? (?:at )?{_CLOCK})?(?: next week)?"
+    r"|\b(?:in )?(?:one|two|three|four|a|\d) weeks?\b|\bnext week\b",
+    re.IGNORECASE,
+)
+_ACCEPTED = re.compile(
+    r"^(?:yes|yeah|yep|sure|okay|ok|works|that works|perfect|sounds good|great|good|fine|"
+    r"definitely|absolutely|see you then)\b|^" + _WEEKDAY,
+    re.IGNORECASE,
+)
+# A time offered, not asked about: "Same time next Thursday?", "How about Monday at
+# one?", "Does Tuesday work?", or the slot alone ("Tuesday at three-thirty next week?").
+_PROPOSAL = re.compile(
+    r"\b(?:same time|how about|what about|does .{0,40}work|would .{0,40}work|works for you|"
+    r"can you (?:do|make)|shall we|should we|next (?:session|appointment|time)|see you)\b",
+    re.IGNORECASE,
+)
+
+
+def next_session(question: str, answer: str) -> str | None:
+    """ "Next session: next Thursday, ten o'clock." when the clinician proposes a time
+    as a question ("Same time next Thursday, ten o'clock?") and the client agrees
+    ("Works.", "Yes.", "Monday at one."); else None. The slot is the last one the
+    question names ("since Thursday's closed, how about Monday at one?")."""
+    if not question.rstrip().endswith("?") or not _ACCEPTED.match(answer.strip()):
+        return None
+    asked = re.split(r"(?<=[.!])\s+", question.strip())[-1]
+    slots = _SLOT.findall(asked)
+    if not slots or not (_PROPOSAL.search(asked) or _SLOT.match(asked)):
+        return None
+    slot = slots[-1].strip()
+    weeks = re.fullmatch(r"(?:one|two|three|four|a|\d+) weeks?", slot, re.IGNORECASE)
+    return f"Next session: {'in ' if weeks else ''}{slot}."
 
 
 def is_fragment(sentence: str) -> bool:

@@ -13,6 +13,7 @@ from copilot.drafting.propositions import (
     clinician_statement,
     fuse,
     has_person,
+    next_session,
     propositions,
 )
 from copilot.drafting.salience import ALWAYS_KEPT, N_FEATURES, SalienceModel, get_salience
@@ -230,3 +231,32 @@ def test_in_therapy_a_therapists_remark_is_left_out_whatever_its_score():
     props = [Proposition(text, (), "clinician", "clinician", 0.5) for text in said]
     assert always.keep(props, vectors_of(props), therapy=True) == [False, False, True, True, True]
     assert always.keep(props, vectors_of(props)) == [True] * 5  # a medical visit: findings
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "plan"),
+    [
+        (
+            "Same time next Thursday, ten o'clock?",
+            "Works.",
+            "Next session: next Thursday, ten o'clock.",
+        ),
+        (
+            "So, since Thursday's closed, how about Monday at one?",
+            "Monday at one.",
+            "Next session: Monday at one.",
+        ),
+        (
+            "Log your SUDS. Tuesday at three-thirty next week?",
+            "Yes.",
+            "Next session: Tuesday at three-thirty next week.",
+        ),
+        ("Can you do two weeks from now?", "Sure.", "Next session: in two weeks."),
+        ("Did it happen on Tuesday?", "Yes.", None),
+        ("Same time next week?", "I can't, I'm away.", None),
+    ],
+)
+def test_a_time_the_clinician_offers_and_the_client_takes_is_the_next_session(
+    question, answer, plan
+):
+    assert next_session(question, answer) == plan
