@@ -59,7 +59,7 @@ _PLAN_CUES = re.compile(
     r"order\w*)\b",
     re.IGNORECASE,
 )
-_TECHNIQUE = (
+TECHNIQUE = (
     r"(?:cognitive|behavioral|behaviour\w*|dialectical|motivational|acceptance|exposure|"
     r"psychoeducation|mindfulness|breathing|grounding|relaxation|reframing|restructuring|"
     r"thought record|activity scheduling|safety plan\w*|coping|skills?|distress tolerance|"
@@ -84,7 +84,7 @@ _PATTERN_RULES: tuple[_Rule, ...] = tuple(
             r"utilized|provided|explored|"
             r"processed|guided|modell?ed|role-played|implemented|conducted|facilitated|"
             r"demonstrated|applied|offered|worked on|engaged the client in|educated)\b"
-            rf".*\b{_TECHNIQUE}\b",
+            rf".*\b{TECHNIQUE}\b",
             {"clinician", None},
         ),
         (

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Literal
 
 from . import risk
@@ -34,6 +34,7 @@ from .text import (
     Segment,
     Speaker,
     capitalised,
+    content_stems,
     expand_shorthand,
     is_filler,
     is_question,
@@ -80,24 +81,32 @@ def get_tagger():
     return spacy.load(SPACY_MODEL, exclude=["ner", "parser", "lemmatizer"])
 
 
-# Texts spaCy read in a batch (`prefetch`) for the rules to find; dropped when large.
+# What spaCy has read, one text at a time or in a batch (`prefetch`): a draft asks about
+# one answer from several rules. Emptied when it grows past _READ_MAX texts.
 _PARSED: dict[str, object] = {}
 _TAGGED: dict[str, tuple[str, ...]] = {}
-_PREFETCHED_MAX = 20_000
+_READ_MAX = 20_000
 
 
-@lru_cache(maxsize=4096)
 def parse(text: str):
-    """`text` parsed by get_nlp(), kept for repeats (a draft asks about one answer from
-    several rules). Treat the Doc as read-only."""
+    """`text` parsed by get_nlp(), kept for repeats. Treat the Doc as read-only."""
     doc = _PARSED.get(text)
-    return doc if doc is not None else get_nlp()(text)
+    if doc is None:  # drafts on other threads may empty the dict meanwhile: keep our own
+        doc = _PARSED[text] = get_nlp()(text)
+    return doc
 
 
-@lru_cache(maxsize=4096)
 def _tags(text: str) -> tuple[str, ...]:
     tags = _TAGGED.get(text)
-    return tags if tags is not None else tuple(t.tag_ for t in get_tagger()(text))
+    if tags is None:
+        tags = _TAGGED[text] = tuple(t.tag_ for t in get_tagger()(text))
+    return tags
+
+
+def forget_parses() -> None:
+    """Empty what spaCy has read (bench/draft.py times drafts as if each were new)."""
+    _PARSED.clear()
+    _TAGGED.clear()
 
 
 def prefetch(segments: list[Segment]) -> None:
@@ -105,9 +114,8 @@ def prefetch(segments: list[Segment]) -> None:
     sentence) the clinician's questions that `fuse` parses and the short sentences that
     `is_fragment` tags, so the rules find them ready. A text the rules ask about that
     is not here is read on its own, with the same result."""
-    if len(_PARSED) + len(_TAGGED) > _PREFETCHED_MAX:
-        _PARSED.clear()
-        _TAGGED.clear()
+    if len(_PARSED) + len(_TAGGED) > _READ_MAX:
+        forget_parses()
     said = [expand_shorthand(tidy(seg.text)) for seg in segments]
     questions = {
         _VOCATIVE.sub("", text).rstrip("?").strip()
@@ -222,21 +230,19 @@ def _propositions(segments: list[Segment], length: int) -> list[Proposition]:
     return found
 
 
-# Content words of fewer letters, or these, say nothing of their own in an echo.
+# Words that say nothing of their own in an echo or a clinician's one-liner, beside the
+# function words `content_stems` leaves out.
 _ECHO_STOP = frozenset(
     re.findall(
         r"\S+",
-        "the and but for with from that this these those was were are is been being have has "
-        "had you your yours client clinician they them their what when how just really very "
-        "so okay yeah right all still like said says say sounds sound hear heard will",
+        "these those being you your yours when how okay yeah right all still said says say "
+        "sounds sound hear heard will",
     )
 )
 
 
 def _words(text: str) -> set[str]:
-    return {
-        w[:5] for w in re.findall(r"[a-z]+|\d+", text.lower()) if len(w) > 2 and w not in _ECHO_STOP
-    }
+    return content_stems(text, _ECHO_STOP)
 
 
 def _echoes(p: Proposition, previous: Turn, echoes: list[Segment]) -> bool:
@@ -482,7 +488,6 @@ _SMALL_TALK = re.compile(
     r"^(?:stay|keep) (?:warm|dry|cool|safe)\b|^enjoy (?:the|your)\b|^(?:drive|get home) safe|"
     r"^it's (?:a )?(?:hot|cold|warm|nice|beautiful|lovely|gorgeous|rainy|freezing|wet|muggy) "
     r"(?:one|day|out)\b|"
-    r"^(?:(?:yeah|yes|yep),? )?(?:it's|it is) (?:on|in) my (?:phone|bag|car|email|inbox)[.!]?$|"
     r"\b(?:come|right|step) this way\b|\bwalk you out\b|\bcheck-?out desk\b|"
     r"\b(?:how (?:are|have) you(?: been)?(?: doing)?(?: today| this morning)?(?=[?.!,]|$)|"
     r"nice to (?:see|meet) you|good to see you|"

@@ -312,12 +312,13 @@ def find_in_text(text: str) -> list[RiskFinding]:
     One finding per kind, negation and clause: "Denies SI/HI." gives two denials
     (suicidal and homicidal) quoting the same clause. Rules: see the module docstring.
     """
-    return list(_findings(text))
+    return list(find_in_text_cached(text))
 
 
 @lru_cache(maxsize=8192)
-def _findings(text: str) -> tuple[RiskFinding, ...]:
-    # A draft reads each sentence from several rules; findings are frozen dataclasses.
+def find_in_text_cached(text: str) -> tuple[RiskFinding, ...]:
+    """`find_in_text` as a tuple, kept for repeats: a draft reads each sentence from
+    several rules, and findings are frozen."""
     return tuple(f for start, end in _sentences(text) for f in _sentence_findings(text, start, end))
 
 

@@ -24,7 +24,9 @@ from pathlib import Path
 import numpy as np
 
 from . import risk
+from .classifier import TECHNIQUE
 from .propositions import Proposition
+from .text import content_stems
 
 MODEL_FILE = Path(__file__).parent / "data" / "salience.npz"
 KINDS = ("answer", "client", "clinician", "plan", "intervention", "risk", "other")
@@ -84,35 +86,16 @@ _QUANTITY = re.compile(
     r"glasses|cigarettes?|pills?|mg|milligrams?|dollars?|pounds?|sessions?|panic attacks?)\b)",
     re.IGNORECASE,
 )
-# Therapy techniques and measures a therapist's statement may name (as in
-# classifier._TECHNIQUE), and findings about the client's presentation.
+# Therapy techniques (classifier.TECHNIQUE) and measures a therapist's statement may
+# name, and findings about the client's presentation.
 _TECHNIQUE_WORDS = re.compile(
-    r"\b(?:cognitive|behavio\w*|dialectical|motivational|exposure|psychoeducation|mindfulness|"
-    r"breathing|grounding|relaxation|reframing|restructuring|thought record|coping|skills?|"
-    r"distress tolerance|emotion regulation|sleep hygiene|problem[- ]solving|values|journal\w*|"
-    r"urge surfing|imagery|trigger\w*|avoidance|PHQ-?9|GAD-?7|PCL-?5|EPDS|AUDIT|score\w*|"
-    r"diagnos\w*|medication\w*|dose|affect|appears?|presents?|tearful|progress\w*|"
-    r"(?-i:CBT|DBT|MI|EMDR|ACT|BA|ERP|CPT|PE))\b",
+    rf"\b(?:{TECHNIQUE}|behavio\w*|trigger\w*|avoidance|PHQ-?9|GAD-?7|PCL-?5|EPDS|AUDIT|"
+    r"score\w*|diagnos\w*|medication\w*|dose|affect|appears?|presents?|tearful|progress\w*|"
+    r"(?-i:ERP|CPT|PE))\b",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(r"\b(?:will|\w+'ll|going to|gonna|starting|next)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:denies|not|no|never|none|without)\b", re.I)
-_STOP = frozenset(
-    re.findall(
-        r"\S+",
-        "a an the and or but of to in on at for by with from as is are was were be been it its "
-        "they them their that this so just really very kind sort like about reports client "
-        "clinician there what some any have has had do does did get got go going",
-    )
-)
-
-
-def stems(text: str) -> set[str]:
-    """Content words of `text` by their first five letters (for overlap labels)."""
-    words = re.findall(r"[a-z][a-z']+|\d+", text.lower())
-    return {w[:5] for w in words if w not in _STOP and len(w) > 2 or w.isdigit()}
-
-
 N_FEATURES = 16
 
 
@@ -122,7 +105,7 @@ def features(props: Sequence[Proposition], vectors: np.ndarray) -> np.ndarray:
     rows = []
     for p in props:
         words = len(p.text.split())
-        content = stems(p.text)
+        content = content_stems(p.text)
         speaker, kind = ("client", "client") if _participant(p) else (p.speaker, p.kind)
         rows.append(
             [float(speaker == s) for s in SPEAKERS]
@@ -190,8 +173,7 @@ class SalienceModel:
         scores = self.scores(props, vectors)
         assessing = risk_assessment(props)
         return [
-            not (therapy and conversational(p))
-            and bool(s >= self.threshold)
+            (bool(s >= self.threshold) and not (therapy and conversational(p)))
             or p.kind in always
             or documented_in_therapy(p.text)
             or (p.kind == "answer" and bool(_NUMBER.search(p.text)))

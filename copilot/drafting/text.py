@@ -246,6 +246,18 @@ def is_question(sentence: str) -> bool:
     return sentence.rstrip().rstrip("\"')").endswith("?")
 
 
+# A word said again ("doing doing", "it, it"); not "thirty, thirty-five", nor English's own
+# "that that" and "had had".
+_REPEATED = re.compile(r"\b(?!(?:that|had)\b)([\w']+)(?:,? \1\b(?!-))+", re.IGNORECASE)
+
+
+def _finished(text: str) -> str:
+    """Spaces before punctuation and doubled spaces gone, a comma before the end dropped,
+    a final period added."""
+    text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", text)).strip(" ,")
+    return terminated(re.sub(r",([.!?])$", r"\1", text))
+
+
 @lru_cache(maxsize=8192)
 def tidy(sentence: str) -> str:
     """Transcript text as written prose: ACI-Bench spacing ("do n't", " ,") joined,
@@ -260,14 +272,12 @@ def tidy(sentence: str) -> str:
     text = re.sub(
         r"(?<![\w-])[A-Za-z]{1,6}-,?\s+(?=[A-Za-z])", "", text
     )  # false starts: "ex- exerting"
-    # "doing doing"; not "thirty, thirty-five"
-    text = re.sub(r"\b([\w']+)(?:,? \1\b(?!-))+", r"\1", text, flags=re.IGNORECASE)
+    text = _REPEATED.sub(r"\1", text)
     text = re.sub(r"\b((?:[\w']+ ){0,2}[\w']+), \1\b(?!-)", r"\1", text, flags=re.IGNORECASE)
     text = re.sub(r"(?:,\s*)?\byou know\b(?:,\s*|(?=[.!?]$))", " ", text, flags=re.IGNORECASE)
     text = _LEADING.sub("", text.strip(" ,"))
     text = re.sub(r"(?<![\w.'])i(?!\w|\.\w)", "I", text)
-    text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", text)).strip(" ,")
-    return terminated(re.sub(r",([.!?])$", r"\1", text))
+    return _finished(text)
 
 
 # An ellipsis, and the false start before it when the clause starts again with the same
@@ -305,11 +315,28 @@ def polish(sentence: str) -> str:
     text = _ELLIPSIS.sub(" ", text)
     text = re.sub(r"\b([\w']+)-\1\b", r"\1", text, flags=re.IGNORECASE)  # "they-they"
     text = _CUT.sub(lambda m: "" if m[1].lower() in _FUNCTION_WORDS else m[1], text)
-    text = re.sub(r"\b(?!(?:that|had)\b)([\w']+)(?: \1\b(?!-))+", r"\1", text, flags=re.I)
-    text = _INTERJECTION.sub(r"\1 ", text.strip())
-    text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", text)).strip(" ,")
-    text = terminated(re.sub(r",([.!?])$", r"\1", text))
+    text = _REPEATED.sub(r"\1", text)
+    text = _finished(_INTERJECTION.sub(r"\1 ", text.strip()))
     return _TRAILING.sub(r"\1", text) if trailed_off else text
+
+
+# Words that carry no content of their own in an overlap of two sentences.
+_CONTENT_STOP = frozenset(
+    re.findall(
+        r"\S+",
+        "a an the and or but of to in on at for by with from as is are was were be been it its "
+        "they them their that this so just really very kind sort like about reports client "
+        "clinician there what some any have has had do does did get got go going",
+    )
+)
+
+
+def content_stems(text: str, ignore: frozenset[str] = frozenset()) -> set[str]:
+    """Content words of `text` by their first five letters, and its numbers as digits
+    written: words of three letters or more, not function words nor those in `ignore`
+    (lower case). For word overlaps: salience labels, a clinician's echo of the client."""
+    words = re.findall(r"[a-z][a-z']+|\d+", text.lower())
+    return {w[:5] for w in words if w.isdigit() or (len(w) > 2 and w not in _CONTENT_STOP | ignore)}
 
 
 def capitalised(sentence: str) -> str:

@@ -33,10 +33,9 @@ def forget_texts() -> None:
     tags), so the next draft costs what a new transcript costs (bench/draft.py)."""
     from . import propositions, risk, text
 
-    for cached in (text.tidy, risk._findings, propositions.parse, propositions._tags):
-        cached.cache_clear()
-    propositions._PARSED.clear()
-    propositions._TAGGED.clear()
+    text.tidy.cache_clear()
+    risk.find_in_text_cached.cache_clear()
+    propositions.forget_parses()
 
 
 def warm_up_in_background() -> threading.Thread:

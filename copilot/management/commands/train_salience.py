@@ -24,8 +24,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from copilot.drafting.classifier import note_sentences
 from copilot.drafting.propositions import propositions
-from copilot.drafting.salience import ALWAYS_KEPT, MODEL_FILE, features, stems
-from copilot.drafting.text import segment, without_frame
+from copilot.drafting.salience import ALWAYS_KEPT, MODEL_FILE, features
+from copilot.drafting.text import content_stems, segment, without_frame
 from copilot.drafting.vectors import embed_sentences
 
 SHARED = Path(settings.BASE_DIR).parent / "shared" / "data"
@@ -65,7 +65,7 @@ def dialogues(shared: Path, therapy: tuple[Path, ...] = THERAPY) -> list[tuple[s
 
 def label(text: str, reference: list[set[str]]) -> bool:
     """Does one reference sentence restate `text` (half its content words, two or more)?"""
-    own = stems(text)
+    own = content_stems(text)
     if not own:
         return False
     best = max((len(own & r) for r in reference), default=0)
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         for group, transcript, note in dialogues(data):
             _, segs = segment(transcript)
             found = propositions(segs, len(transcript))
-            reference = [stems(s) for s in note_sentences(note)]
+            reference = [content_stems(s) for s in note_sentences(note)]
             props += found
             groups += [group] * len(found)
             labels += [label(p.text, reference) for p in found]
