@@ -4,6 +4,7 @@ from copilot.access.models import CaseloadAssignment
 from copilot.accounts.models import Clinician
 from copilot.audit.models import LedgerEntry
 from copilot.groups.models import GroupNote, GroupSession
+from copilot.kb.models import PracticeDocumentRecord
 from copilot.plans.models import PlanApproval, PlanGoalSection, PlanReview
 from copilot.qa.models import ChatTurn
 from copilot.retrieval.models import ClientIndexState, IndexedSource, Part2Consent
@@ -18,6 +19,7 @@ from copilot.review.models import (
 )
 
 __all__ = [
+    "PracticeDocumentRecord",
     "Approval",
     "CaseloadAssignment",
     "ChatTurn",

@@ -1,10 +1,14 @@
 """Answer one chart question as a stream of events; the consumer only forwards them.
 
-Order of work: a structured question (scores, medications, diagnoses,
-appointments) is answered exactly from the ChartContext; anything else retrieves
-the QA_TOP_K best passages of the client's index and answers from them, quoting
-(`grounded`) or generating (`llm`). A question about "the last N sessions" reads
-the N most recent notes among a wider retrieval, one sentence from each.
+Order of work: a question about the practice's own rules ("our policy on
+no-shows") that does not point at the client is answered from the practice
+knowledge base; a structured question (scores, medications, diagnoses, goals,
+appointments) is answered exactly from the ChartContext; a question about "the
+last session" or "the last N sessions" reads the N newest notes the chart carries
+(a wider retrieval when it carries fewer), the best sentence of each (three of a
+single one); anything else retrieves the QA_TOP_K best passages of the client's
+index by hybrid search scoped by the question (copilot.qa.filters) and answers
+from them, quoting (`grounded`) or generating (`llm`).
 
 Events: AnswerStarted, then AnswerPart per cited sentence (AnswerToken chunks
 first in llm mode), then AnswerDone, or AnswerFailed with the question returned
@@ -16,6 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
+from datetime import date
+from functools import partial
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -24,6 +30,8 @@ from copilot.chart import ChartContext
 
 from . import generative
 from .extractive import answer_extractive, passage_day
+from .filters import scope_of
+from .practice import answer_from_documents, asks_practice
 from .structured import answer_structured
 from .types import (
     Answer,
@@ -39,8 +47,8 @@ from .types import (
 
 MODES = ("grounded", "llm")
 _RECENT = re.compile(
-    r"\b(?:last|past|recent|previous|latest)\s+(?:(?P<count>\d{1,2}|two|three|four|five|six|"
-    r"seven|eight|nine|ten)\s+)?(?:sessions|notes|visits|appointments)\b",
+    r"\b(?:last|past|recent|previous|latest|most recent)\s+(?:(?P<count>\d{1,2}|two|three|four|"
+    r"five|six|seven|eight|nine|ten)\s+)?(?P<what>sessions?|notes?|visits?|appointments?)\b",
     re.IGNORECASE,
 )
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
@@ -67,12 +75,15 @@ async def answer_stream(
     *,
     mode: str | None = None,
     include_restricted: bool = False,
+    practice: Retriever | None = None,
 ) -> AsyncIterator[AnswerEvent]:
     """The events answering `question` from `chart` and the client's `retriever`.
 
     `mode`: "grounded" or "llm" (default settings.QA_ENGINE). `include_restricted`:
-    the client consented to redisclosure of 42 CFR Part 2 records. Never raises for
-    bad input or a failing model: those end in AnswerFailed.
+    the client consented to redisclosure of 42 CFR Part 2 records. `practice`: the
+    practice knowledge base (copilot.kb.index.PracticeIndex), which answers questions
+    about the practice's own rules (`practice.asks_practice`), always quoted. Never
+    raises for bad input or a failing model: those end in AnswerFailed.
     """
     mode = mode or settings.QA_ENGINE
     error = question_error(question) or (None if mode in MODES else f"Unknown Q&A mode {mode!r}.")
@@ -80,13 +91,34 @@ async def answer_stream(
         yield AnswerFailed(question, error)
         return
     question = question.strip()
+    if practice is not None and asks_practice(question, chart):
+        yield AnswerStarted(question, "practice")
+        hits = await sync_to_async(practice.search, thread_sensitive=False)(
+            question, settings.QA_TOP_K
+        )
+        passages = passages_from_hits(hits)
+        answer = await sync_to_async(answer_from_documents, thread_sensitive=False)(
+            question, passages
+        )
+        retrieved = tuple(dict.fromkeys(p.source for p in passages))
+        async for event in _parts(answer):
+            yield replace(event, retrieved=retrieved) if isinstance(event, AnswerDone) else event
+        return
     structured = answer_structured(question, chart, include_restricted=include_restricted)
     yield AnswerStarted(question, "structured" if structured else mode)
     if structured is not None:
         async for event in _parts(structured):
             yield event
         return
-    passages, recent = await retrieve(question, retriever, include_restricted=include_restricted)
+    recent = _recent_count(question)
+    latest = newest_chart_notes(chart, recent, include_restricted=include_restricted)
+    if latest is not None:
+        passages = latest
+    else:
+        passages = await retrieve(
+            question, retriever, today=chart.read_at.date(), include_restricted=include_restricted
+        )
+        passages = passages if recent is None else newest_notes(passages, recent)
     retrieved = tuple(dict.fromkeys(p.source for p in passages))
     if mode == "grounded":
         answer = await sync_to_async(_extract, thread_sensitive=False)(question, passages, recent)
@@ -98,19 +130,58 @@ async def answer_stream(
 
 
 async def retrieve(
-    question: str, retriever: Retriever | None, *, include_restricted: bool = False
-) -> tuple[list[Passage], int | None]:
-    """The passages to answer from, and N when the question asks about the last N
-    sessions (then only passages of the N most recent notes are kept)."""
+    question: str,
+    retriever: Retriever | None,
+    *,
+    today: date,
+    include_restricted: bool = False,
+) -> list[Passage]:
+    """The passages to answer from, best first: the QA_TOP_K best (12 per note when
+    the question asks about the last N sessions, so that N notes are among them).
+
+    The search is scoped by what the question says (`filters.scope_of`: dates, entry
+    kind, note title, author; newest first for "last"/"latest"). A scope by title or
+    author that matches nothing is dropped rather than answer "not found" on a guess.
+    """
     if retriever is None:
-        return [], None
+        return []
     recent = _recent_count(question)
     k = settings.QA_TOP_K if recent is None else max(settings.QA_TOP_K, 12 * recent)
-    hits = await sync_to_async(retriever.search, thread_sensitive=False)(
-        question, k, include_restricted=include_restricted
+    titles, authors = await sync_to_async(retriever.facets, thread_sensitive=False)()
+    scope = scope_of(question, today, titles=titles, authors=authors)
+    search = partial(
+        sync_to_async(retriever.search, thread_sensitive=False),
+        question,
+        k,
+        include_restricted=include_restricted,
+        newest_first=scope.newest_first or recent is not None,
     )
-    passages = passages_from_hits(hits)
-    return (passages if recent is None else newest_notes(passages, recent)), recent
+    hits = await search(where=scope.where)
+    if not hits and (scope.where.title or scope.where.author):
+        hits = await search(where=replace(scope.where, title=None, author=None))
+    return passages_from_hits(hits)
+
+
+def newest_chart_notes(
+    chart: ChartContext, count: int | None, *, include_restricted: bool = False
+) -> list[Passage] | None:
+    """The `count` newest notes the chart carries, whole, as passages (newest first);
+    None when the question names no count or the chart carries fewer usable notes than
+    asked (then retrieval finds them). Psychotherapy notes are never used; Part 2 notes only
+    with `include_restricted`."""
+    if count is None:
+        return None
+    usable = [
+        n
+        for n in chart.notes
+        if n.text.strip() and not n.psychotherapy and (include_restricted or not n.restricted)
+    ]
+    if len(usable) < count:
+        return None
+    return [
+        Passage(n.text, n.source, n.title, n.date, "note", 0, len(n.text), restricted=n.restricted)
+        for n in usable[:count]
+    ]
 
 
 def newest_notes(passages: Sequence[Passage], count: int) -> list[Passage]:
@@ -125,16 +196,23 @@ def _recent_count(question: str) -> int | None:
     match = _RECENT.search(question)
     if not match:
         return None
-    count = match["count"] or "3"
+    count = match["count"] or ("3" if match["what"].lower().endswith("s") else "1")
     return int(count) if count.isdigit() else _COUNTS[count.lower()]
 
 
 def _extract(question: str, passages: list[Passage], recent: int | None) -> Answer:
     if recent is None:
         return answer_extractive(question, passages)
-    # A summary of named sessions: the best sentence of each, however loosely it matches.
+    # A summary of named sessions: the best sentence of each (three of a single one),
+    # however loosely it matches.
+    per_source = 3 if recent == 1 else 1
     return answer_extractive(
-        question, passages, threshold=0.0, margin=None, max_sentences=recent, per_source=1
+        question,
+        passages,
+        threshold=0.0,
+        margin=None,
+        max_sentences=recent * per_source,
+        per_source=per_source,
     )
 
 

@@ -59,13 +59,20 @@ async def ask(
     retriever: Retriever | None,
     mode: str | None = None,
     include_restricted: bool = False,
+    practice: Retriever | None = None,
 ) -> AsyncIterator[AnswerEvent]:
     """`answer_stream` for the client of `chart`, recording the finished answer in the
     actor's chat history before AnswerDone is passed on. The caller has checked that
-    the client is on the actor's caseload and built `retriever` for that client."""
+    the client is on the actor's caseload and built `retriever` for that client;
+    `practice` is the practice knowledge base (or None)."""
     started_mode, started = mode, time.perf_counter()
     async for event in answer_stream(
-        question, chart, retriever, mode=mode, include_restricted=include_restricted
+        question,
+        chart,
+        retriever,
+        mode=mode,
+        include_restricted=include_restricted,
+        practice=practice,
     ):
         if isinstance(event, AnswerStarted):
             started_mode = event.mode

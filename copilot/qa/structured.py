@@ -4,7 +4,8 @@
 - PHQ-9 / GAD-7 scores: the latest, at intake, on or nearest a date, in a range or
   since a date, and trends (first -> last with the change in points);
 - medications: the active list, or one medication's start date and dosage;
-- diagnoses (ICD-10-CM), and the next or last appointment.
+- diagnoses (ICD-10-CM), treatment-plan goals, and the next or last appointment
+  (when it was, not what it held: "what did we work on last session?" reads the note).
 Anything else returns None and goes to retrieval. Every sentence cites the FHIR
 resource it states (Observation, MedicationStatement, Condition, Encounter).
 
@@ -50,6 +51,12 @@ _VISIT = re.compile(
     r"(?:scheduled\s+)?(?:appointment|appt|session|visit)\b",
     re.IGNORECASE,
 )
+_CONTENT = re.compile(  # about what a session held, not when it was: read the note
+    r"\b(?:work(?:ed)? on|talk(?:ed)? about|discuss\w*|cover\w*|focus\w*|happen\w*|"
+    r"go over|went over|address\w*|summar\w*|homework|plan(?:ned)? for)\b",
+    re.IGNORECASE,
+)
+_GOAL = re.compile(r"\b(?:goals?|objectives?|treatment plan)\b", re.IGNORECASE)
 _ITEM9 = "item 9 (thoughts of being better off dead or of self-harm)"
 
 
@@ -62,6 +69,7 @@ def answer_structured(
         lambda: visit_sentences(question, chart),
         lambda: medication_sentences(question, chart, include_restricted=include_restricted),
         lambda: diagnosis_sentences(question, chart, include_restricted=include_restricted),
+        lambda: goal_sentences(question, chart, include_restricted=include_restricted),
     ]
     for route in routes:
         sentences = route()
@@ -284,13 +292,34 @@ def diagnosis_sentences(
     return sentences
 
 
+def goal_sentences(
+    question: str, chart: ChartContext, *, include_restricted: bool = False
+) -> list[AnswerSentence] | None:
+    """The treatment-plan Goals with their achievement status and target date, active
+    first; Part 2 ones only with consent. Progress notes about a goal are left to
+    retrieval ("how is she doing on her sleep goal?" names no Goal wording)."""
+    if not _GOAL.search(question):
+        return None
+    shown = [g for g in chart.goals if include_restricted or not g.restricted]
+    if not shown:
+        return [AnswerSentence("No treatment-plan goals are recorded in the chart.")]
+    order = {"active": 0, "on-hold": 1, "proposed": 2, "planned": 2, "accepted": 2}
+    sentences = []
+    for goal in sorted(shown, key=lambda g: order.get(g.lifecycle_status, 3)):
+        status = (goal.achievement_status or goal.lifecycle_status).replace("-", " ")
+        due = f", target {format_date(goal.due)}" if goal.due else ""
+        citation = Citation(goal.source, "Goal", goal.start)
+        sentences.append(AnswerSentence(f"{goal.description} ({status}{due}).", (citation,)))
+    return sentences
+
+
 # --- appointments -----------------------------------------------------------------------------
 
 
 def visit_sentences(question: str, chart: ChartContext) -> list[AnswerSentence] | None:
     """The next planned appointment or the last visit, with date, local time and type."""
     match = _VISIT.search(question)
-    if not match:
+    if not match or _CONTENT.search(question):
         return None
     upcoming = match["which"].lower() in ("next", "upcoming")
     visit = chart.next_visit if upcoming else chart.last_visit

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, Protocol
 
-AnswerKind = Literal["structured", "extractive", "llm", "not_found"]
+AnswerKind = Literal["structured", "extractive", "practice", "llm", "not_found"]
 NOT_FOUND = "I could not find this in the chart."
 
 
@@ -42,7 +42,17 @@ class Retriever(Protocol):
     """One client's chart index (copilot.retrieval.index.ClientIndex), chosen by the
     server for the authorized client. Returns objects with `.chunk` and `.score`."""
 
-    def search(self, query: str, k: int = 5, *, include_restricted: bool = False) -> list[Any]: ...
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        include_restricted: bool = False,
+        where: Any = None,
+        newest_first: bool = False,
+    ) -> list[Any]: ...
+
+    def facets(self) -> tuple[set[str], set[str]]: ...
 
 
 def _parse_iso(value: date | str | None) -> date | None:
@@ -133,7 +143,8 @@ class AnswerSentence:
 class Answer:
     """A whole answer. `found` is False when the chart holds nothing to answer with
     (then `sentences` says so). `kind` says how it was made: from FHIR data directly
-    (`structured`), quoted from notes (`extractive`), generated (`llm`), or `not_found`."""
+    (`structured`), quoted from notes (`extractive`), quoted from the practice's own
+    documents (`practice`, copilot.kb), generated (`llm`), or `not_found`."""
 
     question: str
     kind: AnswerKind

@@ -6,6 +6,10 @@ identifiers), and every query also filters on `client_id` metadata as a second
 guard. 42 CFR Part 2 chunks go to a separate restricted collection that is read
 only when the caller says the client consented (see `consent`).
 
+Search is hybrid (copilot.retrieval.hybrid): MiniLM cosine in Chroma and BM25
+over the same chunks, fused by reciprocal rank, both under the question's metadata
+filter (`ChunkFilter`: clinical day range, kinds, author, note title).
+
 Embeddings are always supplied (all-MiniLM-L6-v2 via `embeddings.embed`):
 collections have no embedding function, so Chroma never loads or downloads its
 default model. Anonymized telemetry is off.
@@ -15,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 
 import chromadb
@@ -23,23 +26,22 @@ from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 from django.conf import settings
+from django.db.models import Count, Max
 
 from .chunking import Chunk
 from .embeddings import embed
+from .filters import ChunkFilter, day_number
+from .hybrid import Hit, best, hybrid_query, load_corpus
+from .lexical import LexicalIndex, lexical_cache
+from .models import IndexedSource
+
+__all__ = ["ClientIndex", "Hit", "collection_name", "get_chroma"]
 
 NAMESPACE = "therapy-copilot/client-index/v1"
 # Measured with bench/qa.py on the 2-core CPU over the 5,075 Synthea chunks:
 # batch 64 encoded in 103 s, batch 16 in 109 s, so the larger batch stays.
 EMBED_BATCH_SIZE = 64
 WRITE_BATCH = 1000  # rows per Chroma add(); below its max batch size
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A retrieved chunk and its cosine similarity to the query (-1…1, higher is closer)."""
-
-    chunk: Chunk
-    score: float
 
 
 def get_chroma() -> ClientAPI:
@@ -90,6 +92,7 @@ class ClientIndex:
             part = [c for c in chunks if c.restricted is restricted]
             if part:
                 self._add(self._collection(restricted=restricted), part)
+                lexical_cache.forget(collection_name(self.client_id, restricted=restricted))
 
     def _add(self, collection: Collection, chunks: list[Chunk]) -> None:
         vectors = embed([f"{c.heading}\n{c.text}" for c in chunks], batch_size=EMBED_BATCH_SIZE)
@@ -109,6 +112,7 @@ class ClientIndex:
             "kind": chunk.kind,
             "title": chunk.title,
             "date": chunk.date,
+            "day": day_number(chunk.date),
             "author": chunk.author,
             "restricted": chunk.restricted,
             "start": chunk.start,
@@ -125,49 +129,88 @@ class ClientIndex:
             self._collection(restricted=restricted).delete(
                 where={"$and": [{"client_id": self.client_id}, {"source": {"$in": wanted}}]}
             )
+            lexical_cache.forget(collection_name(self.client_id, restricted=restricted))
 
     def count(self, *, restricted: bool = False) -> int:
         """Chunks held in the main (or the restricted) partition."""
         return self._collection(restricted=restricted).count()
 
-    def search(self, query: str, k: int = 5, *, include_restricted: bool = False) -> list[Hit]:
-        """The `k` chunks closest to `query`, best first.
-
-        Part 2 chunks are searched only with `include_restricted` (the caller checks
-        consent). Always filtered to this client's `client_id`.
-        """
-        return self.search_many([query], k, include_restricted=include_restricted)[0]
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        include_restricted: bool = False,
+        where: ChunkFilter | None = None,
+        newest_first: bool = False,
+    ) -> list[Hit]:
+        """The `k` chunks that best answer `query`, best first (see `search_many`)."""
+        return self.search_many(
+            [query],
+            k,
+            include_restricted=include_restricted,
+            where=where,
+            newest_first=newest_first,
+        )[0]
 
     def search_many(
-        self, queries: list[str], k: int = 5, *, include_restricted: bool = False
+        self,
+        queries: list[str],
+        k: int = 5,
+        *,
+        include_restricted: bool = False,
+        where: ChunkFilter | None = None,
+        newest_first: bool = False,
     ) -> list[list[Hit]]:
-        """`search` for several queries at once (one embedding batch, one Chroma query)."""
+        """For each query, the `k` chunks ranked best by hybrid search, best first.
+
+        Dense (MiniLM cosine, Chroma's HNSW) and lexical (BM25) rankings of the
+        DEPTH best candidates each are fused by reciprocal rank. `where` limits both
+        rankings to matching chunks (dates, kinds, author, title); `newest_first`
+        breaks ties between equally fused chunks by clinical date, newest first (for
+        "last"/"latest" questions). Part 2 chunks are searched only with
+        `include_restricted` (the caller checks consent). Always limited to this
+        client's `client_id`; one embedding batch for all queries.
+        """
         if not queries:
             return []
         vectors = embed(queries, batch_size=EMBED_BATCH_SIZE)
+        condition = where or ChunkFilter()
         partitions = (False, True) if include_restricted else (False,)
-        merged: list[list[Hit]] = [[] for _ in queries]
+        merged: list[list[tuple[float, Hit]]] = [[] for _ in queries]
         for restricted in partitions:
-            for hits, found in zip(merged, self._query(vectors, k, restricted), strict=True):
-                hits.extend(found)
-        return [sorted(hits, key=lambda h: -h.score)[:k] for hits in merged]
-
-    def _query(self, vectors, k: int, restricted: bool) -> list[list[Hit]]:
-        collection = self._collection(restricted=restricted)
-        if collection.count() == 0:
-            return [[] for _ in vectors]
-        result = collection.query(
-            query_embeddings=vectors,
-            n_results=k,
-            where={"client_id": self.client_id},
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            [_hit(text, meta, distance) for text, meta, distance in zip(*row, strict=True)]
-            for row in zip(
-                result["documents"], result["metadatas"], result["distances"], strict=True
+            collection = self._collection(restricted=restricted)
+            found = hybrid_query(
+                collection,
+                queries,
+                vectors,
+                k,
+                where=condition.where(self.client_id),
+                mask=condition.mask,
+                lexical=lambda c=collection, r=restricted: self._lexical(c, restricted=r),
             )
-        ]
+            for hits, more in zip(merged, found, strict=True):
+                hits.extend(more)
+        return [best(hits, k, newest_first=newest_first) for hits in merged]
+
+    def facets(self) -> tuple[set[str], set[str]]:
+        """(titles, authors) of the entries the main partition holds, for recognizing
+        "the intake assessment" or "Dr. Chen's notes" in a question."""
+        index = self._lexical(self._collection(restricted=False), restricted=False)
+        titles = {str(m.get("title", "")) for m in index.metadatas if m.get("kind") == "note"}
+        authors = {str(m.get("author", "")) for m in index.metadatas}
+        return titles - {""}, authors - {""}
+
+    def _lexical(self, collection: Collection, *, restricted: bool) -> LexicalIndex:
+        """The BM25 index of one partition, rebuilt when the index state rows change."""
+        rows = IndexedSource.objects.filter(client_id=self.client_id, restricted=restricted)
+        state = rows.aggregate(entries=Count("id"), newest=Max("indexed_at"))
+        stamp = (collection.count(), state["entries"], state["newest"])
+        return lexical_cache.get(
+            collection.name,
+            stamp,
+            lambda: load_corpus(collection, where={"client_id": self.client_id}),
+        )
 
     def drop(self) -> None:
         """Delete both of this client's collections (all its chunks)."""
@@ -176,19 +219,4 @@ class ClientIndex:
             name = collection_name(self.client_id, restricted=restricted)
             if name in {c.name for c in chroma.list_collections()}:
                 chroma.delete_collection(name)
-
-
-def _hit(text: str, meta: dict, distance: float) -> Hit:
-    chunk = Chunk(
-        text=text,
-        source=str(meta["source"]),
-        kind=str(meta["kind"]),
-        title=str(meta["title"]),
-        date=str(meta["date"]),
-        author=str(meta["author"]),
-        restricted=bool(meta["restricted"]),
-        start=int(meta["start"]),
-        end=int(meta["end"]),
-        version_id=str(meta.get("version_id", "")),
-    )
-    return Hit(chunk=chunk, score=1.0 - float(distance))
+            lexical_cache.forget(name)

@@ -213,6 +213,7 @@ def _supervisor_name(draft: Draft) -> str:
 ANSWER_KINDS = {
     "structured": "from the chart's data",
     "extractive": "quoted from notes",
+    "practice": "quoted from the practice's documents",
     "llm": "generated from notes",
     "not_found": "not found",
 }

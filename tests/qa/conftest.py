@@ -63,12 +63,19 @@ class FakeRetriever:
     def __init__(self, passages=()) -> None:
         self.passages = list(passages)
         self.searches: list[tuple[str, int, bool]] = []
+        self.scopes: list[tuple[object, bool]] = []
 
-    def search(self, query: str, k: int = 5, *, include_restricted: bool = False):
+    def search(
+        self, query: str, k: int = 5, *, include_restricted=False, where=None, newest_first=False
+    ):
         from types import SimpleNamespace
 
         self.searches.append((query, k, include_restricted))
+        self.scopes.append((where, newest_first))
         return [SimpleNamespace(chunk=p, score=p.score) for p in self.passages[:k]]
+
+    def facets(self) -> tuple[set[str], set[str]]:
+        return {p.title for p in self.passages}, set()
 
 
 @pytest.fixture

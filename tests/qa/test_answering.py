@@ -74,14 +74,32 @@ async def test_nothing_relevant_says_so(chart):
     assert events[-1].answer.found is False
 
 
-async def test_the_last_n_sessions_are_summarized_one_sentence_per_note(chart):
+async def test_the_last_n_sessions_are_summarized_from_the_newest_notes_of_the_chart(chart):
     retriever = FakeRetriever(NOTES)
     events = await run("Summarize the themes of the last four sessions", chart, retriever)
     answer = events[-1].answer
-    assert retriever.searches[0][1] >= 48  # a wide search, then the newest notes kept
-    assert [s.citations[0].source for s in answer.sentences] == [
-        f"DocumentReference/n{i}" for i in (2, 3, 4, 5)
-    ]
+    assert retriever.searches == []  # the chart carries its newest notes: no search
+    newest = [n.source for n in chart.notes if not n.psychotherapy][:4]
+    assert {s.citations[0].source for s in answer.sentences} == set(newest)
+    assert len(answer.sentences) == 4
+
+
+async def test_the_last_session_is_read_from_the_newest_note(chart):
+    events = await run("What did we work on last session?", chart, FakeRetriever(NOTES))
+    answer = events[-1].answer
+    assert answer.kind == "extractive"
+    newest = next(n for n in chart.notes if not n.psychotherapy)
+    assert {s.citations[0].source for s in answer.sentences} == {newest.source}
+    assert 1 <= len(answer.sentences) <= 3
+
+
+async def test_more_sessions_than_the_chart_carries_are_found_by_a_wide_search(chart):
+    retriever = FakeRetriever(NOTES)
+    events = await run("Summarize the last nine sessions", chart, retriever)
+    assert retriever.searches[0][1] >= 9 * 12
+    assert retriever.scopes[0][1] is True  # newest first
+    cited = {s.citations[0].source for s in events[-1].answer.sentences}
+    assert cited <= {p.source for p in NOTES}
 
 
 def test_newest_notes_keeps_every_passage_of_the_newest_notes_only():

@@ -139,7 +139,8 @@ async def test_part2_content_is_searched_only_while_the_client_consents(gateway,
 async def test_part2_labeled_entries_never_reach_the_main_collection(gateway):
     await sync_client(gateway, "bh-006")
 
-    main = ClientIndex("bh-006").search_many(["alcohol", "drinking", "naltrexone"], 20)
+    index = ClientIndex("bh-006")
+    main = await sync_to_async(index.search_many)(["alcohol", "drinking", "naltrexone"], 20)
 
     assert not [h for hits in main for h in hits if h.chunk.restricted]
     restricted = await IndexedSource.objects.filter(client_id="bh-006", restricted=True).acount()

@@ -13,6 +13,7 @@ import uuid
 from asgiref.sync import sync_to_async
 
 from copilot.ehr import ClientNotFound, EhrError, get_gateway
+from copilot.kb.index import PracticeIndex
 from copilot.qa.answering import question_error
 from copilot.qa.services import ask
 from copilot.qa.types import AnswerDone, AnswerFailed, AnswerPart, AnswerToken
@@ -69,6 +70,7 @@ class ChatActions:
                 question=question,
                 retriever=retriever,
                 include_restricted=consent,
+                practice=PracticeIndex(),
             )
             async for event in stream:
                 await self.send_answer_event(turn, event)

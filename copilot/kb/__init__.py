@@ -1,0 +1,1 @@
+"""The practice knowledge base: the practice's own documents, searchable in chart Q&A."""

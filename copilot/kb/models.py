@@ -1,0 +1,26 @@
+"""What the practice knowledge base holds: one row per loaded document."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class PracticeDocumentRecord(models.Model):
+    """A document of the practice knowledge base as last loaded (`manage.py kb_load`).
+
+    `file_name` is unique across the practice; `sha256` is of the file's bytes, so a
+    reload of an unchanged file does nothing; `chunk_count` is what the index holds.
+    """
+
+    file_name = models.CharField(max_length=255, unique=True)
+    title = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    sections = models.PositiveIntegerField(default=0)
+    chunk_count = models.PositiveIntegerField(default=0)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["file_name"]
+
+    def __str__(self) -> str:
+        return self.file_name
