@@ -1,19 +1,28 @@
-"""Chart Q&A: index build time, raw encode time, search latency, recall@5, answer latency.
+"""Chart Q&A: index build vs raw encode, search latency, answer quality and latency.
 
 Starts its own sandbox EHR on loopback and an empty embedded Chroma folder, then
 
-- index:   syncs every Synthea patient (13 patients, 1,215 notes plus their
-           conditions and medications) through `sync_client` - EHR reads, chunking,
-           embedding, Chroma writes, state rows - and times it;
+- index:   syncs every client (13 Synthea patients with 1,215 notes, and the 8
+           behavioral-health demo clients) through `sync_client` - EHR reads,
+           chunking, embedding, Chroma writes, state rows - and times it;
 - encode:  times sentence-transformers' own `encode` of exactly the same chunk
-           texts in the same process (batch 16 and 64), the floor for indexing;
-- search:  p50 / p95 of `chart_search` (query embedding + Chroma query + consent
-           check) on the largest Synthea patient (708 notes), over --runs questions;
-- recall:  recall@5 of the supporting note for questions derived from the Synthea
-           structured data (bench/qa_questions.py), by question kind.
-
+           texts in the same process at the index's batch size, the floor for
+           indexing; prints index / encode;
+- kb:      loads the sample practice knowledge base (docs/practice-kb) with the
+           code `manage.py kb_load` runs, timed;
+- search:  p50 / p95 of hybrid search on the largest Synthea patient (708 notes);
+- quality: every question through `answer_stream` as the sidebar asks it (chart
+           read from the EHR, the client's index, the practice knowledge base):
+           recall@5 = a supporting entry among the first 5 sources of the answer
+           (the entries it cites, then those it retrieved), by question kind; and
+           how often it says "could not find", split by whether the chart holds
+           the answer. Questions: derived from Synthea's structured data
+           (bench/qa_questions.py: presenting, prescribed, visit) and written by
+           hand (bench/qa_handwritten.json: bh-structured, bh-notes, kb,
+           unanswerable). bh-006 has a recorded 42 CFR Part 2 consent, as a
+           practice would hold, so its restricted entries are searchable;
 - answer:  p50 / p95 of question → first cited sentence and → whole answer on the
-           largest patient, chart read from the EHR included (grounded mode).
+           largest patient, chart read included, model warm (grounded mode).
 
 Usage: python bench/qa.py [--runs 100]
 """
@@ -43,27 +52,33 @@ from asgiref.sync import sync_to_async  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.test.utils import setup_databases  # noqa: E402
 
-from bench.qa_questions import recall_at, synthea_questions  # noqa: E402
+from bench.qa_questions import (  # noqa: E402
+    Question,
+    handwritten_questions,
+    recall_at,
+    synthea_questions,
+)
 from copilot.ehr.fhir_r4 import FhirR4Gateway  # noqa: E402
+from copilot.kb.index import PracticeIndex  # noqa: E402
+from copilot.kb.services import load_folder  # noqa: E402
 from copilot.qa.answering import answer_stream  # noqa: E402
 from copilot.qa.types import AnswerDone, AnswerPart  # noqa: E402
 from copilot.retrieval.chunking import chunks_of  # noqa: E402
+from copilot.retrieval.consent import part2_consent_in_force  # noqa: E402
 from copilot.retrieval.embeddings import embed, get_embedder  # noqa: E402
-from copilot.retrieval.index import ClientIndex  # noqa: E402
-from copilot.retrieval.models import IndexedSource  # noqa: E402
-from copilot.retrieval.search import chart_search  # noqa: E402
+from copilot.retrieval.index import EMBED_BATCH_SIZE, ClientIndex  # noqa: E402
+from copilot.retrieval.models import IndexedSource, Part2Consent  # noqa: E402
 from copilot.retrieval.sync import sync_client  # noqa: E402
 from sandbox.launch import Sandbox  # noqa: E402
 
 LARGEST = "79a66c97-6131-3213-f3c9-4606946ab056"  # 708 notes
+KB = ROOT / "docs" / "practice-kb"
+KB_CONTEXT = "bh-001"  # the chart open in the sidebar when a practice question is asked
+PART2_CONSENTED = "bh-006"
 
 
 def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
-async def synthea_clients(gateway: FhirR4Gateway) -> list[str]:
-    return [c.id for c in await gateway.clients() if not c.id.startswith("bh-")]
 
 
 async def index_time(gateway: FhirR4Gateway, clients: list[str]) -> float:
@@ -73,7 +88,7 @@ async def index_time(gateway: FhirR4Gateway, clients: list[str]) -> float:
     seconds = time.perf_counter() - start
     notes = await IndexedSource.objects.filter(reference__startswith="DocumentReference/").acount()
     entries = await IndexedSource.objects.acount()
-    print(f"index:  {len(clients)} patients, {notes} notes, {entries} entries in {seconds:.1f} s")
+    print(f"index:  {len(clients)} clients, {notes} notes, {entries} entries in {seconds:.1f} s")
     return seconds
 
 
@@ -82,23 +97,33 @@ async def encode_time(gateway: FhirR4Gateway, clients: list[str], indexed: float
     for client_id in clients:
         batch = await gateway.index_sources(client_id)
         texts += [f"{c.heading}\n{c.text}" for d in batch.documents for c in chunks_of(d)]
-    for batch_size in (16, 64):
-        start = time.perf_counter()
-        get_embedder().encode(texts, batch_size=batch_size, normalize_embeddings=True)
-        seconds = time.perf_counter() - start
-        print(
-            f"encode: {len(texts)} chunks, batch {batch_size}: {seconds:.1f} s "
-            f"({len(texts) / seconds:.0f} chunks/s); index / encode = {indexed / seconds:.2f}"
-        )
+    start = time.perf_counter()
+    get_embedder().encode(texts, batch_size=EMBED_BATCH_SIZE, normalize_embeddings=True)
+    seconds = time.perf_counter() - start
+    print(
+        f"encode: {len(texts)} chunks, batch {EMBED_BATCH_SIZE}: {seconds:.1f} s "
+        f"({len(texts) / seconds:.0f} chunks/s); index / encode = {indexed / seconds:.2f}"
+    )
+
+
+def load_knowledge_base() -> None:
+    start = time.perf_counter()
+    result = load_folder(KB)
+    seconds = time.perf_counter() - start
+    print(
+        f"kb:     {len(result.loaded)} documents ({PracticeIndex().count()} chunks) "
+        f"loaded in {seconds:.1f} s; {len(result.failed)} failed"
+    )
 
 
 def search_latency(runs: int) -> None:
     questions = [q.text for q in synthea_questions(per_kind=runs, clients={LARGEST})][:runs]
-    chart_search(client_id=LARGEST, question="warm-up")
+    index = ClientIndex(LARGEST)
+    index.search("warm-up")
     times = []
     for question in questions:
         start = time.perf_counter()
-        chart_search(client_id=LARGEST, question=question)
+        index.search(question, 5)
         times.append((time.perf_counter() - start) * 1000)
     print(
         f"search: largest patient (708 notes), {len(times)} questions: "
@@ -106,17 +131,59 @@ def search_latency(runs: int) -> None:
     )
 
 
-def retrieval_recall() -> None:
-    questions = synthea_questions()
+async def ask(gateway, charts: dict, question: Question) -> AnswerDone:
+    client_id = question.client_id or KB_CONTEXT
+    if client_id not in charts:
+        charts[client_id] = await gateway.chart(client_id)
+    consent = await sync_to_async(part2_consent_in_force)(client_id)
+    done = None
+    async for event in answer_stream(
+        question.text,
+        charts[client_id],
+        ClientIndex(client_id),
+        mode="grounded",
+        include_restricted=consent,
+        practice=PracticeIndex(),
+    ):
+        if isinstance(event, AnswerDone):
+            done = event
+    return done
+
+
+def sources_of(done: AnswerDone) -> list[str]:
+    """The answer's cited entries in order, then the entries it retrieved."""
+    cited = [c.source for s in done.answer.sentences for c in s.citations]
+    return list(dict.fromkeys([*cited, *done.retrieved]))
+
+
+async def quality(gateway: FhirR4Gateway, show_misses: bool) -> None:
+    questions = synthea_questions() + handwritten_questions()
+    charts: dict = {}
     found: dict[str, list[bool]] = {}
+    said_not_found = {True: 0, False: 0}  # by whether the chart holds the answer
+    answered_unanswerable = 0
     for question in questions:
-        hits = chart_search(client_id=question.client_id, question=question.text, k=5)
-        sources = [h.chunk.source for h in hits]
-        found.setdefault(question.kind, []).append(recall_at(5, question, sources))
+        done = await ask(gateway, charts, question)
+        if not done.answer.found:
+            said_not_found[question.answerable] += 1
+        if not question.answerable:
+            answered_unanswerable += done.answer.found
+            continue
+        hit = recall_at(5, question, sources_of(done))
+        found.setdefault(question.kind, []).append(hit)
+        if show_misses and not hit:
+            print(f"  miss [{question.kind}] {question.client_id}: {question.text}")
+            print(f"       got {sources_of(done)[:5]} ({done.answer.kind})")
     every = [x for values in found.values() for x in values]
-    by_kind = ", ".join(f"{k} {sum(v) / len(v):.2f} (n={len(v)})" for k, v in found.items())
-    overall = f"{sum(every) / len(every):.2f} (n={len(every)})"
-    print(f"recall@5 of the supporting note: {overall}; {by_kind}")
+    print(f"recall@5, {len(every)} answerable questions: {sum(every) / len(every):.2f}")
+    for kind, values in found.items():
+        print(f"  {kind:<14} {sum(values) / len(values):.2f} (n={len(values)})")
+    unanswerable = sum(not q.answerable for q in questions)
+    print(
+        f'"could not find": {said_not_found[True]} of {len(every)} answerable questions '
+        f"(the chart holds the answer), {said_not_found[False]} of {unanswerable} unanswerable "
+        f"ones ({answered_unanswerable} of those answered anyway)"
+    )
 
 
 async def answer_latency(gateway: FhirR4Gateway, runs: int) -> None:
@@ -124,12 +191,13 @@ async def answer_latency(gateway: FhirR4Gateway, runs: int) -> None:
     chart read from the EHR, then `answer_stream` (structured, or retrieval and the
     grounded extractive answer) to its first sentence and to AnswerDone."""
     questions = [q.text for q in synthea_questions(per_kind=runs, clients={LARGEST})][:runs]
-    retriever = await sync_to_async(ClientIndex)(LARGEST)
+    retriever, practice = ClientIndex(LARGEST), PracticeIndex()
     first, done, kinds = [], [], {}
     for question in questions:
         start, seen_first = time.perf_counter(), False
         chart = await gateway.chart(LARGEST)
-        async for event in answer_stream(question, chart, retriever, mode="grounded"):
+        stream = answer_stream(question, chart, retriever, mode="grounded", practice=practice)
+        async for event in stream:
             if isinstance(event, AnswerPart) and not seen_first:
                 first.append((time.perf_counter() - start) * 1000)
                 seen_first = True
@@ -145,25 +213,28 @@ async def answer_latency(gateway: FhirR4Gateway, runs: int) -> None:
     )
 
 
-async def main(runs: int) -> None:
+async def main(runs: int, show_misses: bool) -> None:
     embed(["warm-up"])  # load the model before timing
     with Sandbox() as sandbox:
         gateway = FhirR4Gateway(sandbox.base_url)
-        clients = await synthea_clients(gateway)
-        print(f"Chart Q&A retrieval on a {os.cpu_count()}-core CPU, embedded Chroma, sandbox EHR.")
+        clients = [c.id for c in await gateway.clients()]
+        print(f"Chart Q&A on a {os.cpu_count()}-core CPU, embedded Chroma, sandbox EHR.")
         indexed = await index_time(gateway, clients)
         await encode_time(gateway, clients, indexed)
+        await sync_to_async(load_knowledge_base)()
+        await sync_to_async(Part2Consent.objects.create)(client_id=PART2_CONSENTED)
         await sync_to_async(search_latency)(runs)
-        await sync_to_async(retrieval_recall)()
+        await quality(gateway, show_misses)
         await answer_latency(gateway, runs)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--misses", action="store_true", help="print every question missed")
     args = parser.parse_args()
     if args.runs < 20:
         parser.error("use at least 20 runs")
     settings.CHROMA_PATH = tempfile.mkdtemp(prefix="bench-qa-chroma-")
     setup_databases(verbosity=0, interactive=False)  # a throw-away in-memory database
-    asyncio.run(main(args.runs))
+    asyncio.run(main(args.runs, args.misses))

@@ -18,6 +18,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from zipfile import BadZipFile
+
+from docx.opc.exceptions import PackageNotFoundError
+from pypdf.errors import PyPdfError
+
+_UNREADABLE = (
+    UnicodeDecodeError, ValueError, KeyError, OSError, PyPdfError, BadZipFile, PackageNotFoundError
+)  # fmt: skip
 
 SUFFIXES = (".md", ".markdown", ".pdf", ".docx")
 SKIPPED = {"readme.md", "readme.markdown"}  # a folder's own description, not a document
@@ -70,7 +78,7 @@ def read_document(path: Path) -> PracticeDocument:
             sections = _docx_sections(path)
         else:
             sections = _markdown_sections(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, KeyError, OSError) as error:
+    except _UNREADABLE as error:
         raise DocumentError(f"{path.name}: could not be read ({error}).") from error
     sections = [s for s in sections if s.text.strip()]
     if not sections:

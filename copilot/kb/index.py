@@ -16,7 +16,7 @@ from copilot.retrieval.chunking import Chunk, get_splitter
 from copilot.retrieval.embeddings import embed
 from copilot.retrieval.filters import ChunkFilter
 from copilot.retrieval.hybrid import Hit, best, hybrid_query, load_corpus
-from copilot.retrieval.index import EMBED_BATCH_SIZE, WRITE_BATCH, get_chroma
+from copilot.retrieval.index import EMBED_BATCH_SIZE, WRITE_BATCH, get_chroma, lexical_key
 from copilot.retrieval.lexical import LexicalIndex, lexical_cache
 
 from .documents import PracticeDocument
@@ -77,13 +77,13 @@ class PracticeIndex:
                 documents=[c.text for c in part],
                 metadatas=[_metadata(document.file_name, c) for c in part],
             )
-        lexical_cache.forget(COLLECTION)
+        lexical_cache.forget(lexical_key(COLLECTION))
         return len(chunks)
 
     def remove(self, file_name: str) -> None:
         """Delete every chunk of one document."""
         self._collection().delete(where={"file_name": file_name})
-        lexical_cache.forget(COLLECTION)
+        lexical_cache.forget(lexical_key(COLLECTION))
 
     def count(self) -> int:
         return self._collection().count()
@@ -109,7 +109,7 @@ class PracticeIndex:
     def _lexical(self, collection: Collection) -> LexicalIndex:
         state = PracticeDocumentRecord.objects.aggregate(n=Count("id"), newest=Max("loaded_at"))
         stamp = (collection.count(), state["n"], state["newest"])
-        return lexical_cache.get(COLLECTION, stamp, lambda: load_corpus(collection))
+        return lexical_cache.get(lexical_key(COLLECTION), stamp, lambda: load_corpus(collection))
 
 
 def _metadata(file_name: str, chunk: Chunk) -> dict[str, str | int | bool]:

@@ -38,8 +38,8 @@ _TREND = re.compile(
     re.IGNORECASE,
 )
 _BASELINE = re.compile(r"\b(?:intake|baseline|first|initial)\b", re.IGNORECASE)
-_MEDICATION = re.compile(
-    r"\b(?:med|meds|medications?|medicines?|prescri\w*|rx|taking|dos(?:e|age|ing))\b",
+_MEDICATION_LIST = re.compile(  # not "prescribed": when a past one was is in the notes
+    r"\b(?:med|meds|medications?|medicines?|prescriptions|rx|taking|dos(?:e|age|ing))\b",
     re.IGNORECASE,
 )
 _START = re.compile(r"\b(?:start\w*|beg[ai]n\w*|commenc\w*|initiat\w*|put on)\b", re.IGNORECASE)
@@ -237,13 +237,15 @@ def _cite(result: MeasureResult) -> Citation:
 def medication_sentences(
     question: str, chart: ChartContext, *, include_restricted: bool = False
 ) -> list[AnswerSentence] | None:
-    """One medication's start date when the question names it; else the active list."""
+    """One medication's start date when the question names an active one; the active
+    list when it asks for medications; None (retrieval) for any other medication
+    question, such as when a medication no longer taken was prescribed."""
     medications = [m for m in chart.medications if include_restricted or not m.restricted]
     named = [m for m in medications if _names(question, m)]
     if named:
         return [_medication_sentence(m, start_first=bool(_START.search(question))) for m in named]
-    if not _MEDICATION.search(question):
-        return None
+    if not _MEDICATION_LIST.search(question):
+        return None  # "at which visit was amoxicillin prescribed?": a past one, in the notes
     if not medications:
         return [AnswerSentence("No active medications are recorded in the chart.")]
     return [_medication_sentence(m) for m in medications]

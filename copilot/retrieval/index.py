@@ -58,6 +58,12 @@ def _chroma(host: str, port: int, path: str) -> ClientAPI:
     return chromadb.PersistentClient(path=path, settings=options)
 
 
+def lexical_key(name: str) -> str:
+    """The per-process BM25 cache key of collection `name` in the configured Chroma."""
+    where = settings.CHROMA_HOST and f"{settings.CHROMA_HOST}:{settings.CHROMA_PORT}"
+    return f"{where or settings.CHROMA_PATH}|{name}"
+
+
 def collection_name(client_id: str, *, restricted: bool = False) -> str:
     """ "client-<32 hex>" (or "…-part2" for the restricted partition) for one client."""
     digest = hashlib.sha256(f"{NAMESPACE}:{client_id}".encode()).hexdigest()[:32]
@@ -92,7 +98,9 @@ class ClientIndex:
             part = [c for c in chunks if c.restricted is restricted]
             if part:
                 self._add(self._collection(restricted=restricted), part)
-                lexical_cache.forget(collection_name(self.client_id, restricted=restricted))
+                lexical_cache.forget(
+                    lexical_key(collection_name(self.client_id, restricted=restricted))
+                )
 
     def _add(self, collection: Collection, chunks: list[Chunk]) -> None:
         vectors = embed([f"{c.heading}\n{c.text}" for c in chunks], batch_size=EMBED_BATCH_SIZE)
@@ -129,7 +137,9 @@ class ClientIndex:
             self._collection(restricted=restricted).delete(
                 where={"$and": [{"client_id": self.client_id}, {"source": {"$in": wanted}}]}
             )
-            lexical_cache.forget(collection_name(self.client_id, restricted=restricted))
+            lexical_cache.forget(
+                lexical_key(collection_name(self.client_id, restricted=restricted))
+            )
 
     def count(self, *, restricted: bool = False) -> int:
         """Chunks held in the main (or the restricted) partition."""
@@ -207,7 +217,7 @@ class ClientIndex:
         state = rows.aggregate(entries=Count("id"), newest=Max("indexed_at"))
         stamp = (collection.count(), state["entries"], state["newest"])
         return lexical_cache.get(
-            collection.name,
+            lexical_key(collection.name),
             stamp,
             lambda: load_corpus(collection, where={"client_id": self.client_id}),
         )
@@ -219,4 +229,4 @@ class ClientIndex:
             name = collection_name(self.client_id, restricted=restricted)
             if name in {c.name for c in chroma.list_collections()}:
                 chroma.delete_collection(name)
-            lexical_cache.forget(name)
+            lexical_cache.forget(lexical_key(name))

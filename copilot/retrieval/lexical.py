@@ -84,8 +84,9 @@ class LexicalCache:
         self._entries: OrderedDict[str, tuple[Hashable, LexicalIndex]] = OrderedDict()
 
     def get(self, name: str, stamp: Hashable, load) -> LexicalIndex:
-        """The index of collection `name` at `stamp`; `load()` returns (ids, texts,
-        metadatas) of everything the collection holds when a build is needed."""
+        """The index of collection `name` (a key naming the Chroma store too) at `stamp`;
+        `load()` returns (ids, texts, metadatas) of everything the collection holds
+        when a build is needed."""
         with self._lock:
             entry = self._entries.get(name)
             if entry is not None and entry[0] == stamp:

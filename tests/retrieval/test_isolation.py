@@ -155,3 +155,52 @@ async def test_3000_questions_never_retrieve_another_clients_chart(gateway, fift
     assert asked == CLIENTS * QUESTIONS_PER_CLIENT >= 3000
     assert leaks == 0
     assert own_found == CLIENTS  # each index does hold and return its own canary
+
+
+KB_CANARY = "PRACTICE-ONLY-MAGNOLIA-777"
+PRACTICE_QUESTIONS = [
+    KB_CANARY,
+    f"Which policy mentions {KB_CANARY}?",
+    "What is our policy on late cancellations?",
+    "Steps to submit a prior authorization",
+]
+
+
+async def test_the_practice_collection_and_client_collections_never_reach_each_other(
+    gateway, sandbox_control, tmp_path
+):
+    from copilot.kb.index import PracticeIndex
+    from copilot.kb.services import load_folder
+
+    clients = []
+    for i in range(3):
+        patient = sandbox_control.create(
+            {"resourceType": "Patient", "name": [{"given": [f"Kb{i}"], "family": "Canary"}]}
+        )
+        for resource in chart_notes(patient["id"], i):
+            sandbox_control.create(resource)
+        clients.append(patient["id"])
+        await sync_client(gateway, patient["id"])
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "cancellation-policy.md").write_text(
+        "# Cancellation Policy\n\n## Fees\n\nA late cancellation costs $75. "
+        f"The front desk code for waivers is {KB_CANARY}.\n\n"
+        "## Prior Authorization\n\nSteps to submit a prior authorization: call the plan.\n"
+    )
+    await sync_to_async(load_folder)(folder)
+
+    practice = PracticeIndex()
+    client_questions = [q for i in range(3) for q in (canary(i), f"safety phrase {canary(i)}")]
+    from_kb = await asyncio.to_thread(
+        lambda: [practice.search(q, 10) for q in client_questions + GENERIC]
+    )
+    kb_hits = [h for hits in from_kb for h in hits]
+    assert kb_hits and all(h.chunk.source.startswith("kb:") for h in kb_hits)
+    assert not any(canary(i) in h.chunk.text for h in kb_hits for i in range(3))
+
+    for client_id in clients:
+        found = await asyncio.to_thread(ClientIndex(client_id).search_many, PRACTICE_QUESTIONS, 10)
+        hits = [h for row in found for h in row]
+        assert hits and not any(h.chunk.source.startswith("kb:") for h in hits)
+        assert not any(KB_CANARY in h.chunk.text for h in hits)
