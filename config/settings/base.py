@@ -267,6 +267,8 @@ DEID_DATE_SHIFT_MAX_DAYS = env.int("DEID_DATE_SHIFT_MAX_DAYS", default=30)
 QA_ENGINE = env.str("QA_ENGINE", default="grounded")  # grounded | llm
 QA_QUESTION_MAX_CHARS = env.int("QA_QUESTION_MAX_CHARS", default=1_000)
 QA_TOP_K = env.int("QA_TOP_K", default=6)
+# How long the sidebar answers questions from one chart read before reading it again.
+QA_CHART_MAX_AGE_SECONDS = env.int("QA_CHART_MAX_AGE_SECONDS", default=60)
 QA_HISTORY_TURNS = env.int("QA_HISTORY_TURNS", default=50)
 
 # --- Write-back outbox ---------------------------------------------------------

@@ -30,7 +30,7 @@ from copilot.chart import ChartContext
 
 from . import generative
 from .extractive import answer_extractive, passage_day
-from .filters import scope_of
+from .filters import SearchScope, scope_of, spelled_out
 from .practice import answer_from_documents, asks_practice
 from .structured import answer_structured
 from .types import (
@@ -94,7 +94,7 @@ async def answer_stream(
     if practice is not None and asks_practice(question, chart):
         yield AnswerStarted(question, "practice")
         hits = await sync_to_async(practice.search, thread_sensitive=False)(
-            question, settings.QA_TOP_K
+            spelled_out(question), settings.QA_TOP_K
         )
         passages = passages_from_hits(hits)
         answer = await sync_to_async(answer_from_documents, thread_sensitive=False)(
@@ -112,16 +112,20 @@ async def answer_stream(
         return
     recent = _recent_count(question)
     latest = newest_chart_notes(chart, recent, include_restricted=include_restricted)
+    day = None
     if latest is not None:
         passages = latest
     else:
-        passages = await retrieve(
+        passages, scope = await retrieve(
             question, retriever, today=chart.read_at.date(), include_restricted=include_restricted
         )
         passages = passages if recent is None else newest_notes(passages, recent)
+        day = scope.day if scope else None
     retrieved = tuple(dict.fromkeys(p.source for p in passages))
     if mode == "grounded":
-        answer = await sync_to_async(_extract, thread_sensitive=False)(question, passages, recent)
+        answer = await sync_to_async(_extract, thread_sensitive=False)(
+            question, passages, recent, day=day
+        )
         events = _parts(answer)
     else:
         events = _generate(question, passages, chart)
@@ -135,8 +139,9 @@ async def retrieve(
     *,
     today: date,
     include_restricted: bool = False,
-) -> list[Passage]:
-    """The passages to answer from, best first: the QA_TOP_K best (12 per note when
+) -> tuple[list[Passage], SearchScope | None]:
+    """The passages to answer from, best first, and the scope searched (None without
+    a retriever): the QA_TOP_K best (12 per note when
     the question asks about the last N sessions, so that N notes are among them).
 
     The search is scoped by what the question says (`filters.scope_of`: dates, entry
@@ -144,14 +149,14 @@ async def retrieve(
     author that matches nothing is dropped rather than answer "not found" on a guess.
     """
     if retriever is None:
-        return []
+        return [], None
     recent = _recent_count(question)
     k = settings.QA_TOP_K if recent is None else max(settings.QA_TOP_K, 12 * recent)
     titles, authors = await sync_to_async(retriever.facets, thread_sensitive=False)()
     scope = scope_of(question, today, titles=titles, authors=authors)
     search = partial(
         sync_to_async(retriever.search, thread_sensitive=False),
-        question,
+        spelled_out(question),
         k,
         include_restricted=include_restricted,
         newest_first=scope.newest_first or recent is not None,
@@ -159,7 +164,7 @@ async def retrieve(
     hits = await search(where=scope.where)
     if not hits and (scope.where.title or scope.where.author):
         hits = await search(where=replace(scope.where, title=None, author=None))
-    return passages_from_hits(hits)
+    return passages_from_hits(hits), scope
 
 
 def newest_chart_notes(
@@ -200,7 +205,13 @@ def _recent_count(question: str) -> int | None:
     return int(count) if count.isdigit() else _COUNTS[count.lower()]
 
 
-def _extract(question: str, passages: list[Passage], recent: int | None) -> Answer:
+def _extract(
+    question: str, passages: list[Passage], recent: int | None, *, day: date | None = None
+) -> Answer:
+    if day is not None and passages:
+        # "What happened at the visit on March 3?": that day's entries are the answer;
+        # their best sentences, however loosely they match the question's words.
+        return answer_extractive(question, passages, threshold=0.0, margin=None, per_source=3)
     if recent is None:
         return answer_extractive(question, passages)
     # A summary of named sessions: the best sentence of each (three of a single one),

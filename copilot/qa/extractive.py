@@ -36,6 +36,8 @@ MARGIN = 0.25
 OVERLAP_WEIGHT = 0.4
 MAX_SENTENCES = 3
 MIN_WORDS = 3
+PRESELECT = 12  # candidates scored with MiniLM; more are preselected (see `rank`)
+SCORE_CHARS = 300  # of a candidate, read by MiniLM
 
 _LABEL = re.compile(r"(?:[SOAPDBIRG]|Data|Assessment|Plan|Subjective|Objective):\s+")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
@@ -101,14 +103,23 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
 
 
 def rank(question: str, found: list[Candidate]) -> list[Candidate]:
-    """Candidates scored against the question, best first."""
+    """Candidates scored against the question, best first.
+
+    Beyond PRESELECT candidates (long notes split into many short lines), the
+    PRESELECT best by the same score over drafting's static MiniLM vectors
+    (copilot.drafting.vectors, ~0.1 ms a sentence) are scored with MiniLM itself
+    and the rest dropped, so the thresholds keep their meaning at a bounded cost;
+    MiniLM reads a candidate's first SCORE_CHARS characters.
+    """
     if not found:
         return []
     from copilot.retrieval.embeddings import embed
 
-    vectors = embed([question] + [c.text for c in found])
-    cosines = vectors[1:] @ vectors[0]
     words = content_words(question)
+    if len(found) > PRESELECT:
+        found = _preselect(question, words, found)
+    vectors = embed([question] + [_head(c.text) for c in found])
+    cosines = vectors[1:] @ vectors[0]
     scored = [
         Candidate(
             c.passage, c.text, c.start, c.end, float(cos) + OVERLAP_WEIGHT * overlap(words, c.text)
@@ -116,6 +127,25 @@ def rank(question: str, found: list[Candidate]) -> list[Candidate]:
         for c, cos in zip(found, np.asarray(cosines), strict=True)
     ]
     return sorted(scored, key=lambda c: -c.score)
+
+
+def _head(text: str) -> str:
+    """The first SCORE_CHARS characters of a sentence, cut at a word: what its cosine is
+    computed on (a list run together into one long "sentence" costs MiniLM ~40 ms)."""
+    return text if len(text) <= SCORE_CHARS else text[:SCORE_CHARS].rsplit(" ", 1)[0]
+
+
+def _preselect(question: str, words: set[str], found: list[Candidate]) -> list[Candidate]:
+    from copilot.drafting.vectors import embed_sentences
+
+    vectors = embed_sentences([question] + [c.text for c in found])
+    rough = vectors[1:] @ vectors[0]
+    scores = [
+        float(cos) + OVERLAP_WEIGHT * overlap(words, c.text)
+        for c, cos in zip(found, rough, strict=True)
+    ]
+    keep = sorted(range(len(found)), key=lambda i: -scores[i])[:PRESELECT]
+    return [found[i] for i in sorted(keep)]
 
 
 def choose(

@@ -31,12 +31,53 @@ _KINDS = (
 _NEWEST = re.compile(r"\b(?:last|latest|most recent|newest|recent)\b", re.IGNORECASE)
 
 
+# Abbreviations clinicians type, spelled out for the keyword half of search (the chart
+# and the practice's documents write them out). Common usage in behavioral-health
+# documentation; an abbreviation stays in the query as typed.
+ABBREVIATIONS = {
+    "si": "suicidal ideation",
+    "hi": "homicidal ideation",
+    "sh": "self-harm",
+    "nssi": "non-suicidal self-injury",
+    "dx": "diagnosis",
+    "rx": "prescription medication",
+    "hx": "history",
+    "tx": "treatment",
+    "sx": "symptoms",
+    "meds": "medications",
+    "f/u": "follow-up",
+    "appt": "appointment",
+    "pa": "prior authorization",
+    "auth": "authorization",
+    "roi": "release of information",
+    "tp": "treatment plan",
+    "pcp": "primary care physician",
+}
+_ABBREVIATION = re.compile(
+    r"(?<![\w/])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w/])", re.IGNORECASE
+)
+
+
+def spelled_out(question: str) -> str:
+    """`question` with the expansion of each known abbreviation added after it
+    ("any SI?" → "any SI (suicidal ideation)?"), for searching."""
+    return _ABBREVIATION.sub(
+        lambda m: f"{m.group(1)} ({ABBREVIATIONS[m.group(1).lower()]})", question
+    )
+
+
 @dataclass(frozen=True)
 class SearchScope:
     """The filter for the index and whether to prefer the newest of equal matches."""
 
     where: ChunkFilter
     newest_first: bool
+
+    @property
+    def day(self) -> date | None:
+        """The one day the question asks about ("the visit on March 3"), if it names one."""
+        first, last = self.where.first_day, self.where.last_day
+        return first if first is not None and first == last else None
 
 
 def scope_of(

@@ -23,7 +23,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from copilot.chart import ChartContext, Medication, Visit
+from copilot.chart import ChartContext, Goal, Medication, Visit
 from copilot.drafting.chart_facts import format_date
 from copilot.measures import MeasureResult, MeasureSeries
 
@@ -90,7 +90,17 @@ def measure_sentences(question: str, chart: ChartContext) -> list[AnswerSentence
     if not named:
         return None
     when = when_in(question, chart.read_at.date()) or _medication_start(question, chart)
-    return [sentence for series in named for sentence in _series_sentences(question, series, when)]
+    sentences = [s for series in named for s in _series_sentences(question, series, when)]
+    if _GOAL.search(question):  # "progress on the GAD-7 goal": the goal, then its scores
+        names = [series.instrument.name for series in named]
+        goals = [g for g in chart.goals if not g.restricted and _names_any(g.description, names)]
+        sentences = [_goal_sentence(g) for g in goals] + sentences
+    return sentences
+
+
+def _names_any(text: str, instruments: list[str]) -> bool:
+    squeezed = re.sub(r"[\s-]", "", text.lower())
+    return any(re.sub(r"[\s-]", "", name.lower()) in squeezed for name in instruments)
 
 
 def _medication_start(question: str, chart: ChartContext) -> When | None:
@@ -306,13 +316,16 @@ def goal_sentences(
     if not shown:
         return [AnswerSentence("No treatment-plan goals are recorded in the chart.")]
     order = {"active": 0, "on-hold": 1, "proposed": 2, "planned": 2, "accepted": 2}
-    sentences = []
-    for goal in sorted(shown, key=lambda g: order.get(g.lifecycle_status, 3)):
-        status = (goal.achievement_status or goal.lifecycle_status).replace("-", " ")
-        due = f", target {format_date(goal.due)}" if goal.due else ""
-        citation = Citation(goal.source, "Goal", goal.start)
-        sentences.append(AnswerSentence(f"{goal.description} ({status}{due}).", (citation,)))
-    return sentences
+    return [
+        _goal_sentence(g) for g in sorted(shown, key=lambda g: order.get(g.lifecycle_status, 3))
+    ]
+
+
+def _goal_sentence(goal: Goal) -> AnswerSentence:
+    status = (goal.achievement_status or goal.lifecycle_status).replace("-", " ")
+    due = f", target {format_date(goal.due)}" if goal.due else ""
+    citation = Citation(goal.source, "Goal", goal.start)
+    return AnswerSentence(f"Goal: {goal.description} ({status}{due}).", (citation,))
 
 
 # --- appointments -----------------------------------------------------------------------------

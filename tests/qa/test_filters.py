@@ -41,3 +41,12 @@ def test_diagnoses_medications_and_goals_name_their_kinds():
     assert scope_of("what medication changes were made?", TODAY).where.kinds == ("medication",)
     assert scope_of("which diagnoses came first?", TODAY).where.kinds == ("diagnosis",)
     assert scope_of("what goals were set?", TODAY).where.kinds == ("goal", "care-plan")
+
+
+def test_abbreviations_are_spelled_out_for_search_only_where_they_stand_alone():
+    from copilot.qa.filters import spelled_out
+
+    assert spelled_out("has he reported SI?") == "has he reported SI (suicidal ideation)?"
+    assert spelled_out("docs for a PA request") == "docs for a PA (prior authorization) request"
+    assert spelled_out("his sister visited") == "his sister visited"  # "si" inside a word
+    assert spelled_out("f/u in 2 weeks") == "f/u (follow-up) in 2 weeks"

@@ -217,3 +217,29 @@ async def test_a_score_at_a_medication_start_uses_the_statements_start_date(gate
 
     assert answer.text == f"On {shown(day)} the PHQ-9 was {total} ({PHQ9.severity(total)})."
     assert sources(answer) == {source}
+
+
+async def test_treatment_plan_goals_are_listed_with_status_and_cited(gateway, fhir):
+    goals = fhir.search("Goal", subject="Patient/bh-001")
+    chart = await gateway.chart("bh-001")
+
+    answer = answer_structured("what were her goals", chart)
+
+    assert answer.kind == "structured" and len(answer.sentences) == len(goals) == 3
+    assert sources(answer) == {f"Goal/{g['id']}" for g in goals}
+    assert "Sleep at least 6 hours on 5 of 7 nights (improving" in answer.text
+
+
+async def test_progress_on_a_measure_goal_gives_the_goal_then_the_scores(gateway):
+    chart = await gateway.chart("bh-002")
+
+    answer = answer_structured("is James making progress on the GAD-7 goal?", chart)
+
+    assert answer.sentences[0].text.startswith("Goal: Reduce GAD-7 total below 10")
+    assert any(s.startswith("Observation/") for s in sources(answer))
+
+
+async def test_what_a_session_held_is_not_answered_with_its_date(gateway):
+    chart = await gateway.chart("bh-001")
+    assert answer_structured("what did we work on last session?", chart) is None
+    assert answer_structured("when was the last session?", chart) is not None

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         with override_settings(FHIR_BASE_URL=sandbox.base_url):  # to read its CareTeams
             call_command("seed_demo_users")
+        call_command("kb_load", str(settings.BASE_DIR / "docs" / "practice-kb"), verbosity=0)
         env = {
             **os.environ,
             **sandbox.copilot_env(),

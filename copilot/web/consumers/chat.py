@@ -1,5 +1,5 @@
 """Chart Q&A over the sidebar socket: `chat-prepare` (bring the client's index up to
-date when the Ask panel opens) and `ask`. Answers stream as partials of
+date and read the chart when the Ask panel opens) and `ask`. Answers stream as partials of
 templates/copilot/chat.html: the turn appears at once, sentences (or tokens, with
 the llm engine) are appended as they come, and the finished turn replaces it.
 """
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 
 from copilot.ehr import ClientNotFound, EhrError, get_gateway
 from copilot.kb.index import PracticeIndex
@@ -26,6 +28,7 @@ from ..presenters import turn_view
 logger = logging.getLogger(__name__)
 TEMPLATE = "copilot/chat.html"
 INDEX_TASK = "index"
+CHART_TASK = "qa-chart"
 
 
 class ChatActions:
@@ -36,8 +39,29 @@ class ChatActions:
     async def on_chat(self, action: str, content: dict) -> None:
         if action == "chat-prepare":
             self.index_task()
+            self.chart_task()
             return
         await self.on_ask(content)
+
+    def chart_task(self) -> asyncio.Task:
+        """The chart questions are answered from: read when the Ask panel opens and read
+        again once older than QA_CHART_MAX_AGE_SECONDS (or after a failed read), so a
+        question does not wait for the EHR each time."""
+        task = self.running.get(CHART_TASK)
+        stale = (
+            task is not None
+            and task.done()
+            and (
+                task.cancelled()
+                or task.exception()
+                or time.monotonic() - self.chart_read_at > settings.QA_CHART_MAX_AGE_SECONDS
+            )
+        )
+        if task is None or stale:
+            self.chart_read_at = time.monotonic()
+            task = asyncio.create_task(get_gateway().chart(self.client_id))
+            self.running[CHART_TASK] = task
+        return task
 
     def index_task(self) -> asyncio.Task:
         """Sync the client's index once per socket: the first open of a client
@@ -60,7 +84,7 @@ class ChatActions:
 
     async def run_answer(self, turn: str, question: str) -> None:
         try:
-            chart = await get_gateway().chart(self.client_id)
+            chart = await asyncio.shield(self.chart_task())
             await asyncio.shield(self.index_task())
             consent = await sync_to_async(part2_consent_in_force)(self.client_id)
             retriever = await sync_to_async(ClientIndex)(self.client_id)
