@@ -51,7 +51,10 @@ def load_folder(folder: Path, *, prune: bool = False) -> LoadResult:
             defaults={
                 "title": document.title,
                 "sha256": document.sha256,
-                "sections": len(document.sections),
+                "sections": [
+                    {"heading": x.heading, "path": list(x.path), "text": x.text}
+                    for x in document.sections
+                ],
                 "chunk_count": chunks,
             },
         )
@@ -69,3 +72,13 @@ def remove_document(file_name: str) -> None:
     """Take one document out of the knowledge base (index and record)."""
     PracticeIndex().remove(file_name)
     PracticeDocumentRecord.objects.filter(file_name=file_name).delete()
+
+
+def cited_section(source: str) -> tuple[PracticeDocumentRecord, dict] | None:
+    """The document and section a citation "kb:<file name>#<heading>" names, or None."""
+    if not source.startswith("kb:") or "#" not in source:
+        return None
+    file_name, heading = source[3:].split("#", 1)
+    record = PracticeDocumentRecord.objects.filter(file_name=file_name).first()
+    section = record.section(heading) if record else None
+    return (record, section) if section else None

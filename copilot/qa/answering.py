@@ -123,10 +123,11 @@ async def answer_stream(
         day = scope.day if scope else None
     retrieved = tuple(dict.fromkeys(p.source for p in passages))
     if mode == "grounded":
+        scored = without_name(question, chart.client.name)
         answer = await sync_to_async(_extract, thread_sensitive=False)(
-            question, passages, recent, day=day
+            scored, passages, recent, day=day
         )
-        events = _parts(answer)
+        events = _parts(replace(answer, question=question))
     else:
         events = _generate(question, passages, chart)
     async for event in events:
@@ -203,6 +204,16 @@ def _recent_count(question: str) -> int | None:
         return None
     count = match["count"] or ("3" if match["what"].lower().endswith("s") else "1")
     return int(count) if count.isdigit() else _COUNTS[count.lower()]
+
+
+def without_name(question: str, name: str) -> str:
+    """The question without the client's own name, which every entry of this chart can
+    hold ("Treatment plan for Priya Nair"), so it makes no sentence a better answer."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", name)}
+    if not words:
+        return question
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(words))) + r")(?:'s)?\b", re.I)
+    return re.sub(r"\s{2,}", " ", pattern.sub("", question)).strip() or question
 
 
 def _extract(

@@ -222,7 +222,8 @@ ANSWER_KINDS = {
 @dataclass(frozen=True)
 class CitationView:
     """A citation as the chat shows it: `label` ("Progress note · Mar 4, 2026"); `note`
-    when it is a note excerpt the sidebar can open at `start`–`end`."""
+    when it is a note excerpt the sidebar can open at `start`–`end`; `practice` when it
+    is a section of the practice's own documents ("kb:<file>#<heading>"), opened alike."""
 
     source: str
     label: str
@@ -230,6 +231,7 @@ class CitationView:
     note: bool
     start: int | None
     end: int | None
+    practice: bool = False
 
 
 @dataclass(frozen=True)
@@ -255,8 +257,9 @@ def citation_view(citation: Citation) -> CitationView:
     when = dateformat.format(citation.date, "M j, Y") if citation.date else ""
     label = " · ".join(part for part in (citation.title, when) if part) or citation.source
     note = citation.source.startswith("DocumentReference/") and citation.start is not None
+    practice = citation.source.startswith("kb:") and citation.start is not None
     return CitationView(
-        citation.source, label, citation.excerpt, note, citation.start, citation.end
+        citation.source, label, citation.excerpt, note, citation.start, citation.end, practice
     )
 
 

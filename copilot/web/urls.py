@@ -15,6 +15,7 @@ urlpatterns = [
     path("sidebar/<fhirid:client_id>/chart/", views.sidebar_chart, name="sidebar-chart"),
     path("sidebar/<fhirid:client_id>/source/", views.sidebar_source, name="sidebar-source"),
     path("sidebar/<fhirid:client_id>/measures/", views.sidebar_measures, name="sidebar-measures"),
+    path("practice/section/", views.practice_section, name="practice-section"),
     path("drafts/<uuid:draft_id>/status/", views.draft_status, name="draft-status"),
     path("drafts/<uuid:draft_id>/approve/", views.draft_approve, name="draft-approve"),
     path("drafts/<uuid:draft_id>/codes/", views.draft_codes, name="draft-codes"),

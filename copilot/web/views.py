@@ -21,6 +21,7 @@ from copilot.access.http import client_required, draft_required, ehr_error_respo
 from copilot.accounts.models import Clinician
 from copilot.coding import services as coding
 from copilot.ehr import ClientNotFound, EhrError, get_gateway
+from copilot.kb.services import cited_section
 from copilot.review import outbox, services
 from copilot.review.models import Approval, Draft
 
@@ -139,6 +140,29 @@ async def sidebar_source(request: HttpRequest, client_id: str) -> HttpResponse:
     text = document.text
     context = {"document": document, "before": text[:start], "cited": text[start:end]}
     context["after"] = text[end:]
+    return render(request, "copilot/chat.html#source", context)
+
+
+@login_required
+@require_safe
+async def practice_section(request: HttpRequest) -> HttpResponse:
+    """A section of the practice's own documents cited by an answer, opened at the
+    excerpt: `?ref=kb:<file name>#<heading>&start=<int>&end=<int>` (offsets into the
+    section's text). Any signed-in user may read them: they hold no client's data.
+    404 when no loaded document has that section."""
+    found = await sync_to_async(cited_section)(request.GET.get("ref", ""))
+    if found is None:
+        raise Http404("No such section.")
+    record, section = found
+    text = section["text"]
+    start, end = _span(request.GET, len(text))
+    title = " › ".join(dict.fromkeys([record.title, *section["path"][1:]]))
+    context = {
+        "document": {"title": title, "date": None, "author": record.file_name},
+        "before": text[:start],
+        "cited": text[start:end],
+        "after": text[end:],
+    }
     return render(request, "copilot/chat.html#source", context)
 
 

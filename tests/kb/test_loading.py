@@ -26,7 +26,9 @@ def test_a_folder_loads_and_is_searchable_with_section_citations(sample_folder):
 def test_reloading_skips_unchanged_files_and_reindexes_changed_ones(sample_folder):
     load_folder(sample_folder)
     policy = sample_folder / "late-cancellation-and-no-show-policy.md"
-    policy.write_text(policy.read_text() + "\n## Snow Days\n\nSessions cancelled for snow are free.\n")
+    policy.write_text(
+        policy.read_text() + "\n## Snow Days\n\nSessions cancelled for snow are free.\n"
+    )
     again = load_folder(sample_folder)
     assert again.loaded == [policy.name] and len(again.unchanged) == 9
     hits = PracticeIndex().search("cancelled because of snow", 3)

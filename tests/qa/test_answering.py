@@ -167,3 +167,13 @@ async def test_events_serialize_for_the_websocket(chart):
     citation = payloads[-1]["sentences"][0]["citations"][0]
     assert citation["source"] == chart.next_visit.source
     assert citation["date"] == chart.next_visit.start.isoformat()
+
+
+def test_the_clients_name_does_not_count_toward_a_quote():
+    from copilot.qa.answering import without_name
+
+    assert without_name("did Priya ever mention her brother", "Priya Nair") == (
+        "did ever mention her brother"
+    )
+    assert without_name("what is Nair's school?", "Priya Nair") == "what is school?"
+    assert without_name("Priya", "Priya Nair") == "Priya"  # nothing else left: as asked
