@@ -8,9 +8,8 @@ subset of three small patients, against a floor measured on it.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from django.utils import timezone
 
 from bench.qa_questions import recall_at, synthea_questions
 from copilot.qa.answering import retrieve
@@ -33,7 +32,7 @@ RECALL_FLOOR = 0.92
 async def _recall(questions) -> float:
     found = []
     for q in questions:
-        passages, _ = await retrieve(q.text, ClientIndex(q.client_id), today=date.today())
+        passages, _ = await retrieve(q.text, ClientIndex(q.client_id), today=timezone.localdate())
         found.append(recall_at(5, q, list(dict.fromkeys(p.source for p in passages))))
     return sum(found) / len(found)
 
