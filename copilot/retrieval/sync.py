@@ -182,17 +182,25 @@ def _save(
     high_water: datetime | None,
 ) -> None:
     IndexedSource.objects.filter(client_id=client_id, reference__in=plan.deleted).delete()
-    for document in plan.write:
-        IndexedSource.objects.update_or_create(
+    written = [
+        IndexedSource(
             client_id=client_id,
             reference=document.reference,
-            defaults={
-                "version_id": document.version_id,
-                "last_updated": document.last_updated,
-                "restricted": document.restricted,
-                "chunk_count": counts[document.reference],
-            },
+            version_id=document.version_id,
+            last_updated=document.last_updated,
+            restricted=document.restricted,
+            chunk_count=counts[document.reference],
+            indexed_at=timezone.now(),
         )
+        for document in plan.write
+    ]
+    IndexedSource.objects.bulk_create(  # one INSERT … ON CONFLICT DO UPDATE per batch
+        written,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["client_id", "reference"],
+        update_fields=["version_id", "last_updated", "restricted", "chunk_count", "indexed_at"],
+    )
     for target, by in plan.replaced.items():
         IndexedSource.objects.update_or_create(
             client_id=client_id, reference=target, defaults={"replaced_by": by, "chunk_count": 0}
