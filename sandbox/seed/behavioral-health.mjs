@@ -152,7 +152,11 @@ export const CLIENTS = [
     themes: ['cravings in the evening after work', 'attending mutual-support meetings', 'worry about his health', 'repairing trust with his wife'],
     interventions: ['motivational interviewing (MI)', 'relapse-prevention planning', 'urge surfing', 'CBT for anxiety'],
     homework: ['attend two mutual-support meetings', 'write down high-risk situations for the week', 'practice urge surfing when cravings come'],
+    // Which themes, interventions and homework are about substance use: a note that
+    // mentions any of them is 42 CFR Part 2 information.
     substanceThemes: [0, 1, 3],
+    substanceInterventions: [0, 1, 2],
+    substanceHomework: [0, 1, 2],
     events: {},
     presenting: 'Daily drinking for years with two failed attempts to stop; anxiety worsening as he cuts down.',
   },
@@ -510,7 +514,10 @@ function chartFor(c, anchor, rand) {
       scores,
       event,
     };
-    const substance = c.part2 && (c.substanceThemes || []).includes(themeIndex);
+    const substance = c.part2 && (
+      (c.substanceThemes || []).includes(themeIndex)
+      || (c.substanceInterventions || []).includes(c.interventions.indexOf(session.intervention))
+      || (c.substanceHomework || []).includes(c.homework.indexOf(session.homework)));
     const text = noteText(c, session);
     out.push({
       resourceType: 'DocumentReference',
