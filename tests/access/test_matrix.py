@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from copilot.access.models import CaseloadAssignment
 from copilot.accounts.models import Clinician
 from copilot.groups.models import GroupSession
+from copilot.kb.models import PracticeDocumentRecord
 from copilot.plans import cosign as plan_cosign
 from copilot.plans import services as plans
 from copilot.plans.models import PlanCosignRequest, PlanGoalSection, PlanReview
@@ -97,6 +98,12 @@ ROUTES: dict[str, Route] = {
     ),
     "sidebar-measures": Route(
         lambda w: reverse("sidebar-measures", args=[CLIENT]), CASELOAD, {"GET": 200, "HEAD": 200}
+    ),
+    # The practice's own documents hold no client data: any signed-in user may open one.
+    "practice-section": Route(
+        lambda w: f"{reverse('practice-section')}?ref=kb:policy.md%23Fees",
+        SIGNED_IN,
+        {"GET": 200, "HEAD": 200},
     ),
     "sidebar-source": Route(
         lambda w: f"{reverse('sidebar-source', args=[CLIENT])}?ref=DocumentReference/{w.note_id}",
@@ -251,6 +258,13 @@ def world(ehr, oidc, sandbox_control, settings, chroma):
     services.draft_approve(actor=patel.user, draft=returned, idempotency_key="returned")
     cosign.draft_return(actor=rivera.user, draft=returned, comment="Add the plan.")
     notes = sandbox_control._fhir("GET", f"DocumentReference?subject=Patient/{CLIENT}&_count=1")
+    PracticeDocumentRecord.objects.create(
+        file_name="policy.md",
+        title="Policy",
+        sha256="0" * 64,
+        sections=[{"heading": "Fees", "path": ["Policy", "Fees"], "text": "A fee of $75."}],
+        chunk_count=1,
+    )
     care_group = sandbox_control.create(
         {
             "resourceType": "Group",
