@@ -48,7 +48,7 @@ from .types import (
 MODES = ("grounded", "llm")
 _RECENT = re.compile(
     r"\b(?:last|past|recent|previous|latest|most recent)\s+(?:(?P<count>\d{1,2}|two|three|four|"
-    r"five|six|seven|eight|nine|ten)\s+)?(?P<what>sessions?|notes?|visits?|appointments?)\b",
+    r"five|six|seven|eight|nine|ten)\s+)?(?P<what>sessions?|notes?|visits?|appointments?|time)\b",
     re.IGNORECASE,
 )
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
@@ -123,11 +123,10 @@ async def answer_stream(
         day = scope.day if scope else None
     retrieved = tuple(dict.fromkeys(p.source for p in passages))
     if mode == "grounded":
-        scored = without_name(question, chart.client.name)
         answer = await sync_to_async(_extract, thread_sensitive=False)(
-            scored, passages, recent, day=day
+            question, passages, recent, day=day, common=chart.client.name
         )
-        events = _parts(replace(answer, question=question))
+        events = _parts(answer)
     else:
         events = _generate(question, passages, chart)
     async for event in events:
@@ -206,25 +205,22 @@ def _recent_count(question: str) -> int | None:
     return int(count) if count.isdigit() else _COUNTS[count.lower()]
 
 
-def without_name(question: str, name: str) -> str:
-    """The question without the client's own name, which every entry of this chart can
-    hold ("Treatment plan for Priya Nair"), so it makes no sentence a better answer."""
-    words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", name)}
-    if not words:
-        return question
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(words))) + r")(?:'s)?\b", re.I)
-    return re.sub(r"\s{2,}", " ", pattern.sub("", question)).strip() or question
-
-
 def _extract(
-    question: str, passages: list[Passage], recent: int | None, *, day: date | None = None
+    question: str,
+    passages: list[Passage],
+    recent: int | None,
+    *,
+    day: date | None = None,
+    common: str = "",
 ) -> Answer:
     if day is not None and passages:
         # "What happened at the visit on March 3?": that day's entries are the answer;
         # their best sentences, however loosely they match the question's words.
-        return answer_extractive(question, passages, threshold=0.0, margin=None, per_source=3)
+        return answer_extractive(
+            question, passages, threshold=0.0, margin=None, per_source=3, common=common
+        )
     if recent is None:
-        return answer_extractive(question, passages)
+        return answer_extractive(question, passages, common=common)
     # A summary of named sessions: the best sentence of each (three of a single one),
     # however loosely it matches.
     per_source = 3 if recent == 1 else 1
@@ -235,6 +231,7 @@ def _extract(
         margin=None,
         max_sentences=recent * per_source,
         per_source=per_source,
+        common=common,
     )
 
 

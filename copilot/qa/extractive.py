@@ -71,14 +71,17 @@ def answer_extractive(
     max_sentences: int = MAX_SENTENCES,
     per_source: int | None = None,
     margin: float | None = MARGIN,
+    common: str = "",
 ) -> Answer:
     """The best supporting sentences of `passages`, quoted and cited, oldest first.
 
     `per_source` caps the sentences taken from one chart entry (a summary of the last
-    sessions wants one from each note). Never raises for any input; no passages or no
-    sentence at `threshold` gives the not-found answer.
+    sessions wants one from each note). Words of `common` (the client's name, which
+    any entry of the chart may hold) do not count as shared with the question. Never
+    raises for any input; no passages or no sentence at `threshold` gives the
+    not-found answer.
     """
-    ranked = rank(question, candidates(passages))
+    ranked = rank(question, candidates(passages), common=common)
     chosen = choose(
         ranked, threshold=threshold, limit=max_sentences, per_source=per_source, margin=margin
     )
@@ -102,7 +105,7 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     return found
 
 
-def rank(question: str, found: list[Candidate]) -> list[Candidate]:
+def rank(question: str, found: list[Candidate], *, common: str = "") -> list[Candidate]:
     """Candidates scored against the question, best first.
 
     Beyond PRESELECT candidates (long notes split into many short lines), the
@@ -115,7 +118,7 @@ def rank(question: str, found: list[Candidate]) -> list[Candidate]:
         return []
     from copilot.retrieval.embeddings import embed
 
-    words = content_words(question)
+    words = content_words(question) - content_words(common)
     if len(found) > PRESELECT:
         found = _preselect(question, words, found)
     vectors = embed([question] + [_head(c.text) for c in found])
