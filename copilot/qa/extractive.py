@@ -36,8 +36,8 @@ MARGIN = 0.25
 OVERLAP_WEIGHT = 0.4
 MAX_SENTENCES = 3
 MIN_WORDS = 3
-PRESELECT = 12  # candidates scored with MiniLM; more are preselected (see `rank`)
-SCORE_CHARS = 300  # of a candidate, read by MiniLM
+PRESELECT = 8  # candidates scored with MiniLM; more are preselected (see `rank`)
+SCORE_CHARS = 240  # of a candidate, read by MiniLM
 
 _LABEL = re.compile(r"(?:[SOAPDBIRG]|Data|Assessment|Plan|Subjective|Objective):\s+")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
@@ -81,7 +81,7 @@ def answer_extractive(
     raises for any input; no passages or no sentence at `threshold` gives the
     not-found answer.
     """
-    ranked = rank(question, candidates(passages), common=common)
+    ranked = rank(question, candidates(passages), common=common, per_source=per_source)
     chosen = choose(
         ranked, threshold=threshold, limit=max_sentences, per_source=per_source, margin=margin
     )
@@ -105,14 +105,17 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     return found
 
 
-def rank(question: str, found: list[Candidate], *, common: str = "") -> list[Candidate]:
+def rank(
+    question: str, found: list[Candidate], *, common: str = "", per_source: int | None = None
+) -> list[Candidate]:
     """Candidates scored against the question, best first.
 
     Beyond PRESELECT candidates (long notes split into many short lines), the
     PRESELECT best by the same score over drafting's static MiniLM vectors
-    (copilot.drafting.vectors, ~0.1 ms a sentence) are scored with MiniLM itself
-    and the rest dropped, so the thresholds keep their meaning at a bounded cost;
-    MiniLM reads a candidate's first SCORE_CHARS characters.
+    (copilot.drafting.vectors, ~0.1 ms a sentence), and for a summary capped at
+    `per_source` a sentence from one entry the best per_source + 1 of each entry, are
+    scored with MiniLM itself and the rest dropped, so the thresholds keep their
+    meaning at a bounded cost; MiniLM reads a candidate's first SCORE_CHARS characters.
     """
     if not found:
         return []
@@ -120,7 +123,7 @@ def rank(question: str, found: list[Candidate], *, common: str = "") -> list[Can
 
     words = content_words(question) - content_words(common)
     if len(found) > PRESELECT:
-        found = _preselect(question, words, found)
+        found = _preselect(question, words, found, per_source)
     vectors = embed([question] + [_head(c.text) for c in found])
     cosines = vectors[1:] @ vectors[0]
     scored = [
@@ -138,7 +141,9 @@ def _head(text: str) -> str:
     return text if len(text) <= SCORE_CHARS else text[:SCORE_CHARS].rsplit(" ", 1)[0]
 
 
-def _preselect(question: str, words: set[str], found: list[Candidate]) -> list[Candidate]:
+def _preselect(
+    question: str, words: set[str], found: list[Candidate], per_source: int | None
+) -> list[Candidate]:
     from copilot.drafting.vectors import embed_sentences
 
     vectors = embed_sentences([question] + [c.text for c in found])
@@ -147,7 +152,15 @@ def _preselect(question: str, words: set[str], found: list[Candidate]) -> list[C
         float(cos) + OVERLAP_WEIGHT * overlap(words, c.text)
         for c, cos in zip(found, rough, strict=True)
     ]
-    keep = sorted(range(len(found)), key=lambda i: -scores[i])[:PRESELECT]
+    order = sorted(range(len(found)), key=lambda i: -scores[i])
+    keep = set(order[:PRESELECT])
+    if per_source is not None:  # a summary of several notes: a few of each, past repeats
+        taken: dict[str, int] = {}
+        for i in order:
+            source = found[i].passage.source
+            if taken.get(source, 0) <= per_source:
+                taken[source] = taken.get(source, 0) + 1
+                keep.add(i)
     return [found[i] for i in sorted(keep)]
 
 

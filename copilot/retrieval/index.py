@@ -38,9 +38,12 @@ from .models import IndexedSource
 __all__ = ["ClientIndex", "Hit", "collection_name", "get_chroma"]
 
 NAMESPACE = "therapy-copilot/client-index/v1"
-# Measured with bench/qa.py on the 2-core CPU over the 5,075 Synthea chunks:
-# batch 64 encoded in 103 s, batch 16 in 109 s, so the larger batch stays.
-EMBED_BATCH_SIZE = 64
+# Measured on the 2-core CPU over 2,205 Synthea chunks of 20 patients, encoded client by
+# client as a sync does: batch 16 took 34.8 / 33.8 s, batch 64 took 44.0 / 48.1 s. A
+# client's chunks mix long note text with one-line entries, and a batch is padded to
+# its longest member; smaller batches waste less (one call over all chunks: 34.4 /
+# 31.9 s at 16, 36.1 / 38.4 s at 64).
+EMBED_BATCH_SIZE = 16
 WRITE_BATCH = 1000  # rows per Chroma add(); below its max batch size
 
 
