@@ -82,7 +82,8 @@ async def answer_stream(
     `mode`: "grounded" or "llm" (default settings.QA_ENGINE). `include_restricted`:
     the client consented to redisclosure of 42 CFR Part 2 records. `practice`: the
     practice knowledge base (copilot.kb.index.PracticeIndex), which answers questions
-    about the practice's own rules (`practice.asks_practice`), always quoted. Never
+    about the practice's own rules (`practice.asks_practice`), always quoted, once the
+    practice has loaded documents. Never
     raises for bad input or a failing model: those end in AnswerFailed.
     """
     mode = mode or settings.QA_ENGINE
@@ -91,7 +92,7 @@ async def answer_stream(
         yield AnswerFailed(question, error)
         return
     question = question.strip()
-    if practice is not None and asks_practice(question, chart):
+    if practice is not None and asks_practice(question, chart) and await _has_documents(practice):
         yield AnswerStarted(question, "practice")
         hits = await sync_to_async(practice.search, thread_sensitive=False)(
             spelled_out(question), settings.QA_TOP_K
@@ -165,6 +166,11 @@ async def retrieve(
     if not hits and (scope.where.title or scope.where.author):
         hits = await search(where=replace(scope.where, title=None, author=None))
     return passages_from_hits(hits), scope
+
+
+async def _has_documents(practice: Retriever) -> bool:
+    """Whether the practice has loaded any documents (else its questions go to the chart)."""
+    return await sync_to_async(practice.count, thread_sensitive=False)() > 0
 
 
 def newest_chart_notes(

@@ -77,6 +77,9 @@ class FakeRetriever:
     def facets(self) -> tuple[set[str], set[str]]:
         return {p.title for p in self.passages}, set()
 
+    def count(self) -> int:
+        return len(self.passages)
+
 
 @pytest.fixture
 def retriever() -> FakeRetriever:

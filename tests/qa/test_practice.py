@@ -54,6 +54,9 @@ class FakePractice:
         self.searches.append(query)
         return [SimpleNamespace(chunk=p, score=p.score) for p in self.passages[:k]]
 
+    def count(self) -> int:
+        return len(self.passages)
+
 
 def section(heading: str, text: str) -> Passage:
     source = f"kb:late-cancellation-and-no-show-policy.md#{heading}"
@@ -93,3 +96,15 @@ async def test_nothing_in_the_documents_says_so_in_their_words(chart):
     ]
     assert events[-1].answer.found is False
     assert events[-1].answer.text == NOT_FOUND_PRACTICE
+
+
+async def test_with_no_documents_loaded_a_practice_question_goes_to_the_chart(chart):
+    practice, retriever = FakePractice([]), FakeRetriever()
+    events = [
+        e
+        async for e in answer_stream(
+            "what is our no-show fee?", chart, retriever, practice=practice
+        )
+    ]
+    assert events[0].mode != "practice" and practice.searches == []
+    assert retriever.searches  # the chart was searched instead
