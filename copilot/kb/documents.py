@@ -55,6 +55,11 @@ class PracticeDocument:
     sections: tuple[Section, ...]
 
 
+def section_title(title: str, path: tuple[str, ...] | list[str]) -> str:
+    """How a section is named to the clinician: "<document title> › <heading> › …"."""
+    return " › ".join(dict.fromkeys([title, *path[1:]]))
+
+
 def documents_in(folder: Path) -> list[Path]:
     """The files of `folder` (not its subfolders) the loader reads, by name."""
     return sorted(

@@ -16,10 +16,10 @@ from copilot.retrieval.chunking import Chunk, get_splitter
 from copilot.retrieval.embeddings import embed
 from copilot.retrieval.filters import ChunkFilter
 from copilot.retrieval.hybrid import Hit, best, hybrid_query, load_corpus
-from copilot.retrieval.index import EMBED_BATCH_SIZE, WRITE_BATCH, get_chroma, lexical_key
+from copilot.retrieval.index import EMBED_BATCH_SIZE, lexical_key, open_collection, write_chunks
 from copilot.retrieval.lexical import LexicalIndex, lexical_cache
 
-from .documents import PracticeDocument
+from .documents import PracticeDocument, section_title
 from .models import PracticeDocumentRecord
 
 COLLECTION = "practice-kb"
@@ -35,7 +35,7 @@ def chunks_of_document(document: PracticeDocument) -> list[Chunk]:
     """Each section split like chart text (same splitter), titled "<title> › <heading>"."""
     chunks = []
     for section in document.sections:
-        title = " › ".join(dict.fromkeys([document.title, *section.path[1:]]))
+        title = section_title(document.title, section.path)
         for piece in get_splitter().create_documents([section.text]):
             start = piece.metadata["start_index"]
             chunks.append(
@@ -59,25 +59,13 @@ class PracticeIndex:
     """Write and search the knowledge base collection."""
 
     def _collection(self) -> Collection:
-        return get_chroma().get_or_create_collection(
-            COLLECTION, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
-        )
+        return open_collection(COLLECTION)
 
     def replace(self, document: PracticeDocument) -> int:
         """Put `document`'s chunks in place of any it had; returns how many."""
         self.remove(document.file_name)
         chunks = chunks_of_document(document)
-        collection = self._collection()
-        vectors = embed([f"{c.title}\n{c.text}" for c in chunks], batch_size=EMBED_BATCH_SIZE)
-        for at in range(0, len(chunks), WRITE_BATCH):
-            part = chunks[at : at + WRITE_BATCH]
-            collection.upsert(
-                ids=[f"{c.source}@{c.start}" for c in part],
-                embeddings=vectors[at : at + WRITE_BATCH],
-                documents=[c.text for c in part],
-                metadatas=[_metadata(document.file_name, c) for c in part],
-            )
-        lexical_cache.forget(lexical_key(COLLECTION))
+        write_chunks(self._collection(), chunks, {"file_name": document.file_name})
         return len(chunks)
 
     def remove(self, file_name: str) -> None:
@@ -86,9 +74,10 @@ class PracticeIndex:
         lexical_cache.forget(lexical_key(COLLECTION))
 
     def count(self) -> int:
+        """Chunks the knowledge base holds (0: the practice has loaded no documents)."""
         return self._collection().count()
 
-    def search(self, query: str, k: int = 5, **_: object) -> list[Hit]:
+    def search(self, query: str, k: int = 5) -> list[Hit]:
         """The `k` chunks that best answer `query`, best first (hybrid search)."""
         collection = self._collection()
         vectors = embed([query], batch_size=EMBED_BATCH_SIZE)
@@ -99,30 +88,11 @@ class PracticeIndex:
             k,
             where=None,
             mask=ChunkFilter().mask,
-            lexical=lambda: self._lexical(collection),
+            lexical=self._lexical(collection),
         )[0]
         return best(hits, k)
-
-    def facets(self) -> tuple[set[str], set[str]]:
-        return set(), set()
 
     def _lexical(self, collection: Collection) -> LexicalIndex:
         state = PracticeDocumentRecord.objects.aggregate(n=Count("id"), newest=Max("loaded_at"))
         stamp = (collection.count(), state["n"], state["newest"])
         return lexical_cache.get(lexical_key(COLLECTION), stamp, lambda: load_corpus(collection))
-
-
-def _metadata(file_name: str, chunk: Chunk) -> dict[str, str | int | bool]:
-    return {
-        "file_name": file_name,
-        "source": chunk.source,
-        "kind": chunk.kind,
-        "title": chunk.title,
-        "date": "",
-        "day": 0,
-        "author": "",
-        "restricted": False,
-        "start": chunk.start,
-        "end": chunk.end,
-        "version_id": chunk.version_id,
-    }

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .documents import DocumentError, documents_in, read_document
+from .documents import DocumentError, documents_in, read_document, section_title
 from .index import PracticeIndex
 from .models import PracticeDocumentRecord
 
@@ -74,11 +74,22 @@ def remove_document(file_name: str) -> None:
     PracticeDocumentRecord.objects.filter(file_name=file_name).delete()
 
 
-def cited_section(source: str) -> tuple[PracticeDocumentRecord, dict] | None:
-    """The document and section a citation "kb:<file name>#<heading>" names, or None."""
+@dataclass(frozen=True)
+class CitedSection:
+    """A section of a loaded document, as a citation opens it."""
+
+    file_name: str
+    title: str  # "<document title> › <heading>"
+    text: str
+
+
+def cited_section(source: str) -> CitedSection | None:
+    """The section a citation "kb:<file name>#<heading>" names, or None."""
     if not source.startswith("kb:") or "#" not in source:
         return None
     file_name, heading = source[3:].split("#", 1)
     record = PracticeDocumentRecord.objects.filter(file_name=file_name).first()
     section = record.section(heading) if record else None
-    return (record, section) if section else None
+    if section is None:
+        return None
+    return CitedSection(file_name, section_title(record.title, section["path"]), section["text"])

@@ -22,11 +22,15 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from copilot.chart import ChartContext
+
+if TYPE_CHECKING:
+    from copilot.kb.index import PracticeIndex
 
 from . import generative
 from .extractive import answer_extractive, passage_day
@@ -75,7 +79,7 @@ async def answer_stream(
     *,
     mode: str | None = None,
     include_restricted: bool = False,
-    practice: Retriever | None = None,
+    practice: PracticeIndex | None = None,
 ) -> AsyncIterator[AnswerEvent]:
     """The events answering `question` from `chart` and the client's `retriever`.
 
@@ -101,9 +105,8 @@ async def answer_stream(
         answer = await sync_to_async(answer_from_documents, thread_sensitive=False)(
             question, passages
         )
-        retrieved = tuple(dict.fromkeys(p.source for p in passages))
-        async for event in _parts(answer):
-            yield replace(event, retrieved=retrieved) if isinstance(event, AnswerDone) else event
+        async for event in _parts(answer, _sources(passages)):
+            yield event
         return
     structured = answer_structured(question, chart, include_restricted=include_restricted)
     yield AnswerStarted(question, "structured" if structured else mode)
@@ -118,20 +121,25 @@ async def answer_stream(
         passages = latest
     else:
         passages, scope = await retrieve(
-            question, retriever, today=chart.read_at.date(), include_restricted=include_restricted
+            question,
+            retriever,
+            today=chart.read_at.date(),
+            recent=recent,
+            include_restricted=include_restricted,
         )
         passages = passages if recent is None else newest_notes(passages, recent)
         day = scope.day if scope else None
-    retrieved = tuple(dict.fromkeys(p.source for p in passages))
     if mode == "grounded":
         answer = await sync_to_async(_extract, thread_sensitive=False)(
             question, passages, recent, day=day, common=chart.client.name
         )
-        events = _parts(answer)
-    else:
-        events = _generate(question, passages, chart)
-    async for event in events:
-        yield replace(event, retrieved=retrieved) if isinstance(event, AnswerDone) else event
+        async for event in _parts(answer, _sources(passages)):
+            yield event
+        return
+    async for event in _generate(question, passages, chart):
+        if isinstance(event, AnswerDone):
+            event = replace(event, retrieved=_sources(passages))
+        yield event
 
 
 async def retrieve(
@@ -139,11 +147,12 @@ async def retrieve(
     retriever: Retriever | None,
     *,
     today: date,
+    recent: int | None = None,
     include_restricted: bool = False,
 ) -> tuple[list[Passage], SearchScope | None]:
     """The passages to answer from, best first, and the scope searched (None without
-    a retriever): the QA_TOP_K best (12 per note when
-    the question asks about the last N sessions, so that N notes are among them).
+    a retriever): the QA_TOP_K best (12 per note when `recent`, the question asks
+    about the last N sessions, so that N notes are among them).
 
     The search is scoped by what the question says (`filters.scope_of`: dates, entry
     kind, note title, author; newest first for "last"/"latest"). A scope by title or
@@ -151,7 +160,6 @@ async def retrieve(
     """
     if retriever is None:
         return [], None
-    recent = _recent_count(question)
     k = settings.QA_TOP_K if recent is None else max(settings.QA_TOP_K, 12 * recent)
     titles, authors = await sync_to_async(retriever.facets, thread_sensitive=False)()
     scope = scope_of(question, today, titles=titles, authors=authors)
@@ -168,7 +176,7 @@ async def retrieve(
     return passages_from_hits(hits), scope
 
 
-async def _has_documents(practice: Retriever) -> bool:
+async def _has_documents(practice: PracticeIndex) -> bool:
     """Whether the practice has loaded any documents (else its questions go to the chart)."""
     return await sync_to_async(practice.count, thread_sensitive=False)() > 0
 
@@ -241,10 +249,15 @@ def _extract(
     )
 
 
-async def _parts(answer: Answer) -> AsyncIterator[AnswerEvent]:
+async def _parts(answer: Answer, retrieved: tuple[str, ...] = ()) -> AsyncIterator[AnswerEvent]:
     for sentence in answer.sentences:
         yield AnswerPart(sentence)
-    yield AnswerDone(answer)
+    yield AnswerDone(answer, retrieved=retrieved)
+
+
+def _sources(passages: Sequence[Passage]) -> tuple[str, ...]:
+    """The entries the passages come from, in order, each once."""
+    return tuple(dict.fromkeys(p.source for p in passages))
 
 
 async def _generate(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AbstractBaseUser
@@ -12,6 +13,9 @@ from django.db import transaction
 from copilot.audit import entries
 from copilot.audit.ledger import record
 from copilot.chart import ChartContext
+
+if TYPE_CHECKING:
+    from copilot.kb.index import PracticeIndex
 
 from .answering import answer_stream
 from .models import ChatTurn
@@ -59,7 +63,7 @@ async def ask(
     retriever: Retriever | None,
     mode: str | None = None,
     include_restricted: bool = False,
-    practice: Retriever | None = None,
+    practice: PracticeIndex | None = None,
 ) -> AsyncIterator[AnswerEvent]:
     """`answer_stream` for the client of `chart`, recording the finished answer in the
     actor's chat history before AnswerDone is passed on. The caller has checked that

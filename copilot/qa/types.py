@@ -54,8 +54,6 @@ class Retriever(Protocol):
 
     def facets(self) -> tuple[set[str], set[str]]: ...
 
-    def count(self) -> int: ...
-
 
 def _parse_iso(value: date | str | None) -> date | None:
     if not value or isinstance(value, date):

@@ -81,19 +81,19 @@ def hybrid_query(
     *,
     where: dict | None,
     mask: Callable[[Sequence[dict]], np.ndarray | None],
-    lexical: Callable[[], LexicalIndex],
+    lexical: LexicalIndex,
 ) -> list[list[Hit]]:
     """For each query (text and its unit vector), its `k` best chunks of `collection`
-    by fused rank, among rows matching `where` (dense half) / `mask` (BM25 half)."""
-    if collection.count() == 0:
+    by fused rank, among rows matching `where` (dense half) / `mask` (BM25 half);
+    `lexical` is the BM25 index of what the collection holds (empty: nothing to query)."""
+    if not lexical.ids:
         return [[] for _ in queries]
     dense = collection.query(
         query_embeddings=vectors, n_results=DEPTH, where=where, include=["distances"]
     )["ids"]
-    index = lexical()
-    allowed = mask(index.metadatas)
+    allowed = mask(lexical.metadatas)
     fused = [
-        _top(_fuse([dense_ids, [i for i, _ in index.top(query, DEPTH, allowed)]]), k)
+        _top(_fuse([dense_ids, [i for i, _ in lexical.top(query, DEPTH, allowed)]]), k)
         for query, dense_ids in zip(queries, dense, strict=True)
     ]
     rows = _rows(collection, {i for ranking in fused for i, _ in ranking})

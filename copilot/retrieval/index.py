@@ -67,6 +67,47 @@ def lexical_key(name: str) -> str:
     return f"{where or settings.CHROMA_PATH}|{name}"
 
 
+def open_collection(name: str) -> Collection:
+    """The collection `name` in the configured Chroma (created on first use): cosine
+    space, no embedding function (vectors are always supplied)."""
+    return get_chroma().get_or_create_collection(
+        name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+    )
+
+
+def write_chunks(collection: Collection, chunks: list[Chunk], owner: dict[str, str]) -> None:
+    """Embed each chunk's heading and text and upsert it with its metadata and `owner`
+    (the client id, or the practice document's file name), WRITE_BATCH rows a call.
+    Upsert: a concurrent write of the same chunk cannot fail. Ids are "<source>#<start>"."""
+    vectors = embed([f"{c.heading}\n{c.text}" for c in chunks], batch_size=EMBED_BATCH_SIZE)
+    for at in range(0, len(chunks), WRITE_BATCH):
+        part = chunks[at : at + WRITE_BATCH]
+        collection.upsert(
+            ids=[f"{c.source}#{c.start}" for c in part],
+            embeddings=vectors[at : at + WRITE_BATCH],
+            documents=[c.text for c in part],
+            metadatas=[{**owner, **chunk_metadata(c)} for c in part],
+        )
+    lexical_cache.forget(lexical_key(collection.name))
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, str | int | bool]:
+    """What a Chroma row keeps of a chunk besides its text (read back by `chunk_from`),
+    with `day` (YYYYMMDD, 0 when undated) for date filters."""
+    return {
+        "source": chunk.source,
+        "kind": chunk.kind,
+        "title": chunk.title,
+        "date": chunk.date,
+        "day": day_number(chunk.date),
+        "author": chunk.author,
+        "restricted": chunk.restricted,
+        "start": chunk.start,
+        "end": chunk.end,
+        "version_id": chunk.version_id,
+    }
+
+
 def collection_name(client_id: str, *, restricted: bool = False) -> str:
     """ "client-<32 hex>" (or "…-part2" for the restricted partition) for one client."""
     digest = hashlib.sha256(f"{NAMESPACE}:{client_id}".encode()).hexdigest()[:32]
@@ -85,11 +126,7 @@ class ClientIndex:
         self.client_id = client_id
 
     def _collection(self, *, restricted: bool) -> Collection:
-        return get_chroma().get_or_create_collection(
-            collection_name(self.client_id, restricted=restricted),
-            configuration={"hnsw": {"space": "cosine"}},
-            embedding_function=None,
-        )
+        return open_collection(collection_name(self.client_id, restricted=restricted))
 
     def replace(self, references: Iterable[str], chunks: list[Chunk]) -> None:
         """Remove every chunk of `references`, then add `chunks` (embedded here).
@@ -100,36 +137,9 @@ class ClientIndex:
         for restricted in (False, True):
             part = [c for c in chunks if c.restricted is restricted]
             if part:
-                self._add(self._collection(restricted=restricted), part)
-                lexical_cache.forget(
-                    lexical_key(collection_name(self.client_id, restricted=restricted))
+                write_chunks(
+                    self._collection(restricted=restricted), part, {"client_id": self.client_id}
                 )
-
-    def _add(self, collection: Collection, chunks: list[Chunk]) -> None:
-        vectors = embed([f"{c.heading}\n{c.text}" for c in chunks], batch_size=EMBED_BATCH_SIZE)
-        for at in range(0, len(chunks), WRITE_BATCH):
-            part = chunks[at : at + WRITE_BATCH]
-            collection.upsert(  # upsert: a concurrent sync of the same entry cannot fail
-                ids=[f"{c.source}#{c.start}" for c in part],
-                embeddings=vectors[at : at + WRITE_BATCH],
-                documents=[c.text for c in part],
-                metadatas=[self._metadata(c) for c in part],
-            )
-
-    def _metadata(self, chunk: Chunk) -> dict[str, str | int | bool]:
-        return {
-            "client_id": self.client_id,
-            "source": chunk.source,
-            "kind": chunk.kind,
-            "title": chunk.title,
-            "date": chunk.date,
-            "day": day_number(chunk.date),
-            "author": chunk.author,
-            "restricted": chunk.restricted,
-            "start": chunk.start,
-            "end": chunk.end,
-            "version_id": chunk.version_id,
-        }
 
     def remove(self, references: Iterable[str]) -> None:
         """Delete every chunk of these FHIR references from both partitions."""
@@ -200,7 +210,7 @@ class ClientIndex:
                 k,
                 where=condition.where(self.client_id),
                 mask=condition.mask,
-                lexical=lambda c=collection, r=restricted: self._lexical(c, restricted=r),
+                lexical=self._lexical(collection, restricted=restricted),
             )
             for hits, more in zip(merged, found, strict=True):
                 hits.extend(more)

@@ -150,15 +150,13 @@ async def practice_section(request: HttpRequest) -> HttpResponse:
     excerpt: `?ref=kb:<file name>#<heading>&start=<int>&end=<int>` (offsets into the
     section's text). Any signed-in user may read them: they hold no client's data.
     404 when no loaded document has that section."""
-    found = await sync_to_async(cited_section)(request.GET.get("ref", ""))
-    if found is None:
+    section = await sync_to_async(cited_section)(request.GET.get("ref", ""))
+    if section is None:
         raise Http404("No such section.")
-    record, section = found
-    text = section["text"]
+    text = section.text
     start, end = _span(request.GET, len(text))
-    title = " › ".join(dict.fromkeys([record.title, *section["path"][1:]]))
     context = {
-        "document": {"title": title, "date": None, "author": record.file_name},
+        "document": {"title": section.title, "date": None, "author": section.file_name},
         "before": text[:start],
         "cited": text[start:end],
         "after": text[end:],
