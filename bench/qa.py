@@ -175,6 +175,8 @@ async def quality(gateway: FhirR4Gateway, show_misses: bool) -> None:
         if not done.answer.found:
             said_not_found[question.answerable] += 1
             missed[question.kind] = missed.get(question.kind, 0) + question.answerable
+            if show_misses and question.answerable:
+                print(f"  could not find [{question.kind}] {question.client_id}: {question.text}")
         if not question.answerable:
             answered_unanswerable += done.answer.found
             if show_misses and done.answer.found:

@@ -58,8 +58,11 @@ class ClientSummary:
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """An active Condition. `icd10` is set when the EHR coded it in ICD-10-CM;
-    `restricted` when it is labeled 42 CFR Part 2 substance-use information."""
+    """A Condition. `icd10` is set when the EHR coded it in ICD-10-CM;
+    `clinical_status` is Condition.clinicalStatus ("active", "resolved", "remission",
+    "inactive"…; None when not recorded); `abatement` the day it resolved
+    (Condition.abatementDateTime); `restricted` when it is labeled 42 CFR Part 2
+    substance-use information."""
 
     display: str
     icd10: str | None
@@ -68,11 +71,15 @@ class Diagnosis:
     onset: date | None
     source: str
     restricted: bool = False
+    clinical_status: str | None = "active"
+    abatement: date | None = None
 
 
 @dataclass(frozen=True)
 class Medication:
-    """An active MedicationStatement or MedicationRequest; `restricted` as for Diagnosis."""
+    """A MedicationStatement or MedicationRequest; `status` is its FHIR status
+    ("active", "stopped", "completed"…), `end` the day a stopped or completed one
+    ended (MedicationStatement.effectivePeriod.end); `restricted` as for Diagnosis."""
 
     display: str
     rxnorm: str | None
@@ -81,6 +88,7 @@ class Medication:
     dosage: str | None
     source: str
     restricted: bool = False
+    end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,17 @@ class Goal:
     due: date | None
     source: str
     restricted: bool = False
+
+
+@dataclass(frozen=True)
+class CareTeamMember:
+    """One participant of the client's active CareTeam: `name`
+    (CareTeam.participant.member.display), `role` (participant.role text, e.g.
+    "Primary therapist", "Supervisor"), `source` the CareTeam reference."""
+
+    name: str
+    role: str | None
+    source: str
 
 
 @dataclass(frozen=True)
@@ -128,8 +147,12 @@ class Visit:
 class ChartContext:
     """One client's chart as read at `read_at`.
 
-    `notes` are the most recent first; `skipped` counts resources the EHR returned
-    that were malformed and left out (each is logged with its reference).
+    `diagnoses` and `medications` are the active ones (what a note states);
+    `past_diagnoses` are resolved, inactive or in remission, `past_medications`
+    stopped or completed MedicationStatements, the newest first. `care_team` lists
+    the participants of the client's active CareTeams. `notes` are the most recent
+    first; `skipped` counts resources the EHR returned that were malformed and left
+    out (each is logged with its reference).
     """
 
     client: Client
@@ -142,6 +165,9 @@ class ChartContext:
     gad7: MeasureSeries = field(default_factory=lambda: MeasureSeries(GAD7))
     last_visit: Visit | None = None
     next_visit: Visit | None = None
+    past_diagnoses: tuple[Diagnosis, ...] = ()
+    past_medications: tuple[Medication, ...] = ()
+    care_team: tuple[CareTeamMember, ...] = ()
     skipped: int = 0
 
     @property
@@ -154,8 +180,8 @@ class SourceDocument:
     """One chart entry as text for the retrieval index, with where it came from.
 
     `reference` is the FHIR reference ("DocumentReference/abc"); `kind` is one of
-    note, diagnosis, medication, goal, care-plan, measure, intake; `date` is the
-    clinical date (a datetime when the EHR gives a time); `version_id` and
+    note, diagnosis, medication, goal, care-plan, care-team, measure, intake; `date` is
+    the clinical date (a datetime when the EHR gives a time); `version_id` and
     `last_updated` are the resource's `meta.versionId` / `meta.lastUpdated`.
     `restricted` marks 42 CFR Part 2 substance-use information (meta.security
     "42CFRPart2"); `psychotherapy` marks a psychotherapy note (HIPAA 45 CFR

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from fhir.resources.R4B import condition, encounter, goal
+from fhir.resources.R4B import encounter, goal
 
 from copilot.chart import Client, Medication, Note
 from copilot.drafting import risk
@@ -200,16 +200,15 @@ def build_session(resource: dict[str, Any]) -> TherapySession | None:
 def build_condition(resource: dict[str, Any]) -> CourseCondition | None:
     """Condition → CourseCondition; None when verificationStatus is entered-in-error or
     refuted."""
-    model = condition.Condition.model_validate(resource)
-    if _code(model.verificationStatus) in {"entered-in-error", "refuted"}:
-        return None
     diagnosis = parsing.build_diagnosis(resource)
+    if diagnosis is None:
+        return None
     return CourseCondition(
         display=diagnosis.display,
         icd10=diagnosis.icd10,
-        clinical_status=_code(model.clinicalStatus) or "unknown",
+        clinical_status=diagnosis.clinical_status or "unknown",
         onset=diagnosis.onset,
-        abatement=_date(model.abatementDateTime),
+        abatement=diagnosis.abatement,
         source=diagnosis.source,
         restricted=diagnosis.restricted,
     )

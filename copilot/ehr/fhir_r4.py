@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -45,6 +45,8 @@ T = TypeVar("T")
 # (FHIR R4 IssueType: https://hl7.org/fhir/R4/valueset-issue-type.html).
 TRANSIENT_ISSUES = {"exception", "transient", "timeout", "throttled", "lock-error", "no-store"}
 ACTIVE_GOAL_STATUSES = "proposed,planned,accepted,active,on-hold"
+# Condition.clinicalStatus codes (condition-clinical) of a past diagnosis.
+PAST_CLINICAL_STATUSES = "inactive,remission,resolved"
 ID_BATCH = 50  # Patient ids per `_id=a,b,…` search, to keep URLs short
 THERAPY_GROUP = {"type": "person", "actual": "true"}
 
@@ -63,7 +65,10 @@ def chart_searches(client_id: str, *, now: datetime, notes_count: int) -> dict[s
     """The independent FHIR searches that make up one client's chart, by purpose.
 
     Every search names the client as `subject=Patient/{id}` (or `_id` for the
-    Patient), so each can run at the same time as the others.
+    Patient), so each can run at the same time as the others. Past Conditions
+    (resolved, inactive, in remission: the newest page of them) and stopped or
+    completed MedicationStatements are read too, for questions about past diagnoses
+    and medications; the chart keeps them apart from the active ones.
     """
     stamp = now.isoformat(timespec="seconds")
     subject = {"subject": f"Patient/{client_id}"}
@@ -71,9 +76,17 @@ def chart_searches(client_id: str, *, now: datetime, notes_count: int) -> dict[s
     return {
         "patient": Search("Patient", {"_id": client_id}, pages=1),
         "conditions": Search("Condition", {**subject, "clinical-status": "active"}),
-        "statements": Search("MedicationStatement", {**subject, "status": "active"}),
+        "past_conditions": Search(
+            "Condition",
+            {**subject, "clinical-status": PAST_CLINICAL_STATUSES, "_sort": "-recorded-date"},
+            pages=1,
+        ),
+        "statements": Search(
+            "MedicationStatement", {**subject, "status": "active,stopped,completed"}
+        ),
         "requests": Search("MedicationRequest", {**subject, "status": "active"}),
         "goals": Search("Goal", {**subject, "lifecycle-status": ACTIVE_GOAL_STATUSES}),
+        "care_team": Search("CareTeam", {**subject, "status": "active"}),
         "notes": Search(
             "DocumentReference", {**subject, "_sort": "-date", "_count": notes_count}, pages=1
         ),
@@ -98,7 +111,12 @@ def course_searches(client_id: str) -> dict[str, Search]:
     return {
         "patient": Search("Patient", {"_id": client_id}, pages=1),
         "encounters": Search("Encounter", {**subject, "status": "finished", "_sort": "date"}),
-        "conditions": Search("Condition", subject),
+        "conditions": Search("Condition", {**subject, "clinical-status": "active"}),
+        "past_conditions": Search(
+            "Condition",
+            {**subject, "clinical-status": PAST_CLINICAL_STATUSES, "_sort": "-recorded-date"},
+            pages=1,
+        ),
         "statements": Search("MedicationStatement", {**subject, "status": "active"}),
         "requests": Search("MedicationRequest", {**subject, "status": "active"}),
         "goals": Search("Goal", subject),
@@ -114,6 +132,7 @@ INDEXED_TYPES = (
     "MedicationRequest",
     "Goal",
     "CarePlan",
+    "CareTeam",
     "Observation",
     "QuestionnaireResponse",
 )
@@ -501,6 +520,7 @@ def _assemble(raw: dict[str, Any], *, now: datetime, notes_count: int) -> ChartC
     if not client:
         raise EhrError("The client's record in the EHR could not be read.", retryable=False)
     diagnoses, s1 = parsing.parse_all(raw["conditions"], parsing.build_diagnosis)
+    past_diagnoses, s9 = parsing.parse_all(raw["past_conditions"], parsing.build_diagnosis)
     medications, s2 = parsing.parse_all(
         raw["statements"] + raw["requests"], parsing.build_medication
     )
@@ -509,18 +529,36 @@ def _assemble(raw: dict[str, Any], *, now: datetime, notes_count: int) -> ChartC
     measures, s5 = parsing.parse_all(raw["measures"], parsing.build_measure)
     last_visit, s6 = parsing.parse_all(raw["last_visit"], parsing.build_visit)
     next_visit, s7 = parsing.parse_all(raw["next_visit"], parsing.build_visit)
+    teams, s8 = parsing.parse_all(raw["care_team"], parsing.build_care_team)
     return ChartContext(
         client=client[0],
         read_at=now,
         diagnoses=tuple(diagnoses),
-        medications=tuple(sorted(medications, key=lambda m: m.display.lower())),
+        medications=tuple(
+            sorted(
+                (m for m in medications if m.status == "active"), key=lambda m: m.display.lower()
+            )
+        ),
         goals=tuple(goals),
         notes=tuple(notes[:notes_count]),
         phq9=MeasureSeries.of(PHQ9, [m for m in measures if m.instrument is PHQ9]),
         gad7=MeasureSeries.of(GAD7, [m for m in measures if m.instrument is GAD7]),
         last_visit=last_visit[0] if last_visit else None,
         next_visit=next_visit[0] if next_visit else None,
-        skipped=bad_patient + s1 + s2 + s3 + s4 + s5 + s6 + s7,
+        past_diagnoses=_newest_first(past_diagnoses, lambda d: d.abatement or d.onset),
+        past_medications=_newest_first(
+            [m for m in medications if m.status in ("stopped", "completed")],
+            lambda m: m.end or m.start,
+        ),
+        care_team=tuple(member for team in teams for member in team),
+        skipped=bad_patient + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8 + s9,
+    )
+
+
+def _newest_first(entries: list[T], day: Callable[[T], date | None]) -> tuple[T, ...]:
+    """`entries` by `day`, the newest first, undated ones last."""
+    return tuple(
+        sorted(entries, key=lambda e: (day(e) is not None, day(e) or date.min), reverse=True)
     )
 
 

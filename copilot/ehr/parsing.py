@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from fhir.resources.R4B import (
+    careteam,
     condition,
     documentreference,
     encounter,
@@ -25,8 +26,8 @@ from fhir.resources.R4B import (
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from pydantic import ValidationError
 
+from copilot.chart import CareTeamMember, ClientSummary, Diagnosis, Goal, Medication, Note, Visit
 from copilot.chart import Client as ChartClient
-from copilot.chart import ClientSummary, Diagnosis, Goal, Medication, Note, Visit
 from copilot.measures import INSTRUMENTS, Instrument, MeasureResult
 
 logger = logging.getLogger(__name__)
@@ -205,9 +206,13 @@ def is_psychotherapy_note(model: Any) -> bool:
     return any(label.code == PSYCHOTHERAPY_LABEL for label in labels)
 
 
-def build_diagnosis(resource: dict[str, Any]) -> Diagnosis:
-    """Condition → Diagnosis; ICD-10-CM code when coded so, Part 2 label from meta.security."""
+def build_diagnosis(resource: dict[str, Any]) -> Diagnosis | None:
+    """Condition → Diagnosis; ICD-10-CM code when coded so, Part 2 label from meta.security,
+    clinical status from the clinicalStatus code (condition-clinical). None for a
+    Condition entered in error or refuted (verificationStatus)."""
     model = condition.Condition.model_validate(resource)
+    if _code_of(model.verificationStatus) in {"entered-in-error", "refuted"}:
+        return None
     first = (model.code.coding or [None])[0] if model.code else None
     return Diagnosis(
         display=_concept_text(model.code) or "(unnamed condition)",
@@ -217,7 +222,13 @@ def build_diagnosis(resource: dict[str, Any]) -> Diagnosis:
         onset=_as_date(model.onsetDateTime),
         source=f"Condition/{model.id}",
         restricted=is_part2(model),
+        clinical_status=_code_of(model.clinicalStatus),
+        abatement=_as_date(model.abatementDateTime),
     )
+
+
+def _code_of(concept: CodeableConcept | None) -> str | None:
+    return next((c.code for c in (concept.coding if concept else None) or [] if c.code), None)
 
 
 def build_medication(resource: dict[str, Any]) -> Medication:
@@ -225,6 +236,7 @@ def build_medication(resource: dict[str, Any]) -> Medication:
     if resource.get("resourceType") == "MedicationRequest":
         request = medicationrequest.MedicationRequest.model_validate(resource)
         concept, start = request.medicationCodeableConcept, _as_date(request.authoredOn)
+        end = None
         dosage = request.dosageInstruction[0].text if request.dosageInstruction else None
         status, rid, model = request.status, request.id, request
     else:
@@ -232,6 +244,7 @@ def build_medication(resource: dict[str, Any]) -> Medication:
         concept = statement.medicationCodeableConcept
         period = statement.effectivePeriod
         start = _as_date(period.start if period else statement.effectiveDateTime)
+        end = _as_date(period.end) if period else None
         dosage = statement.dosage[0].text if statement.dosage else None
         status, rid, model = statement.status, statement.id, statement
     return Medication(
@@ -242,7 +255,23 @@ def build_medication(resource: dict[str, Any]) -> Medication:
         dosage=dosage,
         source=f"{resource['resourceType']}/{rid}",
         restricted=is_part2(model),
+        end=end,
     )
+
+
+def build_care_team(resource: dict[str, Any]) -> list[CareTeamMember]:
+    """CareTeam → its participants who have a name (member.display), each with the
+    first role's text or coding display, whatever the CareTeam's status."""
+    model = careteam.CareTeam.model_validate(resource)
+    return [
+        CareTeamMember(
+            name=p.member.display,
+            role=_concept_text(p.role[0]) if p.role else None,
+            source=f"CareTeam/{model.id}",
+        )
+        for p in model.participant or []
+        if p.member and p.member.display
+    ]
 
 
 def build_goal(resource: dict[str, Any]) -> Goal | None:

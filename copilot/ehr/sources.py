@@ -13,6 +13,7 @@ from typing import Any
 
 from fhir.resources.R4B import (
     careplan,
+    careteam,
     condition,
     documentreference,
     goal,
@@ -78,26 +79,34 @@ def build_note(resource: dict[str, Any]) -> SourceDocument:
 
 
 def build_diagnosis(resource: dict[str, Any]) -> SourceDocument:
-    """Condition → "Diagnosis: <name> (ICD-10-CM <code>), <clinical status>, onset <date>."."""
+    """Condition → "Diagnosis: <name> (ICD-10-CM <code>), <clinical status>, onset <date>,
+    abated <date>."; withdrawn when entered in error or refuted."""
     model = condition.Condition.model_validate(resource)
     dx = parsing.build_diagnosis(resource)
+    if dx is None:
+        return _document(
+            resource,
+            model,
+            kind="diagnosis",
+            title="Diagnosis",
+            text="",
+            date=None,
+            author=None,
+            withdrawn=True,
+        )
     status = parsing._concept_text(model.clinicalStatus) or "status not recorded"
     code = f" (ICD-10-CM {dx.icd10})" if dx.icd10 else ""
     onset = f", onset {dx.onset.isoformat()}" if dx.onset else ""
+    abated = f", abated {dx.abatement.isoformat()}" if dx.abatement else ""
     return _document(
         resource,
         model,
         kind="diagnosis",
         title=f"Diagnosis: {dx.display}",
-        text=f"Diagnosis: {dx.display}{code}, {status.lower()}{onset}.",
+        text=f"Diagnosis: {dx.display}{code}, {status.lower()}{onset}{abated}.",
         date=model.recordedDate or dx.onset,
         author=model.recorder.display if model.recorder else None,
-        withdrawn=_concept_code(model.verificationStatus) in WITHDRAWN_STATUSES,
     )
-
-
-def _concept_code(concept: Any) -> str | None:
-    return next((c.code for c in (concept.coding if concept else None) or []), None)
 
 
 def build_medication(resource: dict[str, Any]) -> SourceDocument:
@@ -110,6 +119,7 @@ def build_medication(resource: dict[str, Any]) -> SourceDocument:
     ).model_validate(resource)
     dosage = f", {med.dosage}" if med.dosage else ""
     since = f" since {med.start.isoformat()}" if med.start else ""
+    since += f", ended {med.end.isoformat()}" if med.end else ""
     return _document(
         resource,
         model,
@@ -160,6 +170,25 @@ def build_care_plan(resource: dict[str, Any]) -> SourceDocument:
         text=" ".join(lines),
         date=model.created or (model.period.start if model.period else None),
         author=model.author.display if model.author else None,
+        withdrawn=model.status in WITHDRAWN_STATUSES,
+    )
+
+
+def build_care_team(resource: dict[str, Any]) -> SourceDocument:
+    """CareTeam → "Care team (<status>): <role>: <name>; …"; withdrawn if entered in error."""
+    model = careteam.CareTeam.model_validate(resource)
+    members = [
+        f"{m.role}: {m.name}" if m.role else m.name for m in parsing.build_care_team(resource)
+    ]
+    return _document(
+        resource,
+        model,
+        kind="care-team",
+        title="Care team",  # not CareTeam.name, which often names the client
+        text=f"Care team ({model.status or 'status not recorded'}): "
+        f"{'; '.join(members) or 'no members named'}.",
+        date=model.period.start if model.period else None,
+        author=None,
         withdrawn=model.status in WITHDRAWN_STATUSES,
     )
 
@@ -227,6 +256,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], SourceDocument | None]] = {
     "MedicationRequest": build_medication,
     "Goal": build_goal,
     "CarePlan": build_care_plan,
+    "CareTeam": build_care_team,
     "Observation": build_measure,
     "QuestionnaireResponse": build_intake,
 }

@@ -116,7 +116,7 @@ async def answer_stream(
         return
     recent = _recent_count(question)
     latest = newest_chart_notes(chart, recent, include_restricted=include_restricted)
-    day = None
+    day, scope = None, None
     if latest is not None:
         passages = latest
     else:
@@ -131,7 +131,12 @@ async def answer_stream(
         day = scope.day if scope else None
     if mode == "grounded":
         answer = await sync_to_async(_extract, thread_sensitive=False)(
-            question, passages, recent, day=day, common=chart.client.name
+            question,
+            passages,
+            recent,
+            day=day,
+            common=chart.client.name,
+            newest_first=bool(scope and scope.newest_first),
         )
         async for event in _parts(answer, _sources(passages)):
             yield event
@@ -157,6 +162,8 @@ async def retrieve(
     The search is scoped by what the question says (`filters.scope_of`: dates, entry
     kind, note title, author; newest first for "last"/"latest"). A scope by title or
     author that matches nothing is dropped rather than answer "not found" on a guess.
+    The search text has abbreviations spelled out; the client's name stays in it
+    (the keyword half finds the entries that name the client: the intake, the plan).
     """
     if retriever is None:
         return [], None
@@ -226,6 +233,7 @@ def _extract(
     *,
     day: date | None = None,
     common: str = "",
+    newest_first: bool = False,
 ) -> Answer:
     if day is not None and passages:
         # "What happened at the visit on March 3?": that day's entries are the answer;
@@ -234,7 +242,7 @@ def _extract(
             question, passages, threshold=0.0, margin=None, per_source=3, common=common
         )
     if recent is None:
-        return answer_extractive(question, passages, common=common)
+        return answer_extractive(question, passages, common=common, newest_first=newest_first)
     # A summary of named sessions: the best sentence of each (three of a single one),
     # however loosely it matches.
     per_source = 3 if recent == 1 else 1

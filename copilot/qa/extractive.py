@@ -29,6 +29,7 @@ import numpy as np
 from copilot.drafting.chart_facts import format_date
 from copilot.drafting.text import split_sentences
 
+from .filters import as_the_client, asks_presenting_problem, spelled_out
 from .types import Answer, AnswerSentence, Citation, Passage, not_found
 
 THRESHOLD = 0.53
@@ -72,16 +73,24 @@ def answer_extractive(
     per_source: int | None = None,
     margin: float | None = MARGIN,
     common: str = "",
+    newest_first: bool = False,
 ) -> Answer:
     """The best supporting sentences of `passages`, quoted and cited, oldest first.
 
     `per_source` caps the sentences taken from one chart entry (a summary of the last
     sessions wants one from each note). Words of `common` (the client's name, which
-    any entry of the chart may hold) do not count as shared with the question. Never
-    raises for any input; no passages or no sentence at `threshold` gives the
-    not-found answer.
+    any entry of the chart may hold) do not count as shared with the question, and the
+    sentences are compared with the question saying "the client" in their place and
+    its abbreviations spelled out (`filters.spelled_out`), a question for the presenting
+    problem in the chart's words ("what brought her in?" → "What is the presenting
+    problem?"). With `newest_first` ("when
+    did she last…"), of equally good sentences (notes repeat them) the newest entry's
+    is quoted. Never raises for any input; no passages or no sentence at `threshold`
+    gives the not-found answer.
     """
     ranked = rank(question, candidates(passages), common=common, per_source=per_source)
+    if newest_first:
+        ranked.sort(key=lambda c: (-round(c.score, 4), _newest(c.passage)))
     chosen = choose(
         ranked, threshold=threshold, limit=max_sentences, per_source=per_source, margin=margin
     )
@@ -121,7 +130,10 @@ def rank(
         return []
     from copilot.retrieval.embeddings import embed
 
+    question = "What is the presenting problem?" if asks_presenting_problem(question) else question
+    question = spelled_out(question)
     words = content_words(question) - content_words(common)
+    question = as_the_client(question, common)
     if len(found) > PRESELECT:
         found = _preselect(question, words, found, per_source)
     vectors = embed([question] + [_head(c.text) for c in found])
@@ -212,6 +224,11 @@ def content_words(text: str) -> set[str]:
 def overlap(words: set[str], sentence: str) -> float:
     """Share (0-1) of `words` present in `sentence`."""
     return len(words & content_words(sentence)) / len(words) if words else 0.0
+
+
+def _newest(passage: Passage) -> int:
+    """Sort key putting the newest passage first and undated ones last."""
+    return -passage.date.toordinal() if passage.date else 1
 
 
 def passage_day(passage: Passage) -> date:

@@ -53,6 +53,14 @@ ABBREVIATIONS = {
     "tp": "treatment plan",
     "pcp": "primary care physician",
 }
+# Clinicians' phrases for the presenting problem, said as the intake asks it.
+PRESENTING_PROBLEM = "presenting problem: what brings you in"
+_PRESENTING = re.compile(
+    r"\b(?:brought\s+(?:\S+\s+){0,3}?in|came\s+in\s+for|reason for (?:referral|coming)"
+    r"|chief complaint|why\s+(?:is|did|does|was)\s+\S+\s+(?:in|com\w+|start\w*|seek\w*)\s+"
+    r"(?:to\s+)?(?:therapy|treatment|counsel\w*|care))\b",
+    re.IGNORECASE,
+)
 _ABBREVIATION = re.compile(
     r"(?<![\w/])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w/])", re.IGNORECASE
 )
@@ -60,10 +68,34 @@ _ABBREVIATION = re.compile(
 
 def spelled_out(question: str) -> str:
     """`question` with the expansion of each known abbreviation added after it
-    ("any SI?" → "any SI (suicidal ideation)?"), for searching."""
+    ("any SI?" → "any SI (suicidal ideation)?"), and "presenting problem" after a
+    phrase asking for it ("what brought her in"), for searching."""
+    question = _PRESENTING.sub(lambda m: f"{m.group(0)} ({PRESENTING_PROBLEM})", question)
     return _ABBREVIATION.sub(
         lambda m: f"{m.group(1)} ({ABBREVIATIONS[m.group(1).lower()]})", question
     )
+
+
+def asks_presenting_problem(question: str) -> bool:
+    """Whether the question asks why the client came to care ("what brought her in",
+    "why is he in therapy", "chief complaint"): the chart's "presenting problem"."""
+    return _PRESENTING.search(question) is not None
+
+
+def as_the_client(question: str, name: str) -> str:
+    """`question` with the client's name (any run of its words, possessive kept) said as
+    "the client": "what brought Maya in?" → "what brought the client in?", to compare
+    with the chart's sentences, which call the client "Client": MiniLM weighs a rare
+    name over the rest of a short question (cosine of "has Alex ever reported SI
+    (suicidal ideation)?" to "Client denied suicidal ideation, intent or plan." 0.41,
+    with "the client" 0.63). Not for the keyword search, where the name finds the
+    entries that hold it (the intake, the treatment plan)."""
+    words = [re.escape(w) for w in re.findall(r"[A-Za-z][A-Za-z'-]+", name) if len(w) > 1]
+    if not words:
+        return question
+    one = rf"(?:{'|'.join(words)})"
+    pattern = re.compile(rf"\b{one}(?:\s+{one})*(?P<s>'s|’s)?\b", re.IGNORECASE)
+    return pattern.sub(lambda m: f"the client{m['s'] or ''}", question)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@
 (copilot.kb) instead of the client's chart when it asks how the practice works -
 "steps to submit a prior auth", "our policy on no-shows", "how fast do I have to
 co-sign" - and does not point at this client: no he/she/him/her/his/hers, no part
-of the client's name, no "the client", no "last/next session". A question that
-points at the client always goes to the chart, whatever else it says.
+of the client's name, no "the client", no "last/next session", no "this case". A
+question that points at the client always goes to the chart, whatever else it says.
 
 Answers quote the documents' own sentences (the grounded extractive answer), each
 citing "kb:<file>#<heading>"; nothing from any client's chart is ever read here.
@@ -34,7 +34,8 @@ _PRACTICE = re.compile(
 )
 _THIS_CLIENT = re.compile(
     r"\b(?:he|she|him|her|his|hers|himself|herself|the client|this client|the patient"
-    r"|(?:last|next|previous|latest|most recent|this|that) (?:session|visit|appointment|note))\b",
+    r"|(?:last|next|previous|latest|most recent|this|that) (?:session|visit|appointment|note)"
+    r"|(?:this|her|his|their) case)\b",
     re.IGNORECASE,
 )
 MAX_SENTENCES = 4

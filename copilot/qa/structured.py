@@ -3,9 +3,14 @@
 `answer_structured(question, chart)` recognizes, by keyword rules:
 - PHQ-9 / GAD-7 scores: the latest, at intake, on or nearest a date, in a range or
   since a date, and trends (first -> last with the change in points);
-- medications: the active list, or one medication's start date and dosage;
-- diagnoses (ICD-10-CM), treatment-plan goals, and the next or last appointment
-  (when it was, not what it held: "what did we work on last session?" reads the note).
+- medications: the active list (with those stopped or completed when none is
+  active, or when the question asks about past ones), or one medication's start
+  date, dosage and end;
+- diagnoses (ICD-10-CM): the active ones, and the resolved, inactive or in remission
+  ones when the question asks about past ones or none is active;
+- the care team (who is the client's therapist, supervisor, psychiatrist…);
+- treatment-plan goals, and the next or last appointment (when it was, not what it
+  held: "what did we work on last session?" reads the note).
 Anything else returns None and goes to retrieval. Every sentence cites the FHIR
 resource it states (Observation, MedicationStatement, Condition, Encounter).
 
@@ -23,7 +28,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from copilot.chart import ChartContext, Goal, Medication, Visit
+from copilot.chart import CareTeamMember, ChartContext, Diagnosis, Goal, Medication, Visit
 from copilot.drafting.chart_facts import format_date
 from copilot.measures import MeasureResult, MeasureSeries
 
@@ -57,6 +62,16 @@ _CONTENT = re.compile(  # about what a session held, not when it was: read the n
     re.IGNORECASE,
 )
 _GOAL = re.compile(r"\b(?:goals?|objectives?|treatment plan)\b", re.IGNORECASE)
+_PAST = re.compile(  # past diagnoses or medications, not only the current ones
+    r"\b(?:resolved|past|previous\w*|prior|former\w*|history|ever|remission|inactive|old"
+    r"|stopp\w*|discontinu\w*|used to|tried|no longer|anymore|any more)\b",
+    re.IGNORECASE,
+)
+_CARE_TEAM = re.compile(
+    r"\bcare ?team\b|\bwho(?:'s| is| are)?\b.*\b(?:supervis\w*|therapist|counsel(?:or|l?ing)"
+    r"|clinician|psychiatrist|prescrib\w*|provider|case manager|treating|seeing|working with)\b",
+    re.IGNORECASE,
+)
 _ITEM9 = "item 9 (thoughts of being better off dead or of self-harm)"
 
 
@@ -70,6 +85,7 @@ def answer_structured(
         lambda: medication_sentences(question, chart, include_restricted=include_restricted),
         lambda: diagnosis_sentences(question, chart, include_restricted=include_restricted),
         lambda: goal_sentences(question, chart, include_restricted=include_restricted),
+        lambda: care_team_sentences(question, chart),
     ]
     for route in routes:
         sentences = route()
@@ -247,18 +263,25 @@ def _cite(result: MeasureResult) -> Citation:
 def medication_sentences(
     question: str, chart: ChartContext, *, include_restricted: bool = False
 ) -> list[AnswerSentence] | None:
-    """One medication's start date when the question names an active one; the active
-    list when it asks for medications; None (retrieval) for any other medication
-    question, such as when a medication no longer taken was prescribed."""
+    """The medications the question names (active, or stopped / completed
+    MedicationStatements); the active list when it asks for medications, followed by
+    the past ones when it asks about past ones or none is active; None (retrieval) for
+    any other medication question, such as when a medication no longer taken was
+    prescribed (Synthea records those as MedicationRequests, which the chart does not
+    carry once stopped)."""
     medications = [m for m in chart.medications if include_restricted or not m.restricted]
-    named = [m for m in medications if _names(question, m)]
+    past = [m for m in chart.past_medications if include_restricted or not m.restricted]
+    named = [m for m in medications + past if _names(question, m)]
     if named:
         return [_medication_sentence(m, start_first=bool(_START.search(question))) for m in named]
     if not _MEDICATION_LIST.search(question):
         return None  # "at which visit was amoxicillin prescribed?": a past one, in the notes
+    sentences = [_medication_sentence(m) for m in medications]
     if not medications:
-        return [AnswerSentence("No active medications are recorded in the chart.")]
-    return [_medication_sentence(m) for m in medications]
+        sentences = [AnswerSentence("No active medications are recorded in the chart.")]
+    if past and (not medications or _PAST.search(question)):
+        sentences += [_medication_sentence(m) for m in past]
+    return sentences
 
 
 def _names(question: str, medication: Medication) -> bool:
@@ -270,13 +293,19 @@ def _names(question: str, medication: Medication) -> bool:
 
 
 def _medication_sentence(medication: Medication, *, start_first: bool = False) -> AnswerSentence:
+    """ "<Name>: <dosage>; active, started <day>." or, for one that ended, "<Name>:
+    <dosage>; started <day>, stopped <day>."; with `start_first`, "<Name> was started
+    on <day> (…)"."""
     started = (
         f"started {format_date(medication.start)}" if medication.start else "no start date recorded"
     )
-    details = "; ".join(filter(None, [medication.dosage, medication.status]))
+    ended = f"{medication.status} {format_date(medication.end)}" if medication.end else ""
+    details = "; ".join(filter(None, [medication.dosage, ended or medication.status]))
     name = medication.display[:1].upper() + medication.display[1:]
     if start_first and medication.start:
         text = f"{name} was started on {format_date(medication.start)} ({details})."
+    elif ended:
+        text = f"{name}: {'; '.join(filter(None, [medication.dosage, started]))}, {ended}."
     else:
         text = f"{name}: {details}, {started}."
     citation = Citation(medication.source, medication.display, medication.start)
@@ -289,19 +318,33 @@ def _medication_sentence(medication: Medication, *, start_first: bool = False) -
 def diagnosis_sentences(
     question: str, chart: ChartContext, *, include_restricted: bool = False
 ) -> list[AnswerSentence] | None:
-    """Active diagnoses with ICD-10-CM codes and onset, Part 2 ones only with consent."""
+    """Active diagnoses with ICD-10-CM codes and onset, then the resolved, inactive or
+    in-remission ones (with the day they abated) when the question asks about past
+    diagnoses or none is active; Part 2 ones only with consent."""
     if not _DIAGNOSIS.search(question):
         return None
     shown = [d for d in chart.diagnoses if include_restricted or not d.restricted]
+    past = [d for d in chart.past_diagnoses if include_restricted or not d.restricted]
+    sentences = [_diagnosis_sentence(d) for d in shown]
     if not shown:
-        return [AnswerSentence("No active diagnoses are available in the chart.")]
-    sentences = []
-    for diagnosis in shown:
-        code = f" (ICD-10-CM {diagnosis.icd10})" if diagnosis.icd10 else ""
-        onset = f", onset {format_date(diagnosis.onset)}" if diagnosis.onset else ""
-        citation = Citation(diagnosis.source, diagnosis.display, diagnosis.onset)
-        sentences.append(AnswerSentence(f"{diagnosis.display}{code}{onset}.", (citation,)))
+        sentences = [AnswerSentence("No active diagnoses are available in the chart.")]
+    if _PAST.search(question) and not past:
+        sentences.insert(0, AnswerSentence("No past diagnoses are recorded in the chart."))
+    if past and (not shown or _PAST.search(question)):
+        sentences = [_diagnosis_sentence(d) for d in past] + sentences
     return sentences
+
+
+def _diagnosis_sentence(diagnosis: Diagnosis) -> AnswerSentence:
+    code = f" (ICD-10-CM {diagnosis.icd10})" if diagnosis.icd10 else ""
+    onset = f", onset {format_date(diagnosis.onset)}" if diagnosis.onset else ""
+    status = diagnosis.clinical_status or "active"
+    if status != "active":
+        when = f" {format_date(diagnosis.abatement)}" if diagnosis.abatement else ""
+        status = "in remission" if status == "remission" else status
+        onset += f"; {status}{when}"
+    citation = Citation(diagnosis.source, diagnosis.display, diagnosis.onset)
+    return AnswerSentence(f"{diagnosis.display}{code}{onset}.", (citation,))
 
 
 def goal_sentences(
@@ -326,6 +369,45 @@ def _goal_sentence(goal: Goal) -> AnswerSentence:
     due = f", target {format_date(goal.due)}" if goal.due else ""
     citation = Citation(goal.source, "Goal", goal.start)
     return AnswerSentence(f"Goal: {goal.description} ({status}{due}).", (citation,))
+
+
+# --- care team -------------------------------------------------------------------------------
+
+
+_ROLE = re.compile(
+    r"\b(?:supervis\w*|therapist|psychiatrist|prescriber|case manager|counsel(?:or|l?ing)"
+    r"|social worker|nurse|physician|pcp|psychologist|care coordinator"
+    r"|peer (?:specialist|support))",
+    re.IGNORECASE,
+)
+
+
+def care_team_sentences(question: str, chart: ChartContext) -> list[AnswerSentence] | None:
+    """Who is on the client's active CareTeam: the members whose role the question
+    names ("who supervises…" → the Supervisor; a role nobody holds is said so), or
+    everyone with their roles."""
+    if not _CARE_TEAM.search(question):
+        return None
+    if not chart.care_team:
+        return [AnswerSentence("No care team is recorded in the chart.")]
+    role = _ROLE.search(question)
+    if role is None:
+        return [_member_sentence(m) for m in chart.care_team]
+    asked = [m for m in chart.care_team if m.role and _same_role(role[0], m.role)]
+    if not asked:
+        return [AnswerSentence(f"No {role[0].lower()} is recorded on the care team.")]
+    return [_member_sentence(m) for m in asked]
+
+
+def _same_role(named: str, role: str) -> bool:
+    """The role text holds a word starting like the named one ("supervising" ~
+    "Supervisor", "therapist" ~ "Primary therapist"): their first five letters match."""
+    return named[:5].lower() in {w[:5] for w in re.findall(r"[a-z]{3,}", role.lower())}
+
+
+def _member_sentence(member: CareTeamMember) -> AnswerSentence:
+    role = f"{member.role}: " if member.role else ""
+    return AnswerSentence(f"{role}{member.name}.", (Citation(member.source, "Care team", None),))
 
 
 # --- appointments -----------------------------------------------------------------------------

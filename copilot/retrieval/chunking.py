@@ -25,7 +25,7 @@ class Chunk:
     """A span of one chart entry: `text` is `source text[start:end]`.
 
     `source` is the FHIR reference ("DocumentReference/abc"), `kind` the entry kind
-    (note, diagnosis, medication, goal, care-plan, measure, intake), `date` an ISO
+    (note, diagnosis, medication, goal, care-plan, care-team, measure, intake), `date` an ISO
     date or date-time ("" when unknown), `author` a display name ("" when unknown),
     `restricted` whether it is 42 CFR Part 2 information.
     """

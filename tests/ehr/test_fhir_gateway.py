@@ -38,6 +38,16 @@ async def test_it_assembles_the_chart_of_the_largest_synthea_patient(gateway):
     assert sorted(d.source for d in chart.diagnoses) == sorted(
         f"Condition/{c['id']}" for c in active
     )
+    resolved = [
+        c
+        for c in _of_patient(synthea("Condition"), LARGEST)
+        if c["clinicalStatus"]["coding"][0]["code"] == "resolved"
+    ]
+    assert len(resolved) > gateway.page_size  # the chart carries the newest page of them
+    assert len(chart.past_diagnoses) == gateway.page_size
+    assert {d.clinical_status for d in chart.past_diagnoses} == {"resolved"}
+    ended = [d.abatement for d in chart.past_diagnoses]
+    assert ended == sorted(ended, reverse=True)
 
     active_meds = [
         m for m in _of_patient(synthea("MedicationRequest"), LARGEST) if m["status"] == "active"
@@ -82,8 +92,8 @@ async def test_it_runs_the_independent_reads_of_a_chart_concurrently(gateway, sa
     await gateway.chart(LARGEST)
 
     stats = sandbox_control.stats()
-    assert stats["requests"] == 9  # Patient + 8 searches, one page each
-    assert stats["maxInFlight"] == 9  # all of them held open by the EHR at the same time
+    assert stats["requests"] == 11  # Patient + 10 searches, one page each
+    assert stats["maxInFlight"] == 11  # all of them held open by the EHR at the same time
 
 
 async def test_unknown_client_is_not_found_and_not_retryable(gateway):

@@ -85,3 +85,36 @@ def test_boilerplate_repeated_across_notes_is_quoted_once():
     answer = answer_extractive("How is the client sleeping?", passages)
     assert len(answer.sentences) == 1
     assert answer.sentences[0].citations[0].source == "DocumentReference/n1"
+
+
+def test_asked_when_last_the_newest_of_a_repeated_sentence_is_quoted():
+    passages = [
+        Passage("Client reported worry about his health.", f"DocumentReference/n{i}", "Note", d)
+        for i, d in enumerate([date(2026, 1, 5), date(2026, 3, 2), date(2026, 2, 9)])
+    ]
+    question = "when did he last talk about worrying about his health?"
+
+    newest = answer_extractive(question, passages, newest_first=True)
+    oldest_listed = answer_extractive(question, passages)
+
+    assert [s.citations[0].source for s in newest.sentences] == ["DocumentReference/n1"]
+    assert [s.citations[0].source for s in oldest_listed.sentences] == ["DocumentReference/n0"]
+
+
+def test_the_clients_name_and_abbreviations_do_not_hide_the_sentence_that_answers():
+    passages = [
+        Passage("Client endorsed passive suicidal ideation and denied plan or intent.", "A/1"),
+        Passage("Client reported isolation from friends since the last session.", "A/2"),
+        Passage(
+            "Intake assessment. Presenting problem: Depressed mood and poor sleep after a job "
+            "change.",
+            "A/3",
+        ),
+    ]
+
+    si = answer_extractive("has Alex ever reported SI?", passages, common="Alex Morgan")
+    why = answer_extractive("what brought Alex in originally", passages, common="Alex Morgan")
+
+    assert [s.citations[0].source for s in si.sentences] == ["A/1"]
+    assert [s.citations[0].source for s in why.sentences] == ["A/3"]
+    assert why.sentences[0].citations[0].excerpt.startswith("Presenting problem:")

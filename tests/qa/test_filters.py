@@ -50,3 +50,22 @@ def test_abbreviations_are_spelled_out_for_search_only_where_they_stand_alone():
     assert spelled_out("docs for a PA request") == "docs for a PA (prior authorization) request"
     assert spelled_out("his sister visited") == "his sister visited"  # "si" inside a word
     assert spelled_out("f/u in 2 weeks") == "f/u (follow-up) in 2 weeks"
+
+
+def test_the_clients_name_is_said_as_the_client_for_comparing_with_the_chart():
+    from copilot.qa.filters import as_the_client
+
+    assert as_the_client("what brought Maya in?", "Maya Thompson") == "what brought the client in?"
+    assert as_the_client("did Maya Thompson's mood lift", "Maya Thompson") == (
+        "did the client's mood lift"
+    )
+    assert as_the_client("any Mayan art?", "Maya Thompson") == "any Mayan art?"
+
+
+def test_questions_for_the_presenting_problem_are_recognized():
+    from copilot.qa.filters import asks_presenting_problem, spelled_out
+
+    for question in ("what brought her in", "why is he in therapy", "chief complaint?"):
+        assert asks_presenting_problem(question)
+    assert not asks_presenting_problem("why did she stop therapy")
+    assert "presenting problem" in spelled_out("what brought her in")

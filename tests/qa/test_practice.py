@@ -28,6 +28,7 @@ CHART = [
     "what's the latest PHQ-9",
     "when did he start the sertraline",
     "did the client consent to telehealth?",
+    "who is supervising this case",
 ]
 
 

@@ -141,8 +141,31 @@ async def test_current_medications_are_listed_and_stopped_ones_are_not(gateway, 
         f"{shown(datetime.fromisoformat(start))}."
     )
 
-    stopped = answer_structured("What medications is she taking?", await gateway.chart("bh-004"))
-    assert stopped.text == "No active medications are recorded in the chart."
+
+async def test_with_no_active_medication_the_stopped_one_is_given_with_its_dates(gateway, fhir):
+    statement = fhir.read("MedicationStatement", "med-bh-004-1")
+    assert statement["status"] == "stopped"
+    start, end = (datetime.fromisoformat(statement["effectivePeriod"][k]) for k in ("start", "end"))
+
+    answer = answer_structured("is she on any meds right now", await gateway.chart("bh-004"))
+
+    assert answer.text == (
+        "No active medications are recorded in the chart. Bupropion hydrochloride 150 MG 24HR "
+        "Extended Release Oral Tablet: 150 mg by mouth every morning; started "
+        f"{shown(start)}, stopped {shown(end)}."
+    )
+    assert sources(answer) == {"MedicationStatement/med-bh-004-1"}
+    when = answer_structured("when did she stop bupropion?", await gateway.chart("bh-004"))
+    assert f"stopped {shown(end)}" in when.text
+
+
+async def test_past_medications_are_added_only_when_asked_about(gateway):
+    chart = await gateway.chart("bh-007")
+    assert chart.past_medications == ()  # bh-007 has one active medication, none stopped
+
+    answer = answer_structured("any previous medications?", chart)
+
+    assert sources(answer) == {"MedicationStatement/med-bh-007-1"}
 
 
 async def test_diagnoses_give_icd10_codes_and_onset(gateway, fhir):
@@ -156,6 +179,49 @@ async def test_diagnoses_give_icd10_codes_and_onset(gateway, fhir):
         f"Major depressive disorder, recurrent, moderate (ICD-10-CM F33.1), onset {shown(onset)}."
     )
     assert sources(answer) == {"Condition/dx-bh-001-1"}
+
+
+async def test_resolved_diagnoses_are_given_when_asked_about_with_the_day_they_ended(gateway, fhir):
+    resolved = fhir.read("Condition", "dx-bh-008-2")
+    assert resolved["clinicalStatus"]["coding"][0]["code"] == "resolved"
+    ended = datetime.fromisoformat(resolved["abatementDateTime"])
+    chart = await gateway.chart("bh-008")
+
+    past = answer_structured("does Daniel have any resolved diagnoses", chart)
+    current = answer_structured("what are his diagnoses", chart)
+
+    assert past.sentences[0].text.startswith(
+        "Adjustment disorder with depressed mood (ICD-10-CM F43.21), onset "
+    )
+    assert past.sentences[0].text.endswith(f"; resolved {shown(ended)}.")
+    assert past.sentences[0].citations[0].source == "Condition/dx-bh-008-2"
+    assert "Condition/dx-bh-008-2" not in sources(current)
+    assert sources(current) == {d.source for d in chart.diagnoses} != set()
+
+
+async def test_a_client_without_past_diagnoses_is_told_so_before_the_active_ones(gateway):
+    chart = await gateway.chart("bh-001")
+
+    answer = answer_structured("any past diagnoses?", chart)
+
+    assert answer.sentences[0].text == "No past diagnoses are recorded in the chart."
+    assert sources(answer) == {"Condition/dx-bh-001-1"}
+
+
+async def test_the_care_team_answers_who_supervises_and_who_is_on_it(gateway, fhir):
+    team = fhir.read("CareTeam", "careteam-bh-003")
+    roles = {p["role"][0]["text"]: p["member"]["display"] for p in team["participant"]}
+    chart = await gateway.chart("bh-003")
+
+    supervisor = answer_structured("who's supervising Alex's case?", chart)
+    everyone = answer_structured("who is on the care team?", chart)
+
+    assert supervisor.text == f"Supervisor: {roles['Supervisor']}."
+    assert sources(supervisor) == {"CareTeam/careteam-bh-003"}
+    assert everyone.text == " ".join(f"{role}: {name}." for role, name in roles.items())
+    assert len(roles) == 2 and answer_structured("what did we work on?", chart) is None
+    nobody = answer_structured("who is Alex's psychiatrist", chart)
+    assert nobody.text == "No psychiatrist is recorded on the care team." and not nobody.found
 
 
 async def test_part2_diagnoses_are_left_out_unless_consent_is_recorded(gateway):

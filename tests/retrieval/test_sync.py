@@ -28,7 +28,7 @@ DOG = "Client described walking the new rescue greyhound named Pickle every morn
 
 @pytest.fixture
 def chart(sandbox_control, new_client):
-    """A fresh client with two notes and a diagnosis in the sandbox EHR."""
+    """A fresh client with two notes, a diagnosis and a CareTeam in the sandbox EHR."""
     sandbox_control.create(note(new_client, SLEEP, day=1))
     sandbox_control.create(note(new_client, DOG, day=8))
     sandbox_control.create(condition(new_client, "Generalized anxiety disorder", "F41.1"))
@@ -42,8 +42,8 @@ def _top_sources(client_id: str, query: str, k: int = 1) -> list[str]:
 async def test_the_first_sync_indexes_the_whole_chart(gateway, chart):
     result = await sync_client(gateway, chart)
 
-    assert result == SyncResult(added=3)
-    assert await IndexedSource.objects.filter(client_id=chart).acount() == 3
+    assert result == SyncResult(added=4)
+    assert await IndexedSource.objects.filter(client_id=chart).acount() == 4
     hits = await sync_to_async(ClientIndex(chart).search)("What is the dog called?", 1)
     assert "Pickle" in hits[0].chunk.text
     assert hits[0].chunk.source.startswith("DocumentReference/")
@@ -58,8 +58,37 @@ async def test_a_second_sync_without_changes_indexes_nothing(gateway, chart):
     result = await sync_client(gateway, chart)
 
     assert (result.added, result.updated, result.removed) == (0, 0, 0)
-    assert result.unchanged == 3
+    assert result.unchanged == 4
     assert ClientIndex(chart).count() == chunks
+
+
+async def test_the_care_team_is_indexed_with_roles_and_names(gateway, sandbox_control, chart):
+    team = sandbox_control.create(
+        {
+            "resourceType": "CareTeam",
+            "status": "active",
+            "name": "Outpatient care team",
+            "subject": {"reference": f"Patient/{chart}"},
+            "participant": [
+                {
+                    "role": [{"text": "Primary therapist"}],
+                    "member": {"reference": "Practitioner/pr-chen", "display": "Mei Chen"},
+                },
+                {
+                    "role": [{"text": "Clinical supervisor"}],
+                    "member": {"reference": "Practitioner/pr-rivera", "display": "Elena Rivera"},
+                },
+            ],
+        }
+    )
+    await sync_client(gateway, chart)
+
+    hits = await sync_to_async(ClientIndex(chart).search)("who is the clinical supervisor", 1)
+
+    assert hits[0].chunk.source == f"CareTeam/{team['id']}" and hits[0].chunk.kind == "care-team"
+    assert hits[0].chunk.text == (
+        "Care team (active): Primary therapist: Mei Chen; Clinical supervisor: Elena Rivera."
+    )
 
 
 async def test_an_updated_note_is_reindexed_at_its_new_version(gateway, sandbox_control, chart):

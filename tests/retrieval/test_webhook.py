@@ -78,7 +78,7 @@ def test_a_signed_appointment_completed_event_syncs_the_clients_index(client, cr
 
     response = post(client, {"event": "appointment.completed", "patient": f"Patient/{client_id}"})
 
-    assert response.status_code == 200 and response.json()["added"] == 1
+    assert response.status_code == 200 and response.json()["added"] == 2  # note and CareTeam
     assert ClientIndexState.objects.filter(client_id=client_id).exists()
 
 
