@@ -106,6 +106,21 @@ class Goal:
 
 
 @dataclass(frozen=True)
+class TreatmentPlan:
+    """The client's active CarePlan: `title`, `description` (CarePlan.description: the
+    modality and frequency of care, e.g. "Outpatient psychotherapy every two weeks"),
+    `start` (period.start, else created) and the activities' descriptions;
+    `restricted` when labeled 42 CFR Part 2."""
+
+    title: str
+    description: str | None
+    start: date | None
+    activities: tuple[str, ...]
+    source: str
+    restricted: bool = False
+
+
+@dataclass(frozen=True)
 class CareTeamMember:
     """One participant of the client's active CareTeam: `name`
     (CareTeam.participant.member.display), `role` (participant.role text, e.g.
@@ -150,7 +165,8 @@ class ChartContext:
     `diagnoses` and `medications` are the active ones (what a note states);
     `past_diagnoses` are resolved, inactive or in remission, `past_medications`
     stopped or completed MedicationStatements, the newest first. `care_team` lists
-    the participants of the client's active CareTeams. `notes` are the most recent
+    the participants of the client's active CareTeams; `treatment_plan` is the active
+    CarePlan that started last. `notes` are the most recent
     first; `skipped` counts resources the EHR returned that were malformed and left
     out (each is logged with its reference).
     """
@@ -168,6 +184,7 @@ class ChartContext:
     past_diagnoses: tuple[Diagnosis, ...] = ()
     past_medications: tuple[Medication, ...] = ()
     care_team: tuple[CareTeamMember, ...] = ()
+    treatment_plan: TreatmentPlan | None = None
     skipped: int = 0
 
     @property

@@ -68,7 +68,8 @@ def chart_searches(client_id: str, *, now: datetime, notes_count: int) -> dict[s
     Patient), so each can run at the same time as the others. Past Conditions
     (resolved, inactive, in remission: the newest page of them) and stopped or
     completed MedicationStatements are read too, for questions about past diagnoses
-    and medications; the chart keeps them apart from the active ones.
+    and medications; the chart keeps them apart from the active ones. The active
+    CarePlan read is the one whose period started last (CarePlan `date` search).
     """
     stamp = now.isoformat(timespec="seconds")
     subject = {"subject": f"Patient/{client_id}"}
@@ -87,6 +88,9 @@ def chart_searches(client_id: str, *, now: datetime, notes_count: int) -> dict[s
         "requests": Search("MedicationRequest", {**subject, "status": "active"}),
         "goals": Search("Goal", {**subject, "lifecycle-status": ACTIVE_GOAL_STATUSES}),
         "care_team": Search("CareTeam", {**subject, "status": "active"}),
+        "care_plan": Search(
+            "CarePlan", {**subject, "status": "active", "_sort": "-date", "_count": 1}, pages=1
+        ),
         "notes": Search(
             "DocumentReference", {**subject, "_sort": "-date", "_count": notes_count}, pages=1
         ),
@@ -461,6 +465,13 @@ class FhirR4Gateway(ChartGateway):
             )
         return dict(entry["resource"])
 
+    async def ping(self) -> str:
+        statement = await self._guard(self._client.execute("metadata", method="get"))
+        if not statement or statement.get("resourceType") != "CapabilityStatement":
+            raise EhrError("The EHR did not answer with a CapabilityStatement.", retryable=True)
+        software = (statement.get("software") or {}).get("name") or "FHIR server"
+        return f"{software} (FHIR {statement.get('fhirVersion', '?')})"
+
     async def _gather(self, searches: dict[str, Awaitable[Any]]) -> dict[str, Any]:
         """Run every search at once; the first EhrError cancels the rest and is raised."""
         try:
@@ -530,6 +541,7 @@ def _assemble(raw: dict[str, Any], *, now: datetime, notes_count: int) -> ChartC
     last_visit, s6 = parsing.parse_all(raw["last_visit"], parsing.build_visit)
     next_visit, s7 = parsing.parse_all(raw["next_visit"], parsing.build_visit)
     teams, s8 = parsing.parse_all(raw["care_team"], parsing.build_care_team)
+    plans, s10 = parsing.parse_all(raw["care_plan"], parsing.build_treatment_plan)
     return ChartContext(
         client=client[0],
         read_at=now,
@@ -551,7 +563,8 @@ def _assemble(raw: dict[str, Any], *, now: datetime, notes_count: int) -> ChartC
             lambda m: m.end or m.start,
         ),
         care_team=tuple(member for team in teams for member in team),
-        skipped=bad_patient + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8 + s9,
+        treatment_plan=plans[0] if plans else None,
+        skipped=bad_patient + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8 + s9 + s10,
     )
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from fhir.resources.R4B import (
+    careplan,
     careteam,
     condition,
     documentreference,
@@ -26,7 +27,16 @@ from fhir.resources.R4B import (
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from pydantic import ValidationError
 
-from copilot.chart import CareTeamMember, ClientSummary, Diagnosis, Goal, Medication, Note, Visit
+from copilot.chart import (
+    CareTeamMember,
+    ClientSummary,
+    Diagnosis,
+    Goal,
+    Medication,
+    Note,
+    TreatmentPlan,
+    Visit,
+)
 from copilot.chart import Client as ChartClient
 from copilot.measures import INSTRUMENTS, Instrument, MeasureResult
 
@@ -256,6 +266,22 @@ def build_medication(resource: dict[str, Any]) -> Medication:
         source=f"{resource['resourceType']}/{rid}",
         restricted=is_part2(model),
         end=end,
+    )
+
+
+def build_treatment_plan(resource: dict[str, Any]) -> TreatmentPlan:
+    """CarePlan → TreatmentPlan (title, description, start, activity descriptions)."""
+    model = careplan.CarePlan.model_validate(resource)
+    activities = tuple(
+        a.detail.description for a in model.activity or [] if a.detail and a.detail.description
+    )
+    return TreatmentPlan(
+        title=model.title or "Treatment plan",
+        description=model.description,
+        start=_as_date(model.period.start if model.period else None) or _as_date(model.created),
+        activities=activities,
+        source=f"CarePlan/{model.id}",
+        restricted=is_part2(model),
     )
 
 

@@ -9,7 +9,8 @@
 - diagnoses (ICD-10-CM): the active ones, and the resolved, inactive or in remission
   ones when the question asks about past ones or none is active;
 - the care team (who is the client's therapist, supervisor, psychiatrist…);
-- treatment-plan goals, and the next or last appointment (when it was, not what it
+- the treatment plan (its modality and session frequency: "how often am I seeing
+  her?") and its goals, and the next or last appointment (when it was, not what it
   held: "what did we work on last session?" reads the note).
 Anything else returns None and goes to retrieval. Every sentence cites the FHIR
 resource it states (Observation, MedicationStatement, Condition, Encounter).
@@ -28,7 +29,15 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from copilot.chart import CareTeamMember, ChartContext, Diagnosis, Goal, Medication, Visit
+from copilot.chart import (
+    CareTeamMember,
+    ChartContext,
+    Diagnosis,
+    Goal,
+    Medication,
+    TreatmentPlan,
+    Visit,
+)
 from copilot.drafting.chart_facts import format_date
 from copilot.measures import MeasureResult, MeasureSeries
 
@@ -62,6 +71,14 @@ _CONTENT = re.compile(  # about what a session held, not when it was: read the n
     re.IGNORECASE,
 )
 _GOAL = re.compile(r"\b(?:goals?|objectives?|treatment plan)\b", re.IGNORECASE)
+_PLAN = re.compile(r"\b(?:treatment plan|care ?plan|plan of care)\b", re.IGNORECASE)
+_FREQUENCY = re.compile(
+    r"\bhow (?:often|frequently) (?:am i|are we|do (?:i|we)|does (?:she|he|they)|do they|is)\s+"
+    r"(?:\S+\s+)?(?:see\w*|meet\w*|com\w+ in|have sessions|scheduled)\b"
+    r"|\b(?:session|visit|appointment) frequency\b|\bfrequency of (?:sessions|visits|care)\b"
+    r"|\bhow (?:often|frequently) (?:are|is) (?:\S+ )?(?:sessions?|visits?|appointments?)\b",
+    re.IGNORECASE,
+)
 _PAST = re.compile(  # past diagnoses or medications, not only the current ones
     r"\b(?:resolved|past|previous\w*|prior|former\w*|history|ever|remission|inactive|old"
     r"|stopp\w*|discontinu\w*|used to|tried|no longer|anymore|any more)\b",
@@ -82,6 +99,7 @@ def answer_structured(
     routes: list[Callable[[], list[AnswerSentence] | None]] = [
         lambda: measure_sentences(question, chart),
         lambda: visit_sentences(question, chart),
+        lambda: plan_sentences(question, chart, include_restricted=include_restricted),
         lambda: medication_sentences(question, chart, include_restricted=include_restricted),
         lambda: diagnosis_sentences(question, chart, include_restricted=include_restricted),
         lambda: goal_sentences(question, chart, include_restricted=include_restricted),
@@ -347,19 +365,48 @@ def _diagnosis_sentence(diagnosis: Diagnosis) -> AnswerSentence:
     return AnswerSentence(f"{diagnosis.display}{code}{onset}.", (citation,))
 
 
+def plan_sentences(
+    question: str, chart: ChartContext, *, include_restricted: bool = False
+) -> list[AnswerSentence] | None:
+    """How often the client is seen ("how often am I seeing her?"): the active
+    treatment plan's description, which states the modality and frequency. None for
+    other questions, or when the chart has no plan to answer from (retrieval then
+    reads the notes)."""
+    plan = _shown_plan(chart, include_restricted)
+    if plan is None or not _FREQUENCY.search(question):
+        return None
+    return [_plan_sentence(plan)]
+
+
+def _shown_plan(chart: ChartContext, include_restricted: bool) -> TreatmentPlan | None:
+    plan = chart.treatment_plan
+    return plan if plan and (include_restricted or not plan.restricted) else None
+
+
+def _plan_sentence(plan: TreatmentPlan) -> AnswerSentence:
+    since = f" (since {format_date(plan.start)})" if plan.start else ""
+    what = plan.description or "no description recorded"
+    activities = f" Activities: {'; '.join(plan.activities)}." if plan.activities else ""
+    text = f"{plan.title}{since}: {what.rstrip('.')}.{activities}"
+    return AnswerSentence(text, (Citation(plan.source, plan.title, plan.start),))
+
+
 def goal_sentences(
     question: str, chart: ChartContext, *, include_restricted: bool = False
 ) -> list[AnswerSentence] | None:
     """The treatment-plan Goals with their achievement status and target date, active
-    first; Part 2 ones only with consent. Progress notes about a goal are left to
-    retrieval ("how is she doing on her sleep goal?" names no Goal wording)."""
+    first, after the plan itself when the question names the treatment plan; Part 2
+    ones only with consent. Progress notes about a goal are left to retrieval ("how is
+    she doing on her sleep goal?" names no Goal wording)."""
     if not _GOAL.search(question):
         return None
+    plan = _shown_plan(chart, include_restricted) if _PLAN.search(question) else None
+    lead = [_plan_sentence(plan)] if plan else []
     shown = [g for g in chart.goals if include_restricted or not g.restricted]
     if not shown:
-        return [AnswerSentence("No treatment-plan goals are recorded in the chart.")]
+        return lead or [AnswerSentence("No treatment-plan goals are recorded in the chart.")]
     order = {"active": 0, "on-hold": 1, "proposed": 2, "planned": 2, "accepted": 2}
-    return [
+    return lead + [
         _goal_sentence(g) for g in sorted(shown, key=lambda g: order.get(g.lifecycle_status, 3))
     ]
 

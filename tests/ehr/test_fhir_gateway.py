@@ -92,8 +92,8 @@ async def test_it_runs_the_independent_reads_of_a_chart_concurrently(gateway, sa
     await gateway.chart(LARGEST)
 
     stats = sandbox_control.stats()
-    assert stats["requests"] == 11  # Patient + 10 searches, one page each
-    assert stats["maxInFlight"] == 11  # all of them held open by the EHR at the same time
+    assert stats["requests"] == 12  # Patient + 11 searches, one page each
+    assert stats["maxInFlight"] == 12  # all of them held open by the EHR at the same time
 
 
 async def test_unknown_client_is_not_found_and_not_retryable(gateway):

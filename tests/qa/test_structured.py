@@ -296,6 +296,22 @@ async def test_treatment_plan_goals_are_listed_with_status_and_cited(gateway, fh
     assert "Sleep at least 6 hours on 5 of 7 nights (improving" in answer.text
 
 
+async def test_how_often_the_client_is_seen_is_the_treatment_plans_description(gateway, fhir):
+    plan = fhir.read("CarePlan", "plan-bh-004")
+    assert "every two weeks" in plan["description"]  # bh-004 is seen fortnightly
+    chart = await gateway.chart("bh-004")
+
+    answer = answer_structured("how often am I seeing Priya", chart)
+    named = answer_structured("what's in her treatment plan and goals?", chart)
+
+    assert answer.text.startswith(f"{plan['title']} (since ")
+    assert plan["description"] in answer.text
+    assert sources(answer) == {"CarePlan/plan-bh-004"}
+    assert named.sentences[0].citations[0].source == "CarePlan/plan-bh-004"
+    assert {c.source.split("/")[0] for s in named.sentences[1:] for c in s.citations} == {"Goal"}
+    assert answer_structured("how often does she drink coffee", chart) is None
+
+
 async def test_progress_on_a_measure_goal_gives_the_goal_then_the_scores(gateway):
     chart = await gateway.chart("bh-002")
 
