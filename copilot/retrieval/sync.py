@@ -6,6 +6,9 @@ minute's overlap against races with writes in flight) and re-index only versions
 the index does not hold. Entries the EHR deleted are found by comparing its
 per-type totals with what the index knows, and removed; so are entries entered in
 error and notes another note replaces (DocumentReference.relatesTo "replaces").
+A client whose index holds no chunk at all while the state says entries were
+indexed (a Chroma restored empty, or a new Chroma server) is indexed again from
+the start.
 
 EHR reads are async; embedding and Chroma writes run in a worker thread; the
 state (which version of which entry is indexed) is kept in `IndexedSource`.
@@ -14,6 +17,7 @@ state (which version of which entry is indexed) is kept in `IndexedSource`.
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -29,6 +33,7 @@ from .chunking import chunks_of
 from .index import ClientIndex
 from .models import ClientIndexState, IndexedSource
 
+logger = logging.getLogger(__name__)
 RESYNC_OVERLAP = timedelta(seconds=60)
 
 
@@ -69,6 +74,14 @@ async def sync_client(gateway: ChartGateway, client_id: str) -> SyncResult:
     Raises EhrError (nothing changed then) when the EHR cannot be read.
     """
     known = await sync_to_async(_known)(client_id)
+    if known.versions and await sync_to_async(_index_lost, thread_sensitive=False)(client_id):
+        logger.warning(
+            "The index of client %s is empty but %d entries are recorded: indexing again",
+            client_id,
+            len(known.versions),
+        )
+        await sync_to_async(_forget)(client_id)
+        known = _Known(high_water=None)
     since = known.high_water - RESYNC_OVERLAP if known.high_water else None
     batch = await gateway.index_sources(client_id, since=since)
     documents, deleted = list(batch.documents), set()
@@ -232,6 +245,18 @@ def _known(client_id: str) -> _Known:
         if by:
             known.replaced[reference] = by
     return known
+
+
+def _index_lost(client_id: str) -> bool:
+    index = ClientIndex(client_id)
+    return index.count() == 0 and index.count(restricted=True) == 0
+
+
+def _forget(client_id: str) -> None:
+    """Drop what the state says is indexed for the client, so the next read is whole."""
+    with transaction.atomic():
+        IndexedSource.objects.filter(client_id=client_id).delete()
+        ClientIndexState.objects.filter(client_id=client_id).delete()
 
 
 def _client_holding(reference: str) -> str | None:

@@ -181,3 +181,18 @@ async def test_part2_labeled_entries_never_reach_the_main_collection(gateway):
     assert not [h for hits in main for h in hits if h.chunk.restricted]
     restricted = await IndexedSource.objects.filter(client_id="bh-006", restricted=True).acount()
     assert restricted >= 5  # diagnosis, medication, goal, care plan, intake, labeled notes
+
+
+async def test_an_index_lost_from_chroma_is_rebuilt_on_the_next_sync(gateway, chart):
+    await sync_client(gateway, chart)
+    await sync_to_async(ClientIndex(chart).drop)()  # Chroma restored empty; the state rows stay
+
+    result = await sync_client(gateway, chart)
+
+    assert result.added == 4 and result.unchanged == 0
+    assert await IndexedSource.objects.filter(client_id=chart).acount() == 4
+    assert (await sync_to_async(_top_sources)(chart, "What is the dog called?"))[0].startswith(
+        "DocumentReference/"
+    )
+    again = await sync_client(gateway, chart)
+    assert (again.added, again.unchanged) == (0, 4)
