@@ -115,12 +115,7 @@ def course_searches(client_id: str) -> dict[str, Search]:
     return {
         "patient": Search("Patient", {"_id": client_id}, pages=1),
         "encounters": Search("Encounter", {**subject, "status": "finished", "_sort": "date"}),
-        "conditions": Search("Condition", {**subject, "clinical-status": "active"}),
-        "past_conditions": Search(
-            "Condition",
-            {**subject, "clinical-status": PAST_CLINICAL_STATUSES, "_sort": "-recorded-date"},
-            pages=1,
-        ),
+        "conditions": Search("Condition", subject),
         "statements": Search("MedicationStatement", {**subject, "status": "active"}),
         "requests": Search("MedicationRequest", {**subject, "status": "active"}),
         "goals": Search("Goal", subject),
