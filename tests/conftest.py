@@ -115,10 +115,20 @@ def synthea(resource_type: str) -> list[dict]:
 
 @pytest.fixture
 def chroma(settings, tmp_path) -> str:
-    """An empty embedded Chroma folder for this test's retrieval index."""
-    settings.CHROMA_PATH = str(tmp_path / "chroma")
-    settings.CHROMA_HOST = ""
-    return settings.CHROMA_PATH
+    """An empty Chroma for this test's retrieval index: a new embedded folder, or, in
+    the services suite (TEST_CHROMA_HOST), the Chroma server with every collection
+    deleted and the per-process BM25 indexes dropped."""
+    if not settings.CHROMA_HOST:
+        settings.CHROMA_PATH = str(tmp_path / "chroma")
+        return settings.CHROMA_PATH
+    from copilot.retrieval.index import get_chroma
+    from copilot.retrieval.lexical import lexical_cache
+
+    server = get_chroma()
+    for collection in server.list_collections():
+        server.delete_collection(collection.name)
+    lexical_cache.forget()
+    return f"{settings.CHROMA_HOST}:{settings.CHROMA_PORT}"
 
 
 @pytest.fixture

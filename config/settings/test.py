@@ -3,6 +3,7 @@
 import tempfile
 
 from .base import *  # noqa: F403
+from .base import env
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
@@ -17,6 +18,10 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # A throw-away index folder per test run; tests that index use the `chroma` fixture.
+# The services suite (make test-services) names a Chroma server instead, which the
+# fixture empties before each test; the database and Redis come from DATABASE_URL
+# and REDIS_URL as in production (Django creates and drops its own test database).
 CHROMA_PATH = tempfile.mkdtemp(prefix="copilot-chroma-")
-CHROMA_HOST = ""
+CHROMA_HOST = env.str("TEST_CHROMA_HOST", default="")
+CHROMA_PORT = env.int("TEST_CHROMA_PORT", default=8000)
 EHR_WEBHOOK_SECRET = "test-webhook-secret"  # noqa: S105

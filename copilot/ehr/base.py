@@ -128,6 +128,11 @@ class ChartGateway(ABC):
         """The clients with these Patient ids (None: every client the EHR lists), sorted
         by name. Ids the EHR does not hold are left out."""
 
+    async def ping(self) -> str:
+        """The EHR's software name and FHIR version from its CapabilityStatement
+        (`GET [base]/metadata`), for the health check. Raises EhrError."""
+        raise NotImplementedError
+
     @abstractmethod
     async def care_team_clients(self, practitioner_id: str) -> frozenset[str]:
         """Patient ids of every active CareTeam with this Practitioner as a participant

@@ -10,6 +10,7 @@ register_converter(FhirIdConverter, "fhirid")
 
 urlpatterns = [
     path("", views.client_picker, name="client-picker"),
+    path("healthz", views.healthz, name="healthz"),
     path("ehr-demo/<fhirid:client_id>/", views.ehr_demo, name="ehr-demo"),
     path("sidebar/<fhirid:client_id>/", views.sidebar, name="sidebar"),
     path("sidebar/<fhirid:client_id>/chart/", views.sidebar_chart, name="sidebar-chart"),

@@ -10,11 +10,12 @@ import re
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
+from copilot import health
 from copilot.access.caseload import caseload_for
 from copilot.access.fetch import document_for_user
 from copilot.access.http import client_required, draft_required, ehr_error_response
@@ -60,6 +61,20 @@ async def client_picker(request: HttpRequest) -> HttpResponse:
         manages_users=await sync_to_async(_manages_users)(user),
     )
     return render(request, "copilot/picker.html", context)
+
+
+@require_safe
+async def healthz(request: HttpRequest) -> JsonResponse:
+    """`GET /healthz`, unauthenticated, for load balancers and monitoring: 200 with
+    {"status": "ok", "checks": {name: {ok, detail, ms}}} when the database, Redis (if
+    configured), Chroma and the EHR all answer, else 503 with "status": "unavailable"."""
+    checks = await health.run_checks()
+    ok = all(c.ok for c in checks)
+    body = {
+        "status": "ok" if ok else "unavailable",
+        "checks": {c.name: c.as_dict() for c in checks},
+    }
+    return JsonResponse(body, status=200 if ok else 503, headers={"Cache-Control": "no-store"})
 
 
 def _manages_users(user) -> bool:

@@ -187,6 +187,8 @@ ROUTES: dict[str, Route] = {
     "ehr-webhook": Route(
         lambda w: reverse("ehr-webhook"), PUBLIC, {"POST": 401, "OPTIONS": 200}, machine=True
     ),
+    # Load balancer probe: no session, names no client, the same answer for everyone.
+    "healthz": Route(lambda w: reverse("healthz"), PUBLIC, {"GET": 200, "HEAD": 200}, machine=True),
 }
 # Every route of the Django admin site ("admin:" namespace) is for staff only; which
 # models it shows is held by test_the_admin_site_shows_no_clinical_model.

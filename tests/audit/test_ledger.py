@@ -186,3 +186,40 @@ def test_the_admin_lists_filters_and_exports_but_never_edits(admin_client):
     url = "/admin/copilot/ledgerentry/export/"
     bad = admin_client.get(url, {"start": today, "end": "2000-01-01"})
     assert "before the start date" in bad.content.decode()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_parallel_writers_extend_one_chain_without_forking():
+    """Eight threads, each its own PostgreSQL connection, append 25 entries each at once:
+    the chain verifies, seq has no gap and no entry shares a predecessor (the advisory
+    lock serializes appends). Services suite only: the embedded suite's in-memory
+    SQLite refuses a second concurrent writer outright ("table is locked")."""
+    assert connection.vendor == "postgresql"
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connections
+
+    writers, each = 8, 25
+    start = Barrier(writers)
+    before = LedgerEntry.objects.count()
+
+    def append(worker: int) -> int:
+        start.wait()
+        try:
+            for i in range(each):
+                record(Event(kind=LedgerEntry.Kind.AI_CHAT, meta={"worker": worker, "i": i}))
+            return each
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(writers) as pool:
+        written = sum(pool.map(append, range(writers)))
+
+    entries = list(LedgerEntry.objects.order_by("seq").values("seq", "previous_hash"))
+    assert written == len(entries) - before == writers * each
+    assert [e["seq"] for e in entries] == list(range(1, len(entries) + 1))
+    assert len({e["previous_hash"] for e in entries}) == len(entries)  # no fork
+    result = verify_chain()
+    assert result.ok and result.checked == len(entries)
