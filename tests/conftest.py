@@ -13,6 +13,25 @@ from copilot.accounts.oidc import provider_metadata
 from copilot.ehr.fhir_r4 import FhirR4Gateway
 from sandbox.launch import Sandbox, free_port
 
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `services` need PostgreSQL, Redis and a Chroma server (make
+    test-services); without them configured they are deselected, and pytest's
+    summary counts them as such."""
+    from django.conf import settings
+
+    configured = (
+        settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+        and settings.REDIS_URL
+        and settings.CHROMA_HOST
+    )
+    if configured:
+        return
+    deselected = [item for item in items if item.get_closest_marker("services")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("services")]
+
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 

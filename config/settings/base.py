@@ -276,6 +276,20 @@ OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=5.0)
 OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=300.0)
 OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=5.0)
 
+# Background work (Celery on the Redis broker): the outbox sweep every
+# OUTBOX_POLL_SECONDS (beat) and EHR webhook reindexing. Without REDIS_URL the
+# tasks run eagerly in the caller, and the webhook indexes within its request.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is delivered again
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "copilot.outbox_sweep", "schedule": OUTBOX_POLL_SECONDS},
+}
+
 # A development page that frames the sidebar as an EHR would (/ehr-demo/<client>/).
 EHR_DEMO_PAGE = env.bool("EHR_DEMO_PAGE", default=DEBUG)
 

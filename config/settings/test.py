@@ -25,3 +25,6 @@ CHROMA_PATH = tempfile.mkdtemp(prefix="copilot-chroma-")
 CHROMA_HOST = env.str("TEST_CHROMA_HOST", default="")
 CHROMA_PORT = env.int("TEST_CHROMA_PORT", default=8000)
 EHR_WEBHOOK_SECRET = "test-webhook-secret"  # noqa: S105
+# Tasks run in the caller, as without a queue, even where the services suite sets
+# REDIS_URL; the test of the queue itself starts a worker on Redis and turns this off.
+CELERY_TASK_ALWAYS_EAGER = True

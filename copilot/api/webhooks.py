@@ -15,9 +15,12 @@ refused. Bodies (JSON):
     {"event": "appointment.completed", "patient": "Patient/<id>"}
         → bring that client's index up to date before the note is drafted
 
-Answers: 200 {"added", "updated", "removed", "unchanged"}; 401 unsigned, badly
-signed or stale (logged without the body); 400 unknown event or unreadable body;
-503 / 502 when the EHR cannot be read (retry / do not). Nothing changes unless 200.
+Answers: with a task queue (REDIS_URL set), 202 {"queued": true} once the event is
+queued for a worker (copilot.retrieval.tasks, retried while the EHR is down);
+without one, the index is updated within the request: 200 {"added", "updated",
+"removed", "unchanged"}, or 503 / 502 when the EHR cannot be read (retry / do
+not). Either way 401 unsigned, badly signed or stale (logged without the body);
+400 unknown event or unreadable body; nothing is queued or changed then.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from copilot.ehr.webhook import (
     verify,
 )
 from copilot.retrieval.sync import apply_ehr_event
+from copilot.retrieval.tasks import apply_ehr_event_task
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +72,9 @@ class EhrWebhook(APIView):
         except UnknownEvent as unknown:
             logger.warning("EHR webhook ignored: %s", unknown)
             return Response({"detail": str(unknown)}, status=400)
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            apply_ehr_event_task.delay(event.name, event.reference)
+            return Response({"queued": True}, status=202)
         try:
             result = async_to_sync(apply_ehr_event)(get_gateway(), event)
         except EhrError as error:

@@ -1,11 +1,13 @@
 """Delivery of approved notes to the EHR: at least once from here, exactly once there.
 
 Each approval has one WriteBack row. A sender first claims the row (a conditional
-UPDATE to `sending` with a lease), so two senders never send the same note at the
-same time; the EHR write itself is a conditional create on the draft's identifier,
-so a retry after a lost response finds the first copy. A retryable failure (EHR down)
-puts the row back to `pending` with exponential backoff; a permanent one records
-the reason as `failed`. Nothing is ever deleted.
+UPDATE to `sending` with a lease; the outbox sweep claims a batch of due rows with
+`SELECT … FOR UPDATE SKIP LOCKED`, so several workers take disjoint rows without
+waiting on each other), so two senders never send the same note at the same time;
+the EHR write itself is a conditional create on the draft's identifier, so a retry
+after a lost response finds the first copy. A retryable failure (EHR down) puts the
+row back to `pending` with exponential backoff; a permanent one records the reason
+as `failed`. Nothing is ever deleted.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from .services import attempt_failed
 
 logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
+CLAIM_BATCH = 20  # rows one sweep claims; each is sent before the next sweep claims more
 
 
 def _due(now: datetime) -> Q:
@@ -127,10 +130,34 @@ def _load(write_back_id: int) -> WriteBack:
     ).get(pk=write_back_id)
 
 
+def claim_due(limit: int = CLAIM_BATCH, *, now: datetime | None = None) -> list[int]:
+    """Claim up to `limit` due rows (oldest due first) for this sender and return their
+    ids: one transaction selects them `FOR UPDATE SKIP LOCKED` - rows another sender is
+    claiming at that moment are passed over, not waited for - and leases them as
+    `sending`. (SQLite ignores the row lock; its single writer serializes claims.)"""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            WriteBack.objects.select_for_update(skip_locked=True)
+            .filter(_due(now))
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        WriteBack.objects.filter(pk__in=ids).update(
+            status=WriteBack.Status.SENDING, lease_until=now + LEASE
+        )
+    return ids
+
+
 async def deliver(write_back_id: int, *, gateway: ChartGateway | None = None) -> WriteBack:
     """Send one approved note if it is due and unclaimed; returns the row as it ends up."""
     if not await sync_to_async(claim)(write_back_id):
         return await sync_to_async(_load)(write_back_id)
+    return await _send(write_back_id, gateway)
+
+
+async def _send(write_back_id: int, gateway: ChartGateway | None) -> WriteBack:
+    """Send a row this sender has claimed and record how it went."""
     row = await sync_to_async(_load)(write_back_id)
     note = await sync_to_async(approved_note)(row)
     try:
@@ -141,15 +168,10 @@ async def deliver(write_back_id: int, *, gateway: ChartGateway | None = None) ->
     return await sync_to_async(record_written)(write_back_id, written)
 
 
-def due_ids(now: datetime | None = None) -> list[int]:
-    return list(
-        WriteBack.objects.filter(_due(now or timezone.now()))
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)
-    )
-
-
 async def deliver_due(*, gateway: ChartGateway | None = None) -> list[WriteBack]:
-    """Send every note that is due now; returns the rows it touched."""
-    ids = await sync_to_async(due_ids)()
-    return [await deliver(pk, gateway=gateway) for pk in ids]
+    """Claim the notes due now (`claim_due`, a batch at a time) and send them; returns
+    the rows it touched."""
+    touched: list[WriteBack] = []
+    while ids := await sync_to_async(claim_due)():
+        touched += [await _send(pk, gateway) for pk in ids]
+    return touched

@@ -145,3 +145,31 @@ def test_signed_but_unknown_or_malformed_events_are_rejected(client, created, pa
 
 def test_only_post_is_allowed(client):
     assert client.get(URL).status_code == 405
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_with_a_task_queue_the_webhook_answers_at_once_and_a_worker_indexes(
+    client, created, settings
+):
+    """Redis broker, a real Celery worker (in this process, its own thread): 202 before
+    any indexing, then the worker reads the note from the EHR and indexes it."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    client_id, reference = created
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            response = post(client, {"event": "note.created", "resource": reference})
+            assert response.status_code == 202 and response.json() == {"queued": True}
+            deadline = time.monotonic() + 60
+            while not IndexedSource.objects.filter(reference=reference).exists():
+                assert time.monotonic() < deadline, "the worker did not index the note"
+                time.sleep(0.2)
+    finally:
+        app.conf.task_always_eager = True
+    hits = ClientIndex(client_id).search("lighthouse counting breathing", 1)
+    assert hits[0].chunk.source == reference

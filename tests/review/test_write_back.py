@@ -165,3 +165,58 @@ async def test_a_claimed_entry_is_not_sent_twice(ehr, new_client):
     pk = await sync_to_async(lambda: approval.write_back.pk)()
     assert await sync_to_async(outbox.claim)(pk) is True
     assert await sync_to_async(outbox.claim)(pk) is False
+
+
+@pytest.mark.services
+def test_parallel_sweeps_claim_disjoint_batches_of_the_due_rows():
+    """Four senders sweep 40 due write-backs at once, 3 rows a claim: every row is
+    claimed by exactly one of them (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connection, connections
+
+    assert connection.vendor == "postgresql"
+    due = set()
+    for i in range(40):
+        draft = approved_draft("bh-002")
+        approval = services.draft_approve(actor=draft.author, draft=draft, idempotency_key=f"k{i}")
+        due.add(approval.write_back.pk)
+    start = Barrier(4)
+
+    def sweep(_: int) -> list[int]:
+        start.wait()
+        claimed = []
+        try:
+            while ids := outbox.claim_due(3):
+                claimed += ids
+            return claimed
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(4) as pool:
+        batches = list(pool.map(sweep, range(4)))
+
+    every = [pk for batch in batches for pk in batch]
+    assert sorted(every) == sorted(due)  # each row once: none twice, none left
+    assert sum(1 for batch in batches if batch) >= 2  # the senders really shared the work
+    statuses = set(WriteBack.objects.filter(pk__in=due).values_list("status", flat=True))
+    assert statuses == {WriteBack.Status.SENDING}
+
+
+def test_the_outbox_sweep_task_sends_the_due_notes(ehr, new_client):
+    from copilot.review.tasks import outbox_sweep
+
+    draft = approved_draft(new_client)
+    approval = services.draft_approve(actor=draft.author, draft=draft, idempotency_key="k")
+    assert approval.write_back.status == WriteBack.Status.PENDING
+
+    touched = outbox_sweep.delay().get()  # eager here; beat schedules it on a worker
+
+    assert touched == {"notes": 1, "plans": 0}
+    row = WriteBack.objects.get(pk=approval.write_back.pk)
+    assert row.status == WriteBack.Status.WRITTEN and row.attempts == 1
+    found = fhir_search(
+        ehr.base_url, f"DocumentReference?identifier=urn:ietf:rfc:3986|urn:uuid:{draft.id}"
+    )
+    assert found["total"] == 1

@@ -1,0 +1,34 @@
+"""Background indexing (Celery tasks): an EHR webhook's event applied to the index.
+
+The webhook queues the event and answers 202 at once, so a large chart never
+outlasts the EHR's webhook timeout; a worker re-reads the entry or the client's
+chart and indexes it, retrying with backoff while the EHR is unavailable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from asgiref.sync import async_to_sync
+from celery import shared_task
+
+from copilot.ehr import EhrUnavailable, get_gateway
+from copilot.ehr.webhook import WebhookEvent
+
+from .sync import apply_ehr_event
+
+
+@shared_task(
+    name="copilot.apply_ehr_event",
+    autoretry_for=(EhrUnavailable,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=10,
+    ignore_result=True,
+)
+def apply_ehr_event_task(name: str, reference: str) -> dict[str, int]:
+    """Apply one webhook event (`WebhookEvent.name`, `.reference`) to the index;
+    returns the SyncResult counts. EhrUnavailable is retried 10 times with exponential
+    backoff from 5 s up to 5 min; any other EhrError ends the task (logged)."""
+    result = async_to_sync(apply_ehr_event)(get_gateway(), WebhookEvent(name, reference))
+    return dataclasses.asdict(result)

@@ -1,0 +1,7 @@
+"""Every Celery task of the copilot in one module, which the worker's autodiscovery
+imports (config/celery.py: `tasks` of each installed app)."""
+
+from copilot.retrieval.tasks import apply_ehr_event_task
+from copilot.review.tasks import outbox_sweep
+
+__all__ = ["apply_ehr_event_task", "outbox_sweep"]
