@@ -22,8 +22,11 @@
 // Test-only control endpoints under /_sandbox/ (never part of FHIR):
 //   GET  /_sandbox/stats          {requests, maxInFlight, bearerRequests}
 //   POST /_sandbox/stats/reset
-//   POST /_sandbox/config         {"delayMs": n, "failStatus": s}
+//   POST /_sandbox/config         {"delayMs": n, "failStatus": s, "failWrites": n}
 //        delayMs: delay every FHIR response by n ms;
+//        failWrites: the next n FHIR writes (POST/PUT) answer 503; every second one
+//        is applied first, as when the EHR stored it and the response was lost
+//        (stats count them as writesFailed);
 //        failStatus: answer every FHIR request with HTTP s (0 = off): 500 with an
 //        OperationOutcome as a failing FHIR server would, 4xx with an
 //        OperationOutcome rejecting the request, 502/503/504 with an HTML page as a
@@ -114,7 +117,12 @@ function serialized(task) {
   writes = run.catch(() => {});
   return run;
 }
-const control = { delayMs: 0, failStatus: 0, requests: 0, inFlight: 0, maxInFlight: 0, bearerRequests: 0 };
+const control = {
+  delayMs: 0, failStatus: 0, failWrites: 0, writesFailed: 0,
+  requests: 0, inFlight: 0, maxInFlight: 0, bearerRequests: 0,
+};
+// A response nobody receives: a write applied while its answer is lost on the way.
+const lostResponse = { writeHead() { return this; }, setHeader() {}, end() {} };
 const ORIGIN = `http://${HOST}:${PORT}`;
 const identity = createIdentity({ origin: ORIGIN, fhirBase: `${ORIGIN}${BASE}` });
 
@@ -221,20 +229,23 @@ function injectFailure(res, status) {
 
 async function handleControl(req, res, pathname) {
   if (pathname === '/_sandbox/stats' && req.method === 'GET') {
-    const { requests, maxInFlight, bearerRequests } = control;
-    return send(res, 200, { requests, maxInFlight, bearerRequests });
+    const { requests, maxInFlight, bearerRequests, writesFailed, failWrites } = control;
+    return send(res, 200, { requests, maxInFlight, bearerRequests, writesFailed, failWrites });
   }
   if (pathname === '/_sandbox/stats/reset' && req.method === 'POST') {
     control.requests = 0;
     control.maxInFlight = control.inFlight;
     control.bearerRequests = 0;
+    control.writesFailed = 0;
     return send(res, 200, { ok: true });
   }
   if (pathname === '/_sandbox/config' && req.method === 'POST') {
     const body = (await readBody(req)) || {};
     if ('delayMs' in body) control.delayMs = Math.max(0, Number(body.delayMs) || 0);
     if ('failStatus' in body) control.failStatus = Number(body.failStatus) || 0;
-    return send(res, 200, { delayMs: control.delayMs, failStatus: control.failStatus });
+    if ('failWrites' in body) control.failWrites = Math.max(0, Number(body.failWrites) || 0);
+    const { delayMs, failStatus, failWrites } = control;
+    return send(res, 200, { delayMs, failStatus, failWrites });
   }
   if (pathname === '/_sandbox/launch' && req.method === 'POST') {
     return send(res, 200, { launch: identity.createLaunch((await readBody(req)) || {}) });
@@ -319,6 +330,12 @@ const server = createServer(async (req, res) => {
     try {
       if (control.delayMs) await new Promise((r) => setTimeout(r, control.delayMs));
       if (control.failStatus) return injectFailure(res, control.failStatus);
+      if (control.failWrites > 0 && (req.method === 'POST' || req.method === 'PUT')) {
+        control.failWrites -= 1;
+        control.writesFailed += 1;
+        if (control.writesFailed % 2 === 0) await handleFhir(req, lostResponse, url);
+        return injectFailure(res, 503);
+      }
       const bearer = await identity.bearerStatus(req.headers.authorization);
       if (bearer === 'invalid') {
         return send(res, 401, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login', details: { text: 'Invalid or expired access token' } }] },

@@ -220,3 +220,48 @@ def test_the_outbox_sweep_task_sends_the_due_notes(ehr, new_client):
         ehr.base_url, f"DocumentReference?identifier=urn:ietf:rfc:3986|urn:uuid:{draft.id}"
     )
     assert found["total"] == 1
+
+
+async def test_writes_lost_before_or_after_the_ehr_applied_them_end_in_one_document(
+    ehr, sandbox_control, new_client
+):
+    """The sandbox fails the next two writes with 503: the first before storing it, the
+    second after (the EHR stored the note, its answer was lost). Retries end in one
+    DocumentReference and one Provenance."""
+    draft = await sync_to_async(approved_draft)(new_client)
+    approval = await sync_to_async(services.draft_approve)(
+        actor=draft.author, draft=draft, idempotency_key="k"
+    )
+    pk = await sync_to_async(lambda: approval.write_back.pk)()
+    sandbox_control.configure(failWrites=2)
+    due_now = due_now_of(pk)
+
+    statuses = []
+    for _ in range(3):
+        row = await outbox.deliver(pk)
+        statuses.append(row.status)
+        await due_now()
+
+    assert statuses == [
+        WriteBack.Status.PENDING,
+        WriteBack.Status.PENDING,
+        WriteBack.Status.WRITTEN,
+    ]
+    assert sandbox_control.stats()["writesFailed"] == 2
+    identifier = f"urn:ietf:rfc:3986|urn:uuid:{draft.id}"
+    found = fhir_search(ehr.base_url, f"DocumentReference?identifier={identifier}")
+    assert found["total"] == 1
+    reference = f"DocumentReference/{found['entry'][0]['resource']['id']}"
+    provenance = fhir_search(ehr.base_url, f"Provenance?target={reference}")
+    assert provenance["total"] == 1
+
+
+def due_now_of(pk: int):
+    """An awaitable that makes write-back `pk` due now (skipping its backoff)."""
+
+    async def due_now() -> None:
+        await sync_to_async(WriteBack.objects.filter(pk=pk).update)(
+            next_attempt_at=timezone.now() - timedelta(seconds=1)
+        )
+
+    return due_now
