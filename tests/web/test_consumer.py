@@ -308,3 +308,21 @@ async def test_actions_on_someone_elses_draft_are_refused(ehr, clinician):
     )()
     assert decisions == {DraftSection.Decision.PENDING}
     await communicator.disconnect()
+
+
+@pytest.mark.services
+async def test_an_idle_socket_on_the_redis_channel_layer_stays_open(ehr, clinician, settings):
+    """redis-py 8 reads with a 5 s socket timeout by default, shorter than the channel
+    layer's blocking receive (BZPOPMIN, 5 s): without a longer timeout every idle
+    consumer was torn down after ~5 s (django/channels_redis#422)."""
+    from channels.layers import get_channel_layer
+
+    assert type(get_channel_layer()).__name__ == "RedisChannelLayer"
+    communicator = await connect(clinician)
+    await asyncio.sleep(12)  # idle: two blocking receives time out on the server side
+
+    await communicator.send_json_to({"action": "draft", "template": "birp", "text": NOTES})
+
+    messages = await receive_until(communicator, draft_panel_done())
+    assert any(SECTION_STARTED.search(m) for m in messages)
+    await communicator.disconnect()
