@@ -7,8 +7,9 @@ migrates it and seeds the demo clinicians, then
 
 - sidebars: starts 2 daphne processes (config.settings.local with DATABASE_URL,
   REDIS_URL as the channel layer and CHROMA_HOST), opens N websockets at once,
-  alternately on each process, each with its own signed-in session (Mei Chen's, on
-  her caseload's clients), and on every one at the same moment drafts a SOAP note
+  alternately on each process, each with its own signed-in session of a demo
+  clinician on a client of their caseload (the 8 demo clients in turn), and on every
+  one at the same moment drafts a SOAP note
   from brief notes and then asks a chart question. Prints errors (refused sockets,
   error frames, streams past the time limit), the time to the first frame of the
   draft (a section streaming) and of the answer (its first sentence), p50 / p95,
@@ -52,8 +53,17 @@ SERVICES = {
     "CHROMA_HOST": "127.0.0.1",
     "CHROMA_PORT": "8009",
 }
-CLINICIAN = "chen"  # Mei Chen; her caseload (CareTeams in the seed) holds these clients
-CLIENTS = ["bh-001", "bh-004"]
+# (clinician, client on their caseload: the seed's CareTeams), one pair per demo client.
+PAIRS = [
+    ("chen", "bh-001"),
+    ("okafor", "bh-002"),
+    ("patel", "bh-003"),
+    ("chen", "bh-004"),
+    ("okafor", "bh-005"),
+    ("patel", "bh-006"),
+    ("okafor", "bh-007"),
+    ("rivera", "bh-008"),
+]
 NOTES = (
     "Pt. reports sleeping 6 hours most nights since starting the wind-down routine. "
     "Mood euthymic, affect bright, good eye contact. We practiced cognitive "
@@ -98,8 +108,9 @@ def setup_django(sandbox_env: dict[str, str]) -> None:
     call_command("seed_demo_users", verbosity=0)
 
 
-def sessions(count: int) -> list[str]:
-    """`count` signed-in sessions of the clinician, as the OpenID sign-in leaves them."""
+def sessions(count: int) -> list[tuple[str, str]]:
+    """`count` (session key, client id): a signed-in session, as the OpenID sign-in
+    leaves it, of each pair's clinician in turn."""
     from django.conf import settings
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
@@ -109,15 +120,16 @@ def sessions(count: int) -> list[str]:
     )
     from django.contrib.sessions.backends.db import SessionStore
 
-    user = get_user_model().objects.get(username=CLINICIAN)
     keys = []
-    for _ in range(count):
+    for i in range(count):
+        username, client = PAIRS[i % len(PAIRS)]
+        user = get_user_model().objects.get(username=username)
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
-        keys.append(session.session_key)
+        keys.append((session.session_key, client))
     return keys
 
 
@@ -201,17 +213,15 @@ async def sidebar(
         await ws.close()
 
 
-async def sidebars(ports: list[int], keys: list[str], seconds: float) -> None:
+async def sidebars(ports: list[int], keys: list[tuple[str, str]], seconds: float) -> None:
     import aiohttp
 
     start = asyncio.Event()
     limits = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=limits) as http:
         tasks = [
-            asyncio.create_task(
-                sidebar(http, ports[i % len(ports)], key, CLIENTS[i % len(CLIENTS)], start, seconds)
-            )
-            for i, key in enumerate(keys)
+            asyncio.create_task(sidebar(http, ports[i % len(ports)], key, client, start, seconds))
+            for i, (key, client) in enumerate(keys)
         ]
         await asyncio.sleep(2)  # every socket connected (or refused) before the start
         began = time.perf_counter()

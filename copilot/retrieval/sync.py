@@ -6,9 +6,10 @@ minute's overlap against races with writes in flight) and re-index only versions
 the index does not hold. Entries the EHR deleted are found by comparing its
 per-type totals with what the index knows, and removed; so are entries entered in
 error and notes another note replaces (DocumentReference.relatesTo "replaces").
-A client whose index holds no chunk at all while the state says entries were
-indexed (a Chroma restored empty, or a new Chroma server) is indexed again from
-the start.
+A client whose index holds no chunk at all while the state says chunks were
+written (a Chroma restored empty, or a new Chroma server) is indexed again from
+the start - unless its last sync is under LOST_GRACE old: concurrent first syncs
+of one client replace its chunks, and one may find the index empty for a moment.
 
 EHR reads are async; embedding and Chroma writes run in a worker thread; the
 state (which version of which entry is indexed) is kept in `IndexedSource`.
@@ -35,6 +36,7 @@ from .models import ClientIndexState, IndexedSource
 
 logger = logging.getLogger(__name__)
 RESYNC_OVERLAP = timedelta(seconds=60)
+LOST_GRACE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -248,8 +250,12 @@ def _known(client_id: str) -> _Known:
 
 
 def _index_lost(client_id: str) -> bool:
+    state = ClientIndexState.objects.filter(client_id=client_id).first()
+    if state is not None and timezone.now() - state.synced_at < LOST_GRACE:
+        return False
+    written = IndexedSource.objects.filter(client_id=client_id, chunk_count__gt=0).exists()
     index = ClientIndex(client_id)
-    return index.count() == 0 and index.count(restricted=True) == 0
+    return written and index.count() == 0 and index.count(restricted=True) == 0
 
 
 def _forget(client_id: str) -> None:

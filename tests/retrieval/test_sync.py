@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.utils import timezone
 
 from copilot.retrieval.consent import part2_consent_record, part2_consent_revoke
 from copilot.retrieval.index import ClientIndex
@@ -184,8 +186,14 @@ async def test_part2_labeled_entries_never_reach_the_main_collection(gateway):
 
 
 async def test_an_index_lost_from_chroma_is_rebuilt_on_the_next_sync(gateway, chart):
+    from copilot.retrieval.models import ClientIndexState
+    from copilot.retrieval.sync import LOST_GRACE
+
     await sync_client(gateway, chart)
     await sync_to_async(ClientIndex(chart).drop)()  # Chroma restored empty; the state rows stay
+    assert (await sync_client(gateway, chart)).added == 0  # a sync this recent: a race, not a loss
+    synced = timezone.now() - LOST_GRACE - timedelta(seconds=1)
+    await ClientIndexState.objects.filter(client_id=chart).aupdate(synced_at=synced)
 
     result = await sync_client(gateway, chart)
 
