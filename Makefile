@@ -15,7 +15,7 @@ SANDBOX_PORT ?= 8090
 SERVICES_ENV := DATABASE_URL=postgres://copilot:copilot@127.0.0.1:5432/copilot \
 	REDIS_URL=redis://127.0.0.1:6379/0 TEST_CHROMA_HOST=127.0.0.1 TEST_CHROMA_PORT=8009
 
-.PHONY: install demo test test-embedded test-services services lint bench clean
+.PHONY: install demo test test-embedded test-services services lint bench bench-load clean
 
 install: $(VENV)/.installed sandbox/node_modules/.installed
 
@@ -54,6 +54,9 @@ bench: install
 	$(BIN)/python bench/draft.py
 	$(BIN)/python bench/qa.py
 	$(BIN)/python bench/audit.py
+
+bench-load: services
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) sandbox/node_modules
