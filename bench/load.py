@@ -32,12 +32,12 @@ import asyncio
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -131,35 +131,6 @@ def sessions(count: int) -> list[tuple[str, str]]:
         session.create()
         keys.append((session.session_key, client))
     return keys
-
-
-def start_daphne(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "config.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    server.terminate()
-    raise RuntimeError(f"daphne on {port} did not start; see {log}")
 
 
 async def receive_until(ws, pattern: re.Pattern, seconds: float) -> str:
@@ -328,7 +299,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per stream")
     args = parser.parse_args()
 
-    from sandbox.launch import Sandbox, free_port
+    from sandbox.launch import Sandbox, free_port, serve_copilot
 
     fresh_database()
     with Sandbox() as sandbox:
@@ -344,13 +315,10 @@ def main() -> None:
         keys = sessions(args.sidebars)
         ports = [free_port(), free_port()]
         logs = Path(tempfile.gettempdir())
-        servers = [start_daphne(p, env, logs / f"load-daphne-{p}.log") for p in ports]
-        try:
+        with ExitStack() as servers:
+            for port in ports:
+                servers.enter_context(serve_copilot(port, env, logs / f"load-daphne-{port}.log"))
             asyncio.run(sidebars(ports, keys, args.timeout))
-        finally:
-            for server in servers:
-                server.terminate()
-                server.wait()
         outbox(sandbox, args.approvals, args.failures, args.senders)
 
 

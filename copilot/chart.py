@@ -166,9 +166,9 @@ class ChartContext:
     `past_diagnoses` are resolved, inactive or in remission, `past_medications`
     stopped or completed MedicationStatements, the newest first. `care_team` lists
     the participants of the client's active CareTeams; `treatment_plan` is the active
-    CarePlan that started last. `notes` are the most recent
-    first; `skipped` counts resources the EHR returned that were malformed and left
-    out (each is logged with its reference).
+    CarePlan that started last. `notes` are the most recent first; `skipped` counts
+    resources the EHR returned that were malformed and left out (each is logged with
+    its reference).
     """
 
     client: Client

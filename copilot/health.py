@@ -78,7 +78,25 @@ async def _timed(name: str, call: Callable[[], Awaitable[str]]) -> Check:
     return Check(name, ok, detail, (time.perf_counter() - start) * 1000)
 
 
-async def run_checks() -> list[Check]:
+@dataclass(frozen=True)
+class Report:
+    """Every check's answer; `ok` when all of them answered."""
+
+    checks: tuple[Check, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def as_dict(self) -> dict:
+        """{"status": "ok" | "unavailable", "checks": {name: {ok, detail, ms}}}."""
+        return {
+            "status": "ok" if self.ok else "unavailable",
+            "checks": {c.name: c.as_dict() for c in self.checks},
+        }
+
+
+async def run_checks() -> Report:
     """Every dependency's check, run at once; never raises."""
     calls: dict[str, Callable[[], Awaitable[str]]] = {
         "database": sync_to_async(_database),
@@ -87,4 +105,4 @@ async def run_checks() -> list[Check]:
     }
     if settings.REDIS_URL:
         calls["redis"] = sync_to_async(_redis, thread_sensitive=False)
-    return list(await asyncio.gather(*(_timed(n, c) for n, c in calls.items())))
+    return Report(tuple(await asyncio.gather(*(_timed(n, c) for n, c in calls.items()))))

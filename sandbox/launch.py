@@ -1,4 +1,5 @@
-"""Start and stop the sandbox EHR (node sandbox/server.mjs) from Python.
+"""Start and stop the sandbox EHR (node sandbox/server.mjs) from Python, and the
+copilot itself under daphne (`serve_copilot`) for browser tests and benchmarks.
 
 Used by `manage.py demo`, the test suite and the benchmarks. The server binds to
 127.0.0.1 only and prints one "sandbox EHR ready at <url>" line once its charts
@@ -14,11 +15,17 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
+
 SANDBOX_DIR = Path(__file__).resolve().parent
+ROOT = SANDBOX_DIR.parent
 READY = re.compile(r"sandbox EHR ready at (\S+)")
 # Development-only client secrets of the sandbox's OpenID provider (never real ones).
 OIDC_CLIENT_ID, OIDC_CLIENT_SECRET = "copilot", "sandbox-copilot-secret"  # noqa: S105
@@ -130,3 +137,41 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@contextmanager
+def serve_copilot(
+    port: int, env: dict[str, str], log: Path, *, ready: str = "/healthz", timeout: float = 90
+) -> Iterator[str]:
+    """The copilot under daphne on 127.0.0.1:`port` with environment `env`, its output in
+    `log`; yields its base URL once `GET <ready>` answers 200 (the default, /healthz,
+    also waits for every service the settings name) and stops it on exit. Raises
+    SandboxError when it is not ready within `timeout` seconds."""
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [*command, "config.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_for(f"{base}{ready}", timeout, log)
+            yield base
+        finally:
+            server.terminate()
+            server.wait()
+
+
+def _wait_for(url: str, timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SandboxError(f"The copilot did not answer {url} within {timeout:.0f} s; see {log}")

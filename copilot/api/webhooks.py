@@ -29,13 +29,12 @@ import dataclasses
 import logging
 import time
 
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from copilot.ehr import EhrError, get_gateway
+from copilot.ehr import EhrError
 from copilot.ehr.webhook import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
@@ -44,8 +43,7 @@ from copilot.ehr.webhook import (
     parse_event,
     verify,
 )
-from copilot.retrieval.sync import apply_ehr_event
-from copilot.retrieval.tasks import apply_ehr_event_task
+from copilot.retrieval.tasks import index_ehr_event
 
 logger = logging.getLogger(__name__)
 
@@ -72,11 +70,10 @@ class EhrWebhook(APIView):
         except UnknownEvent as unknown:
             logger.warning("EHR webhook ignored: %s", unknown)
             return Response({"detail": str(unknown)}, status=400)
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
-            apply_ehr_event_task.delay(event.name, event.reference)
-            return Response({"queued": True}, status=202)
         try:
-            result = async_to_sync(apply_ehr_event)(get_gateway(), event)
+            result = index_ehr_event(event)
         except EhrError as error:
             return Response({"detail": error.message}, status=503 if error.retryable else 502)
+        if result is None:
+            return Response({"queued": True}, status=202)
         return Response(dataclasses.asdict(result))

@@ -170,13 +170,6 @@ class CourseOfCare:
         return self.sessions[-1] if self.sessions else None
 
 
-def _code(concept: Any, system: str | None = None) -> str | None:
-    for coding in (concept.coding if concept else None) or []:
-        if system is None or coding.system == system:
-            return coding.code
-    return None
-
-
 def _date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -190,7 +183,7 @@ def build_session(resource: dict[str, Any]) -> TherapySession | None:
     start = model.period.start if model.period else None
     if model.status != "finished" or start is None:
         return None
-    codes = [_code(t, CPT) for t in model.type or []]
+    codes = [parsing.code_in(t, CPT) for t in model.type or []]
     cpt = next((c for c in codes if c and c.isdigit() and int(c) in PSYCHIATRY_CPT), None)
     if cpt is None:
         return None
@@ -224,7 +217,7 @@ def build_goal(resource: dict[str, Any]) -> CourseGoal | None:
     return CourseGoal(
         description=(description.text if description else None) or "(no description)",
         lifecycle_status=model.lifecycleStatus,
-        achievement=_code(model.achievementStatus),
+        achievement=parsing.code_in(model.achievementStatus),
         start=_date(model.startDate),
         due=due,
         source=f"Goal/{model.id}",

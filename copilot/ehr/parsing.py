@@ -97,9 +97,10 @@ def _concept_text(concept: CodeableConcept | None) -> str | None:
     return None
 
 
-def _code_in(concept: CodeableConcept | None, system: str) -> str | None:
+def code_in(concept: CodeableConcept | None, system: str | None = None) -> str | None:
+    """The code of the concept's first coding in `system` (any system when None)."""
     for coding in (concept.coding if concept else None) or []:
-        if coding.system == system:
+        if system is None or coding.system == system:
             return coding.code
     return None
 
@@ -221,24 +222,20 @@ def build_diagnosis(resource: dict[str, Any]) -> Diagnosis | None:
     clinical status from the clinicalStatus code (condition-clinical). None for a
     Condition entered in error or refuted (verificationStatus)."""
     model = condition.Condition.model_validate(resource)
-    if _code_of(model.verificationStatus) in {"entered-in-error", "refuted"}:
+    if code_in(model.verificationStatus) in {"entered-in-error", "refuted"}:
         return None
     first = (model.code.coding or [None])[0] if model.code else None
     return Diagnosis(
         display=_concept_text(model.code) or "(unnamed condition)",
-        icd10=_code_in(model.code, ICD10CM),
+        icd10=code_in(model.code, ICD10CM),
         code=first.code if first else None,
         system=first.system if first else None,
         onset=_as_date(model.onsetDateTime),
         source=f"Condition/{model.id}",
         restricted=is_part2(model),
-        clinical_status=_code_of(model.clinicalStatus),
+        clinical_status=code_in(model.clinicalStatus),
         abatement=_as_date(model.abatementDateTime),
     )
-
-
-def _code_of(concept: CodeableConcept | None) -> str | None:
-    return next((c.code for c in (concept.coding if concept else None) or [] if c.code), None)
 
 
 def build_medication(resource: dict[str, Any]) -> Medication:
@@ -259,7 +256,7 @@ def build_medication(resource: dict[str, Any]) -> Medication:
         status, rid, model = statement.status, statement.id, statement
     return Medication(
         display=_concept_text(concept) or "(unnamed medication)",
-        rxnorm=_code_in(concept, RXNORM),
+        rxnorm=code_in(concept, RXNORM),
         status=status,
         start=start,
         dosage=dosage,

@@ -156,12 +156,10 @@ def build_goal(resource: dict[str, Any]) -> SourceDocument:
 def build_care_plan(resource: dict[str, Any]) -> SourceDocument:
     """CarePlan → "Treatment plan: <title>. <description> Activities: …"."""
     model = careplan.CarePlan.model_validate(resource)
-    activities = [
-        a.detail.description for a in model.activity or [] if a.detail and a.detail.description
-    ]
+    plan = parsing.build_treatment_plan(resource)
     lines = [f"Treatment plan: {model.title or 'care plan'} ({model.status})."]
-    lines += [model.description] if model.description else []
-    lines += [f"Activities: {'; '.join(activities)}."] if activities else []
+    lines += [plan.description] if plan.description else []
+    lines += [f"Activities: {'; '.join(plan.activities)}."] if plan.activities else []
     return _document(
         resource,
         model,

@@ -87,8 +87,8 @@ async def answer_stream(
     the client consented to redisclosure of 42 CFR Part 2 records. `practice`: the
     practice knowledge base (copilot.kb.index.PracticeIndex), which answers questions
     about the practice's own rules (`practice.asks_practice`), always quoted, once the
-    practice has loaded documents. Never
-    raises for bad input or a failing model: those end in AnswerFailed.
+    practice has loaded documents. Never raises for bad input or a failing model:
+    those end in AnswerFailed.
     """
     mode = mode or settings.QA_ENGINE
     error = question_error(question) or (None if mode in MODES else f"Unknown Q&A mode {mode!r}.")

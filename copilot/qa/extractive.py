@@ -83,10 +83,9 @@ def answer_extractive(
     sentences are compared with the question saying "the client" in their place and
     its abbreviations spelled out (`filters.spelled_out`), a question for the presenting
     problem in the chart's words ("what brought her in?" → "What is the presenting
-    problem?"). With `newest_first` ("when
-    did she last…"), of equally good sentences (notes repeat them) the newest entry's
-    is quoted. Never raises for any input; no passages or no sentence at `threshold`
-    gives the not-found answer.
+    problem?"). With `newest_first` ("when did she last…"), of equally good sentences
+    (notes repeat them) the newest entry's is quoted. Never raises for any input; no
+    passages or no sentence at `threshold` gives the not-found answer.
     """
     ranked = rank(question, candidates(passages), common=common, per_source=per_source)
     if newest_first:

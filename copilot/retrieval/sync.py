@@ -57,6 +57,8 @@ class _Known:
     high_water: datetime | None
     versions: dict[str, str] = field(default_factory=dict)
     replaced: dict[str, str] = field(default_factory=dict)
+    synced_at: datetime | None = None
+    chunks: int = 0  # chunks the state says were written
 
     def of_type(self, resource_type: str) -> set[str]:
         return {r for r in self.versions if r.split("/", 1)[0] == resource_type}
@@ -76,7 +78,7 @@ async def sync_client(gateway: ChartGateway, client_id: str) -> SyncResult:
     Raises EhrError (nothing changed then) when the EHR cannot be read.
     """
     known = await sync_to_async(_known)(client_id)
-    if known.versions and await sync_to_async(_index_lost, thread_sensitive=False)(client_id):
+    if _may_be_lost(known) and await sync_to_async(_index_empty, thread_sensitive=False)(client_id):
         logger.warning(
             "The index of client %s is empty but %d entries are recorded: indexing again",
             client_id,
@@ -240,22 +242,30 @@ def _result(known: _Known, plan: _Plan, counts: dict[str, int]) -> SyncResult:
 
 def _known(client_id: str) -> _Known:
     state = ClientIndexState.objects.filter(client_id=client_id).first()
-    known = _Known(high_water=state.high_water if state else None)
-    rows = IndexedSource.objects.filter(client_id=client_id)
-    for reference, version, by in rows.values_list("reference", "version_id", "replaced_by"):
+    known = _Known(
+        high_water=state.high_water if state else None,
+        synced_at=state.synced_at if state else None,
+    )
+    rows = IndexedSource.objects.filter(client_id=client_id).values_list(
+        "reference", "version_id", "replaced_by", "chunk_count"
+    )
+    for reference, version, by, chunks in rows:
         known.versions[reference] = version
+        known.chunks += chunks
         if by:
             known.replaced[reference] = by
     return known
 
 
-def _index_lost(client_id: str) -> bool:
-    state = ClientIndexState.objects.filter(client_id=client_id).first()
-    if state is not None and timezone.now() - state.synced_at < LOST_GRACE:
-        return False
-    written = IndexedSource.objects.filter(client_id=client_id, chunk_count__gt=0).exists()
+def _may_be_lost(known: _Known) -> bool:
+    """The state says chunks were written, by a sync over LOST_GRACE ago."""
+    recent = known.synced_at is not None and timezone.now() - known.synced_at < LOST_GRACE
+    return known.chunks > 0 and not recent
+
+
+def _index_empty(client_id: str) -> bool:
     index = ClientIndex(client_id)
-    return written and index.count() == 0 and index.count(restricted=True) == 0
+    return index.count() == 0 and index.count(restricted=True) == 0
 
 
 def _forget(client_id: str) -> None:

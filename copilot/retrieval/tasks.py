@@ -11,11 +11,22 @@ import dataclasses
 
 from asgiref.sync import async_to_sync
 from celery import shared_task
+from django.conf import settings
 
 from copilot.ehr import EhrUnavailable, get_gateway
 from copilot.ehr.webhook import WebhookEvent
 
-from .sync import apply_ehr_event
+from .sync import SyncResult, apply_ehr_event
+
+
+def index_ehr_event(event: WebhookEvent) -> SyncResult | None:
+    """Bring the index up to date with `event`: queued for a worker when there is a
+    task queue (returns None at once), else applied now (returns what changed; raises
+    EhrError when the EHR cannot be read, and nothing changed then)."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        apply_ehr_event_task.delay(event.name, event.reference)
+        return None
+    return async_to_sync(apply_ehr_event)(get_gateway(), event)
 
 
 @shared_task(

@@ -10,7 +10,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from sandbox.launch import free_port
+from sandbox.launch import free_port, serve_copilot
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -59,37 +58,9 @@ def running_copilot(
     }
     manage(env, "migrate", "--noinput")
     manage(env, "seed_demo_users")
-    log = (tmp_path_factory.mktemp("log") / "daphne.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "config.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/accounts/login/failed/", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    try:
+    log = tmp_path_factory.mktemp("log") / "daphne.log"
+    with serve_copilot(port, env, log, ready="/accounts/login/failed/", timeout=60) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
