@@ -1,7 +1,8 @@
 """Every Celery task of the copilot in one module, which the worker's autodiscovery
 imports (config/celery.py: `tasks` of each installed app)."""
 
+from copilot.groups.tasks import group_note_draft_task
 from copilot.retrieval.tasks import apply_ehr_event_task
-from copilot.review.tasks import outbox_sweep
+from copilot.review.tasks import outbox_sweep, predraft_task
 
-__all__ = ["apply_ehr_event_task", "outbox_sweep"]
+__all__ = ["apply_ehr_event_task", "group_note_draft_task", "outbox_sweep", "predraft_task"]

@@ -280,8 +280,9 @@ OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=300.0)
 OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=5.0)
 
 # Background work (Celery on the Redis broker): the outbox sweep every
-# OUTBOX_POLL_SECONDS (beat) and EHR webhook reindexing. Without REDIS_URL the
-# tasks run eagerly in the caller, and the webhook indexes within its request.
+# OUTBOX_POLL_SECONDS (beat), EHR webhook reindexing, group-session member notes and
+# pre-drafts. Without REDIS_URL the tasks run in the caller: the webhook indexes and
+# pre-drafts within its request, a group session drafts within the facilitator's.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -292,6 +293,11 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "copilot.outbox_sweep", "schedule": OUTBOX_POLL_SECONDS},
 }
+
+# Pre-drafts (copilot.review.predraft): on appointment.completed, the sidebar notes a
+# clinician typed for the client within this many hours, and has not drafted yet, are
+# drafted at once.
+PREDRAFT_WINDOW_HOURS = env.float("PREDRAFT_WINDOW_HOURS", default=12.0)
 
 # A development page that frames the sidebar as an EHR would (/ehr-demo/<client>/).
 EHR_DEMO_PAGE = env.bool("EHR_DEMO_PAGE", default=DEBUG)

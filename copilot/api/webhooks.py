@@ -13,13 +13,14 @@ refused. Bodies (JSON):
     {"event": "note.created" | "note.updated", "resource": "DocumentReference/<id>"}
         → re-read that note from the EHR and re-index it in its client's index
     {"event": "appointment.completed", "patient": "Patient/<id>"}
-        → bring that client's index up to date before the note is drafted
+        → bring that client's index up to date, and pre-draft the notes clinicians
+          typed for the client during the appointment (copilot.api.events)
 
-Answers: with a task queue (REDIS_URL set), 202 {"queued": true} once the event is
-queued for a worker (copilot.retrieval.tasks, retried while the EHR is down);
-without one, the index is updated within the request: 200 {"added", "updated",
-"removed", "unchanged"}, or 503 / 502 when the EHR cannot be read (retry / do
-not). Either way 401 unsigned, badly signed or stale (logged without the body);
+Answers: with a task queue (REDIS_URL set), 202 {"queued": true} once the work is
+queued for a worker (retried while the EHR is down); without one, it is done within
+the request: 200 {"added", "updated", "removed", "unchanged"} (and "predrafted", the
+number of pre-drafts, for appointment events), or 503 / 502 when the EHR cannot be
+read (retry / do not). Either way 401 unsigned, badly signed or stale (logged without the body);
 400 unknown event or unreadable body; nothing is queued or changed then.
 """
 
@@ -43,7 +44,8 @@ from copilot.ehr.webhook import (
     parse_event,
     verify,
 )
-from copilot.retrieval.tasks import index_ehr_event
+
+from .events import ehr_event_received
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +73,12 @@ class EhrWebhook(APIView):
             logger.warning("EHR webhook ignored: %s", unknown)
             return Response({"detail": str(unknown)}, status=400)
         try:
-            result = index_ehr_event(event)
+            handled = ehr_event_received(event)
         except EhrError as error:
             return Response({"detail": error.message}, status=503 if error.retryable else 502)
-        if result is None:
+        if handled.queued:
             return Response({"queued": True}, status=202)
-        return Response(dataclasses.asdict(result))
+        body = dataclasses.asdict(handled.index)
+        if handled.predrafted is not None:
+            body["predrafted"] = handled.predrafted
+        return Response(body)

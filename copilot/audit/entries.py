@@ -37,6 +37,7 @@ def draft_generated(draft, *, outcome: str, sent: Any = None, detail: str = "") 
         meta={
             "purpose": f"progress note ({draft.template_key})",
             "draft": str(draft.id),
+            "origin": draft.origin,
             **_engine(draft),
             "latency_ms": round((timezone.now() - draft.created_at).total_seconds() * 1000),
             "sections": len(sections),

@@ -12,16 +12,15 @@ Review, Approve and the write to the EHR are then each member's ordinary draft's
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from copilot.drafting.engines import EngineError
-from copilot.drafting.templates import NoteTemplate
+from copilot.drafting.templates import NoteTemplate, get_template
 from copilot.drafting.text import segment
 from copilot.drafting.types import DraftRequest
 from copilot.ehr import ChartGateway, get_gateway
@@ -112,6 +111,7 @@ def group_session_create(
             text=view.text,
             kind=segment(view.text)[0],
             engine=engine,
+            origin=Draft.Origin.GROUP,
         )
         GroupNote.objects.create(session=session, draft=draft, client_id=view.client_id)
         drafts.append(draft)
@@ -126,35 +126,82 @@ async def group_session_draft(
     text: str,
     gateway: ChartGateway | None = None,
 ) -> GroupSession:
-    """Draft one note per attending member (already checked by attendance_validate) and
-    wait for all of them. A member whose engine fails keeps an `incomplete` draft with
-    the reason. Raises GroupInputError (text), EngineError (no engine), EhrError (a
-    chart could not be read: nothing is created)."""
+    """Draft one note per attending member (already checked by attendance_validate).
+
+    With a task queue each member's note is queued for a worker
+    (copilot.groups.tasks) and this returns at once, the notes `generating`;
+    without one they are drafted here and this waits for all of them. A member
+    whose engine fails keeps an `incomplete` draft with the reason. Raises
+    GroupInputError (text), EngineError (no engine), EhrError (a chart could not be
+    read: nothing is created)."""
     template, text = group_input_validate(text)
     gateway = gateway or get_gateway()
-    charts = await asyncio.gather(*(gateway.chart(m.client_id) for m in attending))
+    queued = not settings.CELERY_TASK_ALWAYS_EAGER
+    charts = [] if queued else await _charts(gateway, [m.client_id for m in attending])
     facilitator = roster.group.facilitator
     views = [member_view(text, m, roster.members, facilitator=facilitator) for m in attending]
-    # One engine each: an llm engine keeps its outbound; the grounded one the member's names.
-    engines = [group_engine(own_pattern(m, roster.members)) for m in attending]
+    engine = group_engine(None)  # the configured engine (EngineError before anything is stored)
     session, drafts = await sync_to_async(group_session_create)(
-        actor=actor, roster=roster, template=template, views=views, engine=engines[0].info
+        actor=actor, roster=roster, template=template, views=views, engine=engine.info
     )
-    clinician = actor.get_full_name()
-    requests = [
-        DraftRequest(template, d.input_text, chart, d.input_kind, clinician=clinician)
-        for d, chart in zip(drafts, charts, strict=True)
-    ]
-    await asyncio.gather(*map(_run_member, drafts, requests, engines))
+    if queued:
+        from .tasks import group_note_draft_task
+
+        for draft in drafts:
+            group_note_draft_task.delay(str(draft.id))
+        return session
+    await asyncio.gather(
+        *(
+            _run(draft, roster, chart, template, member)
+            for draft, chart, member in zip(drafts, charts, attending, strict=True)
+        )
+    )
     return session
 
 
-async def _run_member(draft: Draft, request: DraftRequest, engine) -> None:
-    await generation.draft_flag_risks(draft=draft, request=request)
-    # A failed run leaves the draft incomplete with the reason, shown in the member's sidebar.
-    with contextlib.suppress(EngineError):
-        await generation.draft_run(draft=draft, request=request, engine=engine, emit=_ignore)
+async def group_note_draft(draft_id: str, *, gateway: ChartGateway | None = None) -> Draft | None:
+    """Draft one member's queued group note (the worker's half of group_session_draft):
+    reads the roster and the member's chart now. Returns the draft, or None when it is
+    no longer waiting (already drafted, or expired). Raises EhrError when the EHR
+    cannot be read (the draft is still `generating`; the task retries)."""
+    note = await sync_to_async(_waiting_note)(draft_id)
+    if note is None:
+        return None
+    gateway = gateway or get_gateway()
+    roster, chart = await asyncio.gather(
+        gateway.group_roster(note.session.group_id), gateway.chart(note.client_id)
+    )
+    member = next((m for m in roster.members if m.client_id == note.client_id), None)
+    template = get_template(note.draft.template_key)
+    return await _run(note.draft, roster, chart, template, member)
 
 
-async def _ignore(_event) -> None:
-    return None
+async def group_note_fail(draft_id: str, detail: str) -> None:
+    """Stop a queued member's note that cannot be drafted (the EHR refused, or stayed
+    down through every retry): `incomplete` with `detail`, shown in their sidebar."""
+    note = await sync_to_async(_waiting_note)(draft_id)
+    if note is not None:
+        await sync_to_async(review.draft_finish)(draft=note.draft, complete=False, detail=detail)
+
+
+def _waiting_note(draft_id: str) -> GroupNote | None:
+    note = (
+        GroupNote.objects.select_related("draft__author", "session")
+        .filter(draft_id=draft_id)
+        .first()
+    )
+    if note is None or note.draft.status != Draft.Status.GENERATING or note.draft.sections.exists():
+        return None
+    return note
+
+
+async def _charts(gateway: ChartGateway, client_ids: Sequence[str]):
+    return await asyncio.gather(*(gateway.chart(client_id) for client_id in client_ids))
+
+
+async def _run(draft: Draft, roster: GroupRoster, chart, template, member: GroupMember | None):
+    # One engine each: an llm engine keeps its outbound; the grounded one the member's names.
+    engine = group_engine(own_pattern(member, roster.members) if member else None)
+    clinician = await sync_to_async(lambda: draft.author.get_full_name())()
+    request = DraftRequest(template, draft.input_text, chart, draft.input_kind, clinician=clinician)
+    return await generation.draft_run_unattended(draft=draft, request=request, engine=engine)

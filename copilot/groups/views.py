@@ -95,14 +95,17 @@ async def group_draft(request: HttpRequest, client_id: str, group_id: str) -> Ht
 @login_required
 @require_safe
 async def group_session(request: HttpRequest, session_id) -> HttpResponse:
-    """A group session's member notes, each linking to that member's sidebar."""
+    """A group session's member notes, each linking to that member's sidebar; polled
+    by htmx (the `session` partial) while a worker is still drafting some of them.
+    `client_id` (query) is the sidebar the page is shown in, if any."""
     user = await request.auser()
     session = await group_session_for_user(user, str(session_id))
+    client_id = request.GET.get("client_id", "")[:64]
     try:
-        context = await _session_context(user, session)
+        context = await _session_context(user, session, client_id=client_id)
     except EhrError as error:
         return ehr_error_response(error)
-    return render(request, TEMPLATE, context)
+    return render(request, f"{TEMPLATE}#session" if request.htmx else TEMPLATE, context)
 
 
 async def _session_context(user, session, *, client_id: str = "") -> dict:
@@ -110,4 +113,5 @@ async def _session_context(user, session, *, client_id: str = "") -> dict:
     notes = await sync_to_async(selectors.session_notes)(session, caseload)
     names = {c.id: c.name for c in await get_gateway().clients(ids=[n.client_id for n in notes])}
     rows = [presenters.note_row(note, names.get(note.client_id, "")) for note in notes]
-    return {"session": session, "rows": rows, "client_id": client_id}
+    drafting = sum(1 for note in notes if note.draft.status == "generating")
+    return {"session": session, "rows": rows, "client_id": client_id, "drafting": drafting}

@@ -28,6 +28,7 @@ from copilot.ehr.base import Agent
 from copilot.ehr.plans import GoalUpdate, PlanUpdate, TreatmentPlan, WrittenPlan
 from copilot.review.cosign import supervisor_for
 from copilot.review.errors import ReviewError
+from copilot.review.outbox import CLAIM_BATCH, claim_batch
 from copilot.review.services import attempt_failed
 
 from .careplan_note import review_note
@@ -434,6 +435,11 @@ async def plan_approval_deliver(
     retry; `failed` when it refused, e.g. the plan changed since the draft)."""
     if not await sync_to_async(claim)(approval_id):
         return await sync_to_async(_load)(approval_id)
+    return await _write(approval_id, gateway)
+
+
+async def _write(approval_id: int, gateway: ChartGateway | None) -> PlanApproval:
+    """Write an approval this sender has claimed and record how it went."""
     approval = await sync_to_async(_load)(approval_id)
     update = await sync_to_async(plan_update)(approval)
     try:
@@ -444,24 +450,26 @@ async def plan_approval_deliver(
     return await sync_to_async(record_written)(approval_id, written)
 
 
-def due_plan_approval_ids(now: datetime | None = None) -> list[int]:
-    """Approvals whose EHR write is due for the outbox worker: pending past their
-    `next_attempt_at` (backoff after a retryable failure), or sending with a lapsed
-    lease (a sender that died)."""
+def claim_due_plan_approvals(limit: int = CLAIM_BATCH, *, now: datetime | None = None) -> list[int]:
+    """Claim up to `limit` approvals whose EHR write is due for this sender
+    (copilot.review.outbox.claim_batch, SELECT … FOR UPDATE SKIP LOCKED) and return their
+    ids: pending past their `next_attempt_at` (backoff after a retryable failure), or
+    sending with a lapsed lease (a sender that died)."""
     now = now or timezone.now()
     due = Q(status=PlanApproval.Status.PENDING, next_attempt_at__lte=now) | Q(
         status=PlanApproval.Status.SENDING, lease_until__lt=now
     )
-    return list(
-        PlanApproval.objects.filter(due).order_by("next_attempt_at").values_list("pk", flat=True)
-    )
+    return claim_batch(PlanApproval, due, limit=limit, now=now)
 
 
 async def plan_approvals_deliver_due(*, gateway: ChartGateway | None = None) -> list[PlanApproval]:
-    """Write every plan review that is due now (outbox worker); returns the approvals
-    it touched."""
-    ids = await sync_to_async(due_plan_approval_ids)()
-    return [await plan_approval_deliver(pk, gateway=gateway) for pk in ids]
+    """Write every plan review that is due now (outbox worker), claiming a batch at a
+    time so that several workers take disjoint approvals; returns the approvals it
+    touched."""
+    touched: list[PlanApproval] = []
+    while ids := await sync_to_async(claim_due_plan_approvals)():
+        touched += [await _write(pk, gateway) for pk in ids]
+    return touched
 
 
 async def plan_review_approve_and_write(

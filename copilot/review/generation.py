@@ -65,6 +65,24 @@ async def draft_run(
     return await _finish(draft, engine, complete=True)
 
 
+async def draft_run_unattended(
+    *, draft: Draft, request: DraftRequest, engine: DraftEngine
+) -> Draft:
+    """Flag risks and run the engine with nobody watching (a group member's note, a
+    pre-draft): the events go nowhere, the sections are stored as they finish. An
+    engine failure leaves the draft `incomplete` with the reason, shown in the
+    sidebar, and is not raised."""
+    await draft_flag_risks(draft=draft, request=request, engine=engine)
+    try:
+        return await draft_run(draft=draft, request=request, engine=engine, emit=_nowhere)
+    except EngineError:
+        return draft
+
+
+async def _nowhere(_event: EngineEvent) -> None:
+    return None
+
+
 async def _finish(
     draft: Draft, engine: DraftEngine, *, complete: bool, detail: str = "", failed: bool = False
 ) -> Draft:

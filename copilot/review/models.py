@@ -14,6 +14,9 @@ class Draft(models.Model):
     `input_text` is the clinician's brief notes or the session transcript exactly as
     submitted; `status` says whether the engine finished (`complete`) or stopped
     early (`incomplete`: failed or cancelled, with the reason in `status_detail`).
+    `origin` says what started it: the clinician in the sidebar, a group session, or
+    the end of an appointment (a pre-draft of what the clinician typed during it);
+    the last two run on a worker when there is a task queue.
     """
 
     class Status(models.TextChoices):
@@ -24,6 +27,11 @@ class Draft(models.Model):
     class InputKind(models.TextChoices):
         NOTES = "notes", "Clinician's notes"
         TRANSCRIPT = "transcript", "Session transcript"
+
+    class Origin(models.TextChoices):
+        SIDEBAR = "sidebar", "Drafted in the sidebar"
+        GROUP = "group", "Group session"
+        APPOINTMENT = "appointment", "Pre-drafted when the appointment ended"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client_id = models.CharField("FHIR Patient id", max_length=64, db_index=True)
@@ -39,6 +47,7 @@ class Draft(models.Model):
     encounter_id = models.CharField("FHIR Encounter id", max_length=64, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.GENERATING)
     status_detail = models.CharField(max_length=500, blank=True)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.SIDEBAR)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -47,6 +56,11 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_key.upper()} draft {self.id} for Patient/{self.client_id}"
+
+    @property
+    def in_background(self) -> bool:
+        """Drafted away from the sidebar's socket (group session, pre-draft)."""
+        return self.origin != self.Origin.SIDEBAR
 
 
 class DraftSection(models.Model):

@@ -130,23 +130,28 @@ def _load(write_back_id: int) -> WriteBack:
     ).get(pk=write_back_id)
 
 
-def claim_due(limit: int = CLAIM_BATCH, *, now: datetime | None = None) -> list[int]:
-    """Claim up to `limit` due rows (oldest due first) for this sender and return their
-    ids: one transaction selects them `FOR UPDATE SKIP LOCKED` - rows another sender is
-    claiming at that moment are passed over, not waited for - and leases them as
-    `sending`. (SQLite ignores the row lock; its single writer serializes claims.)"""
-    now = now or timezone.now()
+def claim_batch(model, due: Q, *, limit: int, now: datetime) -> list[int]:
+    """Claim up to `limit` rows of an outbox `model` (WriteBack, PlanApproval: fields
+    `status`, `next_attempt_at`, `lease_until`) matching `due`, oldest due first, and
+    return their ids: one transaction selects them `FOR UPDATE SKIP LOCKED` - rows
+    another sender is claiming at that moment are passed over, not waited for - and
+    leases them as `sending` for LEASE. (SQLite ignores the row lock; its single writer
+    serializes claims.)"""
     with transaction.atomic():
         ids = list(
-            WriteBack.objects.select_for_update(skip_locked=True)
-            .filter(_due(now))
+            model.objects.select_for_update(skip_locked=True)
+            .filter(due)
             .order_by("next_attempt_at", "pk")
             .values_list("pk", flat=True)[:limit]
         )
-        WriteBack.objects.filter(pk__in=ids).update(
-            status=WriteBack.Status.SENDING, lease_until=now + LEASE
-        )
+        model.objects.filter(pk__in=ids).update(status="sending", lease_until=now + LEASE)
     return ids
+
+
+def claim_due(limit: int = CLAIM_BATCH, *, now: datetime | None = None) -> list[int]:
+    """Claim up to `limit` due notes for this sender (claim_batch) and return their ids."""
+    now = now or timezone.now()
+    return claim_batch(WriteBack, _due(now), limit=limit, now=now)
 
 
 async def deliver(write_back_id: int, *, gateway: ChartGateway | None = None) -> WriteBack:

@@ -70,10 +70,12 @@ def draft_create(
     kind: InputKind,
     engine: EngineInfo,
     encounter_id: str = "",
+    origin: str = Draft.Origin.SIDEBAR,
 ) -> Draft:
     """A new draft in `generating` state, holding the input exactly as submitted."""
     _require_clinician(actor)
     return Draft.objects.create(
+        origin=origin,
         client_id=client_id,
         author=actor,
         template_key=template.key,
@@ -133,13 +135,17 @@ def draft_finish(
 
 
 STALE_GENERATION = timedelta(minutes=5)
+# A worker's draft may wait in the queue and retry through an EHR outage first.
+STALE_BACKGROUND_GENERATION = timedelta(minutes=30)
 
 
 @transaction.atomic
 def draft_expire_if_stale(*, draft: Draft) -> Draft:
     """A draft still `generating` long after its last change lost its engine (the server
-    stopped mid-draft): mark it incomplete so it is not shown as running forever."""
-    stale = timezone.now() - draft.updated_at > STALE_GENERATION
+    stopped mid-draft; 5 minutes, 30 for a worker's draft): mark it incomplete so it is
+    not shown as running forever."""
+    limit = STALE_BACKGROUND_GENERATION if draft.in_background else STALE_GENERATION
+    stale = timezone.now() - draft.updated_at > limit
     if draft.status == Draft.Status.GENERATING and stale:
         return draft_finish(draft=draft, complete=False, detail="interrupted")
     return draft

@@ -189,15 +189,18 @@ def _span(query, length: int) -> tuple[int, int]:
 @require_safe
 @draft_required
 async def draft_status(request: HttpRequest, draft: Draft) -> HttpResponse:
-    """The approval status, polled by htmx while the note waits for the EHR or for
-    co-signature; a note returned by the supervisor comes back as the whole draft
-    panel (retargeted), open for revision."""
+    """The draft's status, polled by htmx while a worker drafts it (a group note, a
+    pre-draft), while the note waits for the EHR or for co-signature. A draft the
+    worker finished, or a note returned by the supervisor, comes back as the whole
+    draft panel (retargeted), open for review or revision."""
     view = await sync_to_async(draft_view)(draft)
     if view.approval is not None:
         return render(request, f"{DRAFT_TEMPLATE}#approval-status", {"view": view})
     if view.cosign_pending:
         return render(request, f"{DRAFT_TEMPLATE}#cosign-status", {"view": view})
-    if view.returned is None:
+    if view.generating and draft.in_background:
+        return render(request, f"{DRAFT_TEMPLATE}#progress", {"view": view})
+    if view.returned is None and not draft.in_background:
         raise Http404("This draft is not approved.")
     response = render(request, f"{DRAFT_TEMPLATE}#draft-panel", {"view": view})
     return reswap(retarget(response, "#draft-panel"), "outerHTML")

@@ -128,3 +128,54 @@ def test_only_the_facilitator_opens_the_session_page(client, ehr, clinician):
     assert client.get(reverse("group-session", args=[session.id])).status_code == 404
     client.force_login(clinician)
     assert client.get(reverse("group-session", args=[session.id])).status_code == 200
+
+
+@pytest.mark.services
+def test_with_a_task_queue_the_facilitator_gets_the_session_at_once_and_workers_draft_it(
+    client, ehr, clinician, fresh_group, settings
+):
+    """Redis broker, a real Celery worker (in this process, its own thread): the form
+    answers with the members' notes "Drafting…" and a poll; the worker drafts each one
+    from that member's view only; the poll then stops."""
+    import time
+
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    client.force_login(clinician)
+    url = reverse("group-draft", args=[fresh_group["ruth"], fresh_group["group"]])
+    ticked = [fresh_group["ruth"], fresh_group["tomas"]]
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    try:
+        response = client.post(
+            url, {"attending": ticked, "text": FRESH_NOTES}, headers={"HX-Request": "true"}
+        )
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "2 of 2 notes still being drafted" in body and body.count("Drafting…") == 2
+        assert 'hx-trigger="every 2s"' in body
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            deadline = time.monotonic() + 60
+            while Draft.objects.filter(status="generating").exists():
+                assert time.monotonic() < deadline, "the worker did not draft the notes"
+                time.sleep(0.2)
+    finally:
+        app.conf.task_always_eager = True
+
+    others = {
+        fresh_group["ruth"]: ("Tomas", "Lindqvist", "MR-502", "Ines", "Duarte", "skipped"),
+        fresh_group["tomas"]: ("Ruth", "Abara", "MR-501", "Ines", "Duarte", "landlord"),
+    }
+    for note in GroupNote.objects.select_related("draft"):
+        assert (note.draft.status, note.draft.origin) == ("complete", "group")
+        text = "\n".join(note.draft.sections.values_list("ai_text", flat=True))
+        assert "STOP" in text and [o for o in others[note.client_id] if o in text] == []
+    session = GroupSession.objects.get()
+    poll = client.get(
+        reverse("group-session", args=[session.id]) + f"?client_id={fresh_group['ruth']}",
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "2 notes drafted for Thursday skills group" in poll and "every 2s" not in poll
+    assert "(this client: reload to review)" in poll

@@ -252,7 +252,7 @@ def test_the_outbox_worker_writes_a_waiting_review_once_its_backoff_has_passed(
         sandbox_control.configure(failStatus=0)
     assert waiting.status == PlanApproval.Status.PENDING
     assert waiting.next_attempt_at > timezone.now()  # backing off: not due yet
-    assert services.due_plan_approval_ids() == []
+    assert services.claim_due_plan_approvals() == []
 
     PlanApproval.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now())
     out = StringIO()
@@ -263,3 +263,49 @@ def test_the_outbox_worker_writes_a_waiting_review_once_its_backoff_has_passed(
     assert written.status == PlanApproval.Status.WRITTEN and written.attempts == 2
     assert out.getvalue().count(f"plan review {review.id}: written") == 1
     assert len(history(ehr.base_url, f"CarePlan/{plan_client['plan']}")) == 2
+
+
+@pytest.mark.services
+def test_parallel_sweeps_claim_disjoint_batches_of_the_due_plan_approvals(clinician):
+    """Four senders sweep 40 due plan approvals at once, 3 a claim: each approval is
+    claimed by exactly one of them (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connection, connections
+
+    assert connection.vendor == "postgresql"
+    due = set()
+    for i in range(40):
+        review = PlanReview.objects.create(
+            client_id="bh-002",
+            author=clinician,
+            careplan_id="plan",
+            engine_name="grounded",
+            engine_version="1",
+            status=PlanReview.Status.COMPLETE,
+        )
+        approval = PlanApproval.objects.create(
+            review=review, approved_by=clinician, idempotency_key=f"k{i}"
+        )
+        due.add(approval.pk)
+    start = Barrier(4)
+
+    def sweep(_: int) -> list[int]:
+        start.wait()
+        claimed = []
+        try:
+            while ids := services.claim_due_plan_approvals(3):
+                claimed += ids
+            return claimed
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(4) as pool:
+        batches = list(pool.map(sweep, range(4)))
+
+    every = [pk for batch in batches for pk in batch]
+    assert sorted(every) == sorted(due)  # each approval once: none twice, none left
+    assert sum(1 for batch in batches if batch) >= 2  # the senders really shared the work
+    statuses = set(PlanApproval.objects.filter(pk__in=due).values_list("status", flat=True))
+    assert statuses == {PlanApproval.Status.SENDING}
