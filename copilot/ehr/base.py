@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .course import CourseOfCare
     from .groups import CareGroup, GroupRoster
     from .intake import Intake
+    from .messages import Appointment, Message, OutgoingMessage, WrittenMessage
     from .plans import PlanUpdate, TreatmentPlan, WrittenPlan
 
 
@@ -197,6 +198,37 @@ class ChartGateway(ABC):
         `update.review_id`: a retry finds the review marker and returns what was written.
         Raises PlanChanged when the CarePlan or a Goal changed since the draft (nothing
         written), EhrUnavailable (retry later) or EhrError."""
+
+    async def inbox(self, practitioner_id: str, *, limit: int = 200) -> list[Message]:
+        """Secure messages from clients to this Practitioner (FHIR R4
+        `Communication?recipient=Practitioner/{id}&status=in-progress,completed`, senders
+        that are Patients only), newest `sent` first, at most `limit` (pages followed
+        until then). Raises EhrError."""
+        raise NotImplementedError
+
+    async def client_messages(self, client_id: str, *, limit: int = 50) -> list[Message]:
+        """Secure messages this client sent (`Communication?sender=Patient/{id}`, status
+        in-progress or completed), newest first, at most `limit`. Raises EhrError."""
+        raise NotImplementedError
+
+    async def appointments(
+        self, practitioner_id: str, *, start: datetime, end: datetime
+    ) -> list[Appointment]:
+        """This Practitioner's Appointments with a Patient that start in [start, end)
+        (`Appointment?actor=Practitioner/{id}&date=ge…&date=lt…`, every page), any
+        status, earliest first. Raises EhrError."""
+        raise NotImplementedError
+
+    async def client_appointments(self, client_id: str) -> list[Appointment]:
+        """Every Appointment of this client (`Appointment?actor=Patient/{id}`, every
+        page), earliest first. Raises EhrError."""
+        raise NotImplementedError
+
+    async def write_message(self, message: OutgoingMessage) -> WrittenMessage:
+        """Write an approved message as one Communication (copilot.ehr.messages), at
+        most once per `message.id`: a retry returns the first one. Raises
+        EhrUnavailable (retry later) or EhrError (retrying will not help)."""
+        raise NotImplementedError
 
     @abstractmethod
     async def intake(self, client_id: str) -> Intake | None:
