@@ -4,6 +4,7 @@ from copilot.access.models import CaseloadAssignment
 from copilot.accounts.models import Clinician
 from copilot.audit.models import LedgerEntry
 from copilot.groups.models import GroupNote, GroupSession
+from copilot.inbox.models import MessageTriage, OutgoingMessage
 from copilot.kb.models import PracticeDocumentRecord
 from copilot.plans.models import PlanApproval, PlanGoalSection, PlanReview
 from copilot.qa.models import ChatTurn
@@ -19,6 +20,8 @@ from copilot.review.models import (
 )
 
 __all__ = [
+    "MessageTriage",
+    "OutgoingMessage",
     "PracticeDocumentRecord",
     "Approval",
     "CaseloadAssignment",

@@ -292,12 +292,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "copilot.outbox_sweep", "schedule": OUTBOX_POLL_SECONDS},
+    "inbox-escalate": {"task": "copilot.inbox_escalate", "schedule": 60.0},
+    "inbox-outreach": {"task": "copilot.inbox_outreach", "schedule": 3600.0},
 }
 
 # Pre-drafts (copilot.review.predraft): on appointment.completed, the sidebar notes a
 # clinician typed for the client within this many hours, and has not drafted yet, are
 # drafted at once.
 PREDRAFT_WINDOW_HOURS = env.float("PREDRAFT_WINDOW_HOURS", default=12.0)
+
+# Secure-message inbox (copilot.inbox): who the practice is in drafted messages, when an
+# unacknowledged urgent message goes to a supervisor, and which outreach kinds are sent
+# without a clinician's approval ("reminder", "follow_up", "welcome"; none by default).
+PRACTICE_NAME = env.str("PRACTICE_NAME", default="Riverside Behavioral Health")
+PRACTICE_PHONE = env.str("PRACTICE_PHONE", default="(555) 010-2000")
+CRISIS_LINE = env.str("CRISIS_LINE", default="988 (Suicide & Crisis Lifeline)")
+INBOX_ESCALATION_MINUTES = env.float("INBOX_ESCALATION_MINUTES", default=15.0)
+INBOX_AUTO_SEND = env.list("INBOX_AUTO_SEND", default=[])
+REMINDER_HOURS_BEFORE = env.float("REMINDER_HOURS_BEFORE", default=48.0)
+FOLLOW_UP_HOURS_AFTER = env.float("FOLLOW_UP_HOURS_AFTER", default=24.0)
 
 # A development page that frames the sidebar as an EHR would (/ehr-demo/<client>/).
 EHR_DEMO_PAGE = env.bool("EHR_DEMO_PAGE", default=DEBUG)

@@ -234,3 +234,95 @@ def plan_written(approval, references: list[str], *, error: str = "") -> Event:
         },
         content={"error": error} if error else {},
     )
+
+
+# --- Secure messages (copilot.inbox) ---------------------------------------------------
+
+
+def message_triaged(triage) -> Event:
+    """One client message sorted (copilot.inbox.triage): the category, the urgent cue
+    families and the words that decided (content)."""
+    return Event(
+        kind=Kind.AI_TRIAGE,
+        client_id=triage.client_id,
+        meta={
+            "communication": f"Communication/{triage.communication_id}",
+            "category": triage.category,
+            "families": list(triage.families),
+            "model": "triage.npz + lexicon",
+        },
+        content={"reasons": triage.reasons},
+    )
+
+
+def message_drafted(message) -> Event:
+    """A message drafted for a client from a practice template (copilot.inbox.replies)."""
+    return Event(
+        kind=Kind.AI_MESSAGE,
+        client_id=message.client_id,
+        meta=_message_meta(message),
+        content={"text": message.ai_text, "sources": message.sources},
+    )
+
+
+def message_decided(message, *, previous_text: str) -> Event:
+    diff = "\n".join(
+        difflib.unified_diff(previous_text.splitlines(), message.text.splitlines(), lineterm="")
+    )
+    return Event(
+        kind=Kind.MESSAGE_DECISION,
+        client_id=message.client_id,
+        meta={**_message_meta(message), "decision": message.decision},
+        content={"final_text": message.final_text, "diff": diff},
+    )
+
+
+def message_approved(message) -> Event:
+    """Approved by its clinician, or by the practice's rule (INBOX_AUTO_SEND)."""
+    return Event(
+        kind=Kind.MESSAGE_APPROVAL,
+        client_id=message.client_id,
+        meta={**_message_meta(message), "by_rule": message.approved_by_rule},
+        content={"text": message.text},
+    )
+
+
+def message_acknowledged(triage) -> Event:
+    return Event(
+        kind=Kind.MESSAGE_ACKNOWLEDGED,
+        client_id=triage.client_id,
+        meta={"communication": f"Communication/{triage.communication_id}"},
+    )
+
+
+def message_escalated(triage, supervisors: list[int], minutes: float) -> Event:
+    """An urgent message left unacknowledged `minutes` went to these supervisors (user ids)."""
+    return Event(
+        kind=Kind.MESSAGE_ESCALATED,
+        client_id=triage.client_id,
+        meta={
+            "communication": f"Communication/{triage.communication_id}",
+            "supervisors": supervisors,
+            "unacknowledged_minutes": round(minutes, 1),
+        },
+    )
+
+
+def message_written(message, references: list[str], *, error: str = "") -> Event:
+    """The message landed in the EHR as a Communication (or failed for good: `error`)."""
+    return Event(
+        kind=Kind.EHR_MESSAGE,
+        client_id=message.client_id,
+        outcome=Outcome.ERROR if error else Outcome.OK,
+        meta={**_message_meta(message), "attempts": message.attempts, "references": references},
+        content={"error": error} if error else {},
+    )
+
+
+def _message_meta(message) -> dict[str, Any]:
+    meta = {"message": str(message.id), "kind": message.kind, "template": message.template_key}
+    if message.in_response_to:
+        meta["in_response_to"] = f"Communication/{message.in_response_to}"
+    if message.appointment_id:
+        meta["appointment"] = f"Appointment/{message.appointment_id}"
+    return meta

@@ -28,6 +28,13 @@ class LedgerEntry(models.Model):
         COSIGN = "review.cosign", "Co-signature"
         RETURN = "review.return", "Returned for revision"
         EHR_WRITE = "ehr.write", "EHR write"
+        AI_TRIAGE = "ai.triage", "AI message triage"
+        AI_MESSAGE = "ai.message", "AI drafted message"
+        MESSAGE_DECISION = "review.message", "Message decision"
+        MESSAGE_APPROVAL = "message.approve", "Message approval"
+        MESSAGE_ACKNOWLEDGED = "message.acknowledge", "Urgent message acknowledged"
+        MESSAGE_ESCALATED = "message.escalate", "Urgent message escalated"
+        EHR_MESSAGE = "ehr.message", "EHR message write"
 
     class Outcome(models.TextChoices):
         OK = "ok", "OK"

@@ -1,0 +1,91 @@
+"""Secure-message triage on messages the model never saw.
+
+Reads bench/triage_messages.json (226 client messages written for the project by a
+separate author from a brief, each labelled by the practice's rule: urgent beats
+everything, else medication > clinical > billing > scheduling > administrative;
+never trained or tuned on) and sorts each with copilot.inbox.triage exactly as the
+inbox does. Prints per-category precision / recall / F1, macro-F1, urgent recall
+(target 1.00) and the urgent messages missed, the confusion matrix, and the time to
+sort one message (p50 / p95, model warm) and the whole set at once.
+
+Usage: python bench/triage.py [--misses] [--data bench/triage_messages.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "bench" / "triage_messages.json")
+    parser.add_argument("--misses", action="store_true", help="print every wrong category")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from copilot.inbox.triage import CATEGORIES, get_model, triage
+
+    messages = json.loads(args.data.read_text())
+    texts = [m["text"] for m in messages]
+    truth = [m["category"] for m in messages]
+    get_model()
+    triage(["warm up the embedding model"])
+
+    started = time.perf_counter()
+    found = [t.category for t in triage(texts)]
+    batch_ms = (time.perf_counter() - started) * 1000
+    singles = []
+    for text in texts:
+        started = time.perf_counter()
+        triage([text])
+        singles.append((time.perf_counter() - started) * 1000)
+
+    print(f"{len(messages)} messages: " + ", ".join(f"{c} {truth.count(c)}" for c in CATEGORIES))
+    print(f"{'category':<16}{'precision':>10}{'recall':>8}{'F1':>7}")
+    f1s = []
+    for category in CATEGORIES:
+        tp = sum(1 for t, f in zip(truth, found, strict=True) if t == f == category)
+        precision = tp / max(1, found.count(category))
+        recall = tp / max(1, truth.count(category))
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        f1s.append(f1)
+        print(f"{category:<16}{precision:>10.3f}{recall:>8.3f}{f1:>7.3f}")
+    accuracy = sum(1 for t, f in zip(truth, found, strict=True) if t == f) / len(truth)
+    urgent_recall = sum(
+        1 for t, f in zip(truth, found, strict=True) if t == f == "urgent"
+    ) / truth.count("urgent")
+    print(f"macro-F1 {statistics.mean(f1s):.3f} (target >= 0.90); accuracy {accuracy:.3f}")
+    print(f"urgent recall {urgent_recall:.3f} (target 1.00)")
+    print("confusion (rows: true, columns: found): " + " ".join(c[:5] for c in CATEGORIES))
+    for category in CATEGORIES:
+        row = [
+            sum(1 for t, f in zip(truth, found, strict=True) if t == category and f == other)
+            for other in CATEGORIES
+        ]
+        print(f"  {category:<15}" + " ".join(f"{n:>5}" for n in row))
+    singles.sort()
+    p95 = singles[int(0.95 * (len(singles) - 1))]
+    print(
+        f"time to sort one message p50 {statistics.median(singles):.1f} ms, p95 {p95:.1f} ms; "
+        f"all {len(texts)} at once {batch_ms:.0f} ms"
+    )
+    for message, category in zip(messages, found, strict=True):
+        missed_urgent = message["category"] == "urgent" and category != "urgent"
+        if missed_urgent or (args.misses and category != message["category"]):
+            print(f"  {message['id']} {message['category']} -> {category}: {message['text'][:150]}")
+
+
+if __name__ == "__main__":
+    main()

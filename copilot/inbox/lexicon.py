@@ -1,0 +1,227 @@
+"""The words that sort a secure message: cue patterns per triage category, and what
+makes an urgent cue not count (negated, past, about media or someone else's words,
+an idiom).
+
+The patterns were written from the project's training messages
+(data/train_messages.json) and general clinical knowledge of how clients phrase risk
+in writing, never from the held-out set bench/triage_messages.json. They are features
+of the triage model (copilot.inbox.triage) and the "why" shown with each message: the
+matched words are the source spans. Sources for the urgent families:
+
+- passive death wishes, perceived burdensomeness, goodbyes, giving possessions away,
+  putting affairs in order, stockpiling medication and a plan or date are the warning
+  signs of the Columbia Suicide Severity Rating Scale (Posner K et al., Am J Psychiatry
+  2011;168:1266-1277) and of the American Association of Suicidology's "IS PATH WARM"
+  mnemonic (Juhnke GA et al. 2007);
+- abuse and danger at home, a child or elder in danger, and threats to others need the
+  clinician now (duty to warn/protect: Tarasoff v. Regents, 17 Cal.3d 425, 1976);
+- the medical emergencies are those a message must send to 911 or an emergency
+  department: overdose, chest pain, trouble breathing, anaphylaxis (lip/tongue/throat
+  swelling), seizure, loss of consciousness, and the signs of neuroleptic malignant
+  syndrome, lithium toxicity and serotonin syndrome (fever, rigidity, confusion).
+"""
+
+from __future__ import annotations
+
+import re
+
+_MEDS = (
+    r"zoloft|sertraline|lexapro|escitalopram|celexa|citalopram|prozac|fluoxetine|paxil|"
+    r"paroxetine|effexor|venlafaxine|pristiq|cymbalta|duloxetine|wellbutrin|bupropion|"
+    r"remeron|mirtazapine|trazodone|trintellix|lithium|lamotrigine|lamictal|depakote|"
+    r"abilify|aripiprazole|seroquel|quetiapine|risperdal|risperidone|zyprexa|olanzapine|"
+    r"latuda|vraylar|xanax|alprazolam|klonopin|clonazepam|ativan|lorazepam|valium|"
+    r"buspirone|buspar|hydroxyzine|adderall|ritalin|vyvanse|concerta|strattera|"
+    r"guanfacine|clonidine|propranolol|prazosin|naltrexone|suboxone|melatonin|ambien|"
+    r"rexulti|caplyta|spravato|auvelity|zurzuvae|gabapentin|topiramate|hydroxyzine|"
+    r"extended[- ]release|\bxr\b|\bxl\b|\ber\b|\bsr\b"
+)
+
+CATEGORY_CUES: dict[str, tuple[str, ...]] = {
+    "medication": (
+        r"refill\w*|prescri\w+|\brx\b|pharmac\w+|walgreens|\bcvs\b|rite aid",
+        r"\bdos(?:e|es|age|ing)\b|\d+\s?mg\b|side[- ]effects?|\bmeds?\b|medicat\w+",
+        r"\bpills?\b|tablets?|capsules?|\bgeneric\b|taper\w*|coming off|wean\w*",
+        _MEDS,
+    ),
+    "billing": (
+        r"insurance|insurer|copay\w*|co-pay\w*|coinsurance|deductible|\bbill\w*|invoice",
+        r"balance|payment|\bpay\b|\bpaid\b|charge[ds]?|superbill|receipt|claim\b|claims",
+        r"out[- ]of[- ]network|in[- ]network|authori[sz]\w+|prior auth|denial|\beob\b",
+        r"aetna|cigna|blue ?cross|bcbs|united ?health|optum|medicaid|medicare|humana|kaiser",
+        r"sliding scale|refund|\bhsa\b|\bfsa\b|credit card|statement|collections",
+        r"reduced (?:rate|fee)|\bfees?\b|\brates?\b|cover(?:s|ed|age)?\b|care ?credit|autopay",
+        r"card (?:on file|declined|was declined|is fine|expired)|retry (?:it|the (?:charge|payment))|\bowe\b|cost",
+    ),
+    "scheduling": (
+        r"reschedul\w*|cancel\w*|\bmove\b|\bmoving\b|\bswitch\b|\bbook\w*|rebook\w*",
+        r"appointments?|\bappts?\b|\bslots?\b|availab\w+|openings?|\bschedule\b",
+        r"running late|\blate\b|no[- ]?show\w*|\bmiss(?:ed)?\b|\bskip\b|make it",
+        r"zoom|telehealth link|video link|\blink\b|weekly|biweekly|every other week",
+        r"monthly|check-ins?|every (?:week|month|two weeks)|how often|frequency|go (?:down|up) to",
+        r"on my way|be there|parking|traffic|waiting room|front desk|\bearlier\b|\blater\b",
+        r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|tomorrow|tmrw|next week",
+        r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm)\b",
+    ),
+    "administrative": (
+        r"\brecords?\b|\bforms?\b|paperwork|\bletter\b|\bnote for\b|documentation",
+        r"\bfmla\b|\besa\b|disability|\bssdi\b|\bssi\b|accommodat\w+|\b504\b|\biep\b",
+        r"releases?\b|\broi\b|consent|authorization form|revoke",
+        r"portal|password|log ?in|username|account",
+        r"\baddress\b|phone number|new number|\bemail\b|contact info|\bname change\b",
+        r"attorney|lawyer|court|subpoena|\bhr\b|employer|landlord|probation",
+        r"preferred name|pronouns|in (?:my|the) (?:chart|file|system)|proof of|two[- ]factor|\b2fa\b",
+        r"verification code|\bcode\b|text reminders?|email reminders?|notifications?|opt out|unsubscribe",
+    ),
+    "clinical": (
+        r"anxi\w+|panic\w*|depress\w*|\bmood\b|\bsad\w*|\blow\b|\bdown\b|worr\w+|stress\w*",
+        r"sleep\w*|insomnia|nightmares?|flashbacks?|triggered|\burges?\b|cravings?",
+        r"homework|thought record|worksheet|journal\w*|coping|skills?|grounding|breathing",
+        r"exposure|\bcbt\b|\bdbt\b|mindful\w*|therapy|session was|last session|progress",
+        r"safety plan|boundar\w+|relationship|grief|griev\w+|diagnos\w+|symptom\w*",
+        r"feel\w*|crying|overwhelm\w*|lonely|angry|anger|irritab\w+|motivat\w+|focus",
+        r"\btips?\b|\bnormal\b|panic attacks?|checking|rituals?|compulsi\w+|obsess\w+|intrusive",
+        r"\bemdr\b|\bocd\b|\badhd\b|\bptsd\b|dreams?|tantrums?|meltdowns?|bedtime|appetite|eating",
+        r"should i (?:tell|talk|push|let)|how (?:do|can|should) i (?:handle|deal|cope|talk|tell|support)",
+    ),
+}
+
+URGENT_CUES: dict[str, tuple[str, ...]] = {
+    "suicidal thoughts": (
+        r"suicid\w*|kill(?:ing)? myself|end(?:ing)? (?:it all|my life|things|it)\b",
+        r"(?:want|wish|hope|hoping|rather|would like) (?:\w+ ){0,4}(?:to )?(?:die|be dead)",
+        r"not wake up|never wake up|go to sleep (?:and|forever)|stop existing|disappear forever",
+        r"better off (?:dead|without me)|don'?t want to (?:be here|be alive|live|exist|wake up)",
+        r"(?:no|don'?t see the|what'?s (?:even )?the) point (?:in |of )?(?:\w+ ){0,3}(?:anymore|living|going on)",
+        r"(?:don'?t|do not) see the point|what'?s (?:even )?the point anymore",
+        r"tired of (?:living|fighting|being alive|being a burden|trying)|want (?:it|this) all to stop",
+        r"\ba burden\b|won'?t be (?:a problem|a burden|around|here)|not (?:be )?(?:around|here) (?:much longer|by then|past|after|anymore)",
+        r"not (?:planning on|going to be|gonna be) (?:being )?around|(?:being|be) around (?:past|after|much longer|by then|for long)|won'?t need (?:it|any more|them) (?:anymore|after)",
+        r"can'?t (?:do|take) (?:this|it) anymore|can'?t go on",
+        r"\bi should (?:just )?die\b|\bwant to die\b|\bi'?d be better\b",
+        r"(?:kill|hang|shoot|drown|poison|off|suffocate) (?:myself|himself|herself|themselves|themself)",
+        r"(?:not sure|don'?t know if|don'?t think) (?:i|he|she) (?:want|wants|wanna) to (?:be alive|live|be here|keep going|go on)",
+        r"(?:nobody|no one|no-one) (?:will|would) (?:have to|need to|ever have to) (?:deal with|worry about|put up with) me",
+        r"after i'?m gone|when i'?m gone|once i'?m gone",
+    ),
+    "goodbye or affairs in order": (
+        r"goodbye|good-bye|last message|final message|farewell",
+        r"(?:goodbye|farewell|suicide) (?:letter|note)s?|wrote (?:\w+ )?(?:letters?|notes?) (?:to|for) (?:my|both|each|all|everyone)",
+        r"letters? to (?:both )?(?:my|each of my) (?:kids|children|family|parents|mom|dad|wife|husband|sons?|daughters?)",
+        r"updated my will|made (?:my )?peace|at peace with (?:it|my decision|this)|my decision",
+        r"take care of (?:my|the) (?:cat|dog|kids|children|plants)|tell (?:her|him|them|my \w+) (?:that )?i lov",
+        r"thank you for (?:everything|trying)|you were always kind|take me off the schedule",
+    ),
+    "plan or means": (
+        r"sav(?:ed|ing) (?:up )?(?:my |some |all my )?(?:pills|meds|medication|\w+ pills)|stockpil\w+|hoard\w*",
+        r"sav(?:ed|ing) up (?:my |some |all my )?(?:\w+)|enough saved(?: up)?|saved up enough",
+        r"(?:pills|meds|medications?|tablets) (?:\w+ )?saved(?: up)?|keeping (?:the |my |all the )?(?:old )?(?:bottles|pills|meds)|(?:months|weeks)'?s? worth|a stash",
+        r"(?:would be|is|are) too many|how many (?:\w+ ){0,3}(?:would|it would|to) (?:take|kill|be too many)|lethal dose|overdose on",
+        r"how many (?:\w+ ){0,3}(?:pills|it would take)|lethal|doing the math",
+        r"\brope\b|\bnoose\b|\bgun\b|\bfirearm\b|\bbridge\b|\brailing\b|\bledge\b|\broof\b",
+        r"engine running|in the garage",
+        r"(?:have|got|made|making) a plan\b|a plan and a date|(?:picked|set|chose) a date",
+        r"going to do it|gonna do it|do it tonight|doing it tonight",
+        r"how i'?d do it|how to do it|looked up how",
+    ),
+    "not safe now": (
+        r"(?:can'?t|cannot|not able to|won'?t be able to) (?:keep myself|stay|be) safe|not safe\b",
+        r"can'?t promise (?:i'?ll|i will|to) (?:be|stay) safe|don'?t trust myself",
+        r"scared (?:of )?what i (?:might|could|will) do",
+    ),
+    "self-harm now": (
+        r"\bcut(?:ting)? (?:again|myself|deep\w*|pretty badly|badly|my)|relapsed and cut",
+        r"urges? to (?:cut|hurt myself|burn|self[- ]harm)|\bblade\b|\brazors?\b",
+        r"won'?t stop bleeding|need(?:s)? stitches|burn(?:ed|ing) myself|hurt(?:ing)? myself",
+        r"cut it out myself|harm(?:ing)? myself",
+    ),
+    "harm to others": (
+        r"kill(?:ing)? (?:him|her|them|my \w+|the \w+|someone|everyone)",
+        r"hurt(?:ing)? (?:him|her|them|the baby|my \w+|someone)",
+        r"strangl\w+|stab(?:bed|bing|s)?\b|shoot (?:him|her|them|up)|\bknife\b|\bhammer\b|\bweapon\b|\bbat\b",
+        r"followed (?:him|her|them)|picturing (?:hurting|killing|strangling)",
+    ),
+    "abuse or danger": (
+        r"hit me|hits me|hitting me|choked|chok(?:es|ing) me|pushed me|shoved me|threw me",
+        r"beat(?:s|ing)? me|slapped|kicked me|punched|grabbed me|strangled me|bruises?",
+        r"scared to go home|afraid to go home|locked (?:in|me|her|him)|came into my room",
+        r"i'?m (?:so )?terrified\b(?! of (?:flying|spiders|heights|needles|public speaking|the (?:exam|test|interview)))",
+        r"in danger|scared for (?:my|her|his|their) (?:life|lives|safety)|fear for (?:my|her|his) (?:life|safety)",
+        r"(?:he|she|they)(?:'?ll| will| is going to| said he'?d| said she'?d) kill|threaten\w*",
+        r"(?:drunk|drinking)\W+(?:\w+\W+){0,8}driv\w+|driv\w+ (?:\w+ ){0,6}(?:drunk|drinking)",
+        r"alone (?:since|all day|with no)|without food|no coat|never see (?:her|him|them) again|touch(?:ed|es|ing) me",
+        r"(?:drive|run) us (?:all )?off the road|if i try to leave|took the (?:kids|car seats)",
+    ),
+    "medical emergency": (
+        r"took (?:all|like \d+|\d+|a bunch|too many|the whole|way too|my whole)|swallowed",
+        r"overdos\w+|too much (?:\w+ )?(?:with|and) (?:wine|alcohol|beer|vodka|drinks?)",
+        r"chest pain|can'?t breathe|trouble breathing|hard to breathe|short(?:ness)? of breath",
+        r"seizure|convuls\w+|passed out|pass(?:ing)? out|fainted|unconscious|unresponsive",
+        r"(?:lips?|tongue|throat|face) (?:\w+ ){0,3}swell\w*|swell\w* (?:up|shut)|throat (?:feels )?(?:tight|closing)|hives",
+        r"slurr\w+|can'?t stand up|hit (?:his|her|my) head|temp(?:erature)? of 10[2-9]|fever of 10[2-9]",
+        r"stiff as a board|really confused|heart (?:is )?pounding|can barely keep my eyes open",
+        r"went to the er|call(?:ed)? 911|ambulance",
+        r"took (?:about |around |like |maybe |almost |over |nearly |some |most of )?(?:\d+|all|a bunch|too many|the whole|half)",
+        r"don'?t (?:remember|know) how many|accidentally (?:doubled|tripled|took|double[d-]? ?dosed)|double[d-]? ?dosed",
+        r"chest (?:\w+ ){0,2}tight|tight(?:ness)? in my chest|arm (?:is )?(?:going |gone )?numb|numb(?:ness)? in my (?:left )?arm",
+        r"can'?t feel my (?:hands|legs|face)|room is spinning|throwing up (?:blood|and)|can'?t stop (?:throwing up|vomiting|shaking)",
+    ),
+    "psychosis with danger": (
+        r"voices? (?:\w+ ){0,3}(?:telling|told|tells|says|said) (?:me|her|him) to",
+        r"chip (?:in|behind)|poison\w+ (?:our|my|the)|convinced (?:the|that)",
+        r"(?:god|the devil|satan|jesus|an angel|they|someone|something) (?:is |are |keeps |has been )?(?:telling|told|tells|commanding|ordering) (?:me|him|her) (?:i need |i have |that i need )?to",
+        r"(?:make|a) sacrifice|haven'?t slept in (?:\d+|three|four|five|six|several) days",
+    ),
+}
+
+# Hedges that read like negations but are not ("I'm not sure I want to be alive").
+HEDGE = re.compile(r"\b(?:not sure|don'?t know if|don'?t think|not certain|no idea if)\b", re.I)
+# An urgent cue in the same sentence as one of these (and no "now" word) is not urgent.
+NEGATION = re.compile(
+    r"\b(?:not|no|never|nothing|none|don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|wasn'?t|"
+    r"haven'?t|hasn'?t|without|denies|deny)\b",
+    re.I,
+)
+PAST = re.compile(
+    r"\b(?:years? ago|months? ago|back in \d{4}|in (?:19|20)\d\d|when i was (?:a |in )|"
+    r"used to|in the past|history of|my history|since my attempt|old (?:therapist|records|notes)|"
+    r"hospitali[sz]ation in|(?:that'?s|it'?s|all) (?:all )?behind me|years? (?:clean|sober|free))\b",
+    re.I,
+)
+NOW = re.compile(
+    r"\b(?:again|tonight|today|right now|rn|now|this (?:morning|afternoon|evening|week)|"
+    r"last night|currently|lately|every (?:day|night)|keep (?:thinking|picturing))\b",
+    re.I,
+)
+ELSEWHERE = re.compile(  # media, other people's words, hypotheticals
+    r"\b(?:documentary|podcast|show|movie|film|book|novel|news|article|character|episode|"
+    r"13 reasons|series|video game|in class|lecture|my friend'?s|coworker keeps saying|"
+    r"keeps saying|joke|joking|lol|haha|lmao)\b",
+    re.I,
+)
+IDIOMS = re.compile(
+    r"\b(?:killing me|kill for|murder(?:ing)? (?:me|my)|dying to|death of me|"
+    r"(?:gonna|going to|will) kill me|dead tired|dead on my feet|strangle my|"
+    r"shoot me now|heart attack|slowly killing|to die for|bored to death|scared to death|"
+    r"through the roof|killer (?:headache|migraine)|dead battery|deadline|"
+    r"died laughing|kill(?:ed)? it)\b",
+    re.I,
+)
+_POSSESSION = re.compile(
+    r"\b(?:giv(?:e|es|ing|en)|gave) (?:away )?(?:\w+ ){0,2}(?:stuff|things|belongings|"
+    r"guitar|cat|dog|jewelry|clothes|books|car|passwords|possessions)\b|"
+    r"\b(?:giv(?:e|es|ing|en)|gave) (?:\w+ )?(?:my|her|his) (?:\w+ ){0,2}(?:away|to (?:my|her|his) \w+)",
+    re.I,
+)
+
+
+def compile_cues(cues: dict[str, tuple[str, ...]]) -> dict[str, re.Pattern[str]]:
+    """One case-insensitive pattern per family (alternatives joined, whole words)."""
+    return {
+        family: re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + r")", re.I)
+        for family, patterns in cues.items()
+    }
+
+
+CATEGORY_RES = compile_cues(CATEGORY_CUES)
+URGENT_RES = {**compile_cues(URGENT_CUES), "giving things away": _POSSESSION}

@@ -1,0 +1,291 @@
+"""Triage of a client's secure message: one category, and the words that decided it.
+
+Categories, in the order a mixed message is filed (the practice's rule: urgent beats
+everything; otherwise what the practice must act on first): urgent, medication,
+clinical, billing, scheduling, administrative.
+
+How a message is sorted:
+
+1. **Urgent cues** (copilot.inbox.lexicon.URGENT_RES, with their sources there) are
+   found sentence by sentence. A cue does not count in a sentence that negates it
+   ("I'm not having any thoughts of hurting myself"), puts it in the past ("back in
+   2015"), or attributes it to media or someone else's words ("a documentary about
+   suicide"), unless the sentence also says it is happening now ("again", "tonight");
+   idioms ("this form is killing me") are never cues. Any counted cue files the
+   message as urgent: recall comes first.
+2. Otherwise a multinomial logistic regression over the message's MiniLM embedding
+   (all-MiniLM-L6-v2, copilot.retrieval.embeddings) and the counts of each category's
+   cues (copilot.inbox.lexicon.CATEGORY_RES) and of suppressed urgent cues picks the
+   category; trained on data/train_messages.json by `manage.py train_triage`, weights
+   in data/triage.npz.
+
+The reasons are the counted urgent cues (urgent) or the chosen category's cues; a
+message the model filed without any cue of its category gives its sentence with the
+highest probability for that category.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from copilot.drafting.risk import find_in_text
+
+from .lexicon import CATEGORY_RES, ELSEWHERE, HEDGE, IDIOMS, NEGATION, NOW, PAST, URGENT_RES
+
+CATEGORIES = ("urgent", "medication", "clinical", "billing", "scheduling", "administrative")
+LABELS = {
+    "urgent": "Urgent",
+    "medication": "Medication",
+    "clinical": "Clinical question",
+    "billing": "Billing / insurance",
+    "scheduling": "Scheduling",
+    "administrative": "Administrative",
+}
+MODEL_FILE = Path(__file__).parent / "data" / "triage.npz"
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+_NEGATION_REACH = 6  # words before a cue that a negation governs (NegEx's window: 5-6)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Characters [start, end) of the message text, and what they say."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class UrgentCue:
+    """One urgent cue: its family (lexicon.URGENT_CUES key), where it is, and why it
+    does not count ("" when it counts; "negated", "past", "elsewhere", "idiom")."""
+
+    family: str
+    span: Span
+    discounted: str = ""
+
+
+@dataclass(frozen=True)
+class Triage:
+    """A message's category with its reasons (source spans of the message text), the
+    urgent families that decided (urgent only), and the model's probabilities by
+    category (empty when the urgent cues decided)."""
+
+    category: str
+    reasons: tuple[Span, ...]
+    families: tuple[str, ...] = ()
+    probabilities: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.category]
+
+    @property
+    def urgent(self) -> bool:
+        return self.category == "urgent"
+
+
+def sentences(text: str) -> list[Span]:
+    """The message's sentences (and lines), stripped, as spans."""
+    found = []
+    for match in _SENTENCE.finditer(text):
+        raw = match.group()
+        start = match.start() + len(raw) - len(raw.lstrip())
+        end = match.end() - (len(raw) - len(raw.rstrip()))
+        if end > start:
+            found.append(Span(start, end, text[start:end]))
+    return found
+
+
+def urgent_cues(text: str) -> list[UrgentCue]:
+    """Every urgent cue in `text`, counted or discounted (see the module docstring)."""
+    cues = []
+    for sentence in sentences(text):
+        idioms = [m.span() for m in IDIOMS.finditer(sentence.text)]
+        for family, pattern in URGENT_RES.items():
+            for match in pattern.finditer(sentence.text):
+                start, end = sentence.start + match.start(), sentence.start + match.end()
+                span = Span(start, end, text[start:end])
+                cues.append(UrgentCue(family, span, _discount(sentence.text, match, idioms)))
+    return cues + _risk_statements(text)
+
+
+# "Now" words that still make a past statement current when they share its clause
+# ("I cut again last night"); a bare "now" does not ("that's behind me now").
+_RECURRING = re.compile(
+    r"\b(?:again|tonight|today|right now|rn|last night|this (?:morning|evening)|currently)\b", re.I
+)
+RISK_FAMILIES = {  # copilot.drafting.risk kinds a message is urgent for
+    "suicidal_ideation": "suicidal thoughts",
+    "homicidal_ideation": "harm to others",
+    "self_harm": "self-harm now",
+    "abuse": "abuse or danger",
+}
+
+
+def _risk_statements(text: str) -> list[UrgentCue]:
+    """The drafting engine's risk statements (copilot.drafting.risk: NegEx negation),
+    positive ones only, discounted like the lexicon's cues when past, about media or
+    someone else's words, or an idiom."""
+    cues = []
+    for finding in find_in_text(text):
+        family = RISK_FAMILIES.get(finding.kind)
+        if family is None or finding.negated or finding.source.start is None:
+            continue
+        start, end = finding.source.start, finding.source.end
+        quote = text[start:end]
+        if IDIOMS.search(quote):
+            reason = "idiom"
+        elif ELSEWHERE.search(quote):
+            reason = "elsewhere"
+        elif PAST.search(quote) and not _RECURRING.search(quote):
+            reason = "past"
+        else:
+            reason = ""
+        cues.append(UrgentCue(family, Span(start, end, quote), reason))
+    return cues
+
+
+def _discount(sentence: str, match: re.Match[str], idioms) -> str:
+    """Why a cue does not count, judged within its clause ("" when it counts)."""
+    if any(a <= match.start() < b or match.start() <= a < match.end() for a, b in idioms):
+        return "idiom"
+    start = _clause_start(sentence, match.start())
+    clause = _clause(sentence, match.start(), match.end())
+    lead = sentence[start : match.start()]
+    window = " ".join(lead.split()[-_NEGATION_REACH:])
+    if NEGATION.search(window) and not HEDGE.search(window):
+        return "negated"
+    if ELSEWHERE.search(clause) or (ELSEWHERE.search(sentence) and not NOW.search(clause)):
+        return "elsewhere"
+    if PAST.search(clause) and not NOW.search(clause):
+        return "past"
+    return ""
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\u2014]|\s-\s|\b(?:and|but|so|because|though|although|that's why)\b", re.I
+)
+
+
+def _clause_start(sentence: str, at: int) -> int:
+    starts = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, at)]
+    return starts[-1] if starts else 0
+
+
+def _clause(sentence: str, start: int, end: int) -> str:
+    following = _CLAUSE_BREAK.search(sentence, end)
+    stop = following.start() if following else len(sentence)
+    return sentence[_clause_start(sentence, start) : stop]
+
+
+def category_cues(text: str) -> dict[str, list[Span]]:
+    """The cues of each non-urgent category in `text`, as spans (lexicon.CATEGORY_RES)."""
+    return {
+        category: [Span(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+        for category, pattern in CATEGORY_RES.items()
+    }
+
+
+FEATURE_NAMES = (
+    *(f"cues:{c}" for c in CATEGORY_RES),
+    "urgent:counted",
+    *(f"urgent:{reason}" for reason in ("negated", "past", "elsewhere", "idiom")),
+)
+
+
+def cue_features(text: str) -> np.ndarray:
+    """Counts, log1p-scaled, in FEATURE_NAMES order: each category's cues, the counted
+    urgent cues and the discounted ones by reason. Shape (len(FEATURE_NAMES),)."""
+    counts = [len(spans) for spans in category_cues(text).values()]
+    urgent = urgent_cues(text)
+    counts.append(sum(1 for cue in urgent if not cue.discounted))
+    for reason in ("negated", "past", "elsewhere", "idiom"):
+        counts.append(sum(1 for cue in urgent if cue.discounted == reason))
+    return np.log1p(np.asarray(counts, dtype=np.float32))
+
+
+class TriageModel:
+    """The category model: multinomial logistic regression, `weights` (n_classes,
+    n_features) over [MiniLM embedding (384), cue features × `cue_scale`]."""
+
+    def __init__(self, weights: np.ndarray, bias: np.ndarray, classes, cue_scale: float):
+        self.weights, self.bias = weights, bias
+        self.classes = tuple(str(c) for c in classes)
+        self.cue_scale = cue_scale
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> TriageModel:
+        data = np.load(path)
+        return cls(data["weights"], data["bias"], data["classes"], float(data["cue_scale"]))
+
+    def features(self, texts: list[str], embeddings: np.ndarray) -> np.ndarray:
+        cues = np.vstack([cue_features(t) for t in texts]) * self.cue_scale
+        return np.hstack([embeddings, cues])
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """Softmax probabilities, shape (n, n_classes) in `classes` order."""
+        logits = features @ self.weights.T + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+
+@cache
+def get_model() -> TriageModel:
+    """The shipped model (data/triage.npz), loaded once per process."""
+    return TriageModel.load()
+
+
+def triage(texts: list[str], *, model: TriageModel | None = None) -> list[Triage]:
+    """Sort each message text (see the module docstring). Embeds every message and
+    sentence once with MiniLM (a few ms each on CPU)."""
+    from copilot.retrieval.embeddings import embed
+
+    if not texts:
+        return []
+    model = model or get_model()
+    probabilities = model.probabilities(model.features(texts, embed(list(texts))))
+    return [_decide(text, p, model) for text, p in zip(texts, probabilities, strict=True)]
+
+
+def _decide(text: str, probabilities: np.ndarray, model: TriageModel) -> Triage:
+    scores = {c: float(p) for c, p in zip(model.classes, probabilities, strict=True)}
+    counted = [cue for cue in urgent_cues(text) if not cue.discounted]
+    if counted:
+        families = tuple(dict.fromkeys(cue.family for cue in counted))
+        return Triage("urgent", _merge([c.span for c in counted]), families, scores)
+    category = max(scores, key=scores.__getitem__)
+    if category == "urgent":
+        return Triage("urgent", (_best_sentence(text, "urgent", model),), (), scores)
+    reasons = category_cues(text).get(category) or [_best_sentence(text, category, model)]
+    return Triage(category, _merge(reasons), (), scores)
+
+
+def _best_sentence(text: str, category: str, model: TriageModel) -> Span:
+    from copilot.retrieval.embeddings import embed
+
+    spans = sentences(text) or [Span(0, len(text), text)]
+    features = model.features([s.text for s in spans], embed([s.text for s in spans]))
+    column = model.classes.index(category)
+    return spans[int(model.probabilities(features)[:, column].argmax())]
+
+
+def _merge(spans: list[Span]) -> tuple[Span, ...]:
+    """Spans sorted, overlapping ones joined."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if merged and span.start <= merged[-1].end:
+            last = merged[-1]
+            if span.end > last.end:
+                merged[-1] = Span(
+                    last.start, span.end, last.text + span.text[last.end - span.start :]
+                )
+        else:
+            merged.append(span)
+    return tuple(merged)
