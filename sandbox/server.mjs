@@ -155,7 +155,7 @@ async function loadBehavioralHealth() {
 function capabilityStatement() {
   const types = ['Patient', 'Practitioner', 'Condition', 'Observation', 'MedicationStatement',
     'MedicationRequest', 'CarePlan', 'Goal', 'Encounter', 'Appointment', 'DocumentReference',
-    'Provenance', 'QuestionnaireResponse', 'CareTeam', 'AllergyIntolerance', 'Immunization',
+    'Provenance', 'QuestionnaireResponse', 'CareTeam', 'Communication', 'AllergyIntolerance', 'Immunization',
     'Procedure'];
   return {
     resourceType: 'CapabilityStatement',

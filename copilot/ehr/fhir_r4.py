@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -27,7 +28,7 @@ from fhirpy.base.exceptions import (
 from copilot.chart import ChartContext, ClientSummary, Note, SourceBatch, SourceDocument
 from copilot.measures import GAD7, LOINC_SYSTEM, PHQ9, MeasureSeries
 
-from . import course, documents, groups, intake, parsing, plans, sources
+from . import course, documents, groups, intake, messages, parsing, plans, sources
 from .base import (
     ApprovedNote,
     ChartGateway,
@@ -48,6 +49,8 @@ ACTIVE_GOAL_STATUSES = "proposed,planned,accepted,active,on-hold"
 # Condition.clinicalStatus codes (condition-clinical) of a past diagnosis.
 PAST_CLINICAL_STATUSES = "inactive,remission,resolved"
 ID_BATCH = 50  # Patient ids per `_id=a,b,…` search, to keep URLs short
+# A search of clients' messages: sent or finished ones (event-status), newest first.
+MESSAGE_SEARCH = {"status": ",".join(messages.MESSAGE_STATUSES), "_sort": "-sent"}
 THERAPY_GROUP = {"type": "person", "actual": "true"}
 
 
@@ -460,6 +463,76 @@ class FhirR4Gateway(ChartGateway):
             )
         return dict(entry["resource"])
 
+    async def inbox(self, practitioner_id: str, *, limit: int = 200) -> list[messages.Message]:
+        return await self._messages(
+            {"recipient": f"Practitioner/{practitioner_id}"},
+            limit=limit,
+            keep=lambda m: practitioner_id in m.recipient_ids,
+        )
+
+    async def client_messages(self, client_id: str, *, limit: int = 50) -> list[messages.Message]:
+        return await self._messages(
+            {"sender": f"Patient/{client_id}"}, limit=limit, keep=lambda m: m.client_id == client_id
+        )
+
+    async def _messages(
+        self, params: dict[str, Any], *, limit: int, keep: Callable[[messages.Message], bool]
+    ) -> list[messages.Message]:
+        """Clients' messages (status in-progress or completed) matching `params` that
+        `keep` accepts, newest first, at most `limit`: pages are read until `limit` are
+        found or none are left."""
+        count = max(1, min(limit, self.page_size))
+        search = Search("Communication", {**params, **MESSAGE_SEARCH, "_count": count})
+
+        async def collect() -> list[messages.Message]:
+            found: list[messages.Message] = []
+            async with aclosing(self._pages(search)) as pages:
+                async for page in pages:
+                    built, _ = parsing.parse_all(page, messages.parse_message)
+                    found.extend(m for m in built if keep(m))
+                    if len(found) >= limit:
+                        break
+            return found
+
+        found = (await self._gather({"messages": collect()}))["messages"]
+        # The server sorted newest first; sorting again covers servers that ignore _sort.
+        return sorted(found, key=lambda m: m.sent, reverse=True)[:limit]
+
+    async def appointments(
+        self, practitioner_id: str, *, start: datetime, end: datetime
+    ) -> list[messages.Appointment]:
+        actor = f"Practitioner/{practitioner_id}"
+        window = [f"ge{start.isoformat()}", f"lt{end.isoformat()}"]
+        search = Search("Appointment", {"actor": actor, "date": window, "_sort": "date"})
+        return await self._appointments(search, actor)
+
+    async def client_appointments(self, client_id: str) -> list[messages.Appointment]:
+        actor = f"Patient/{client_id}"
+        return await self._appointments(
+            Search("Appointment", {"actor": actor, "_sort": "date"}), actor
+        )
+
+    async def _appointments(self, search: Search, actor: str) -> list[messages.Appointment]:
+        """Every page of `search`, the Appointments naming `actor` (a reference) as a
+        participant, parsed, earliest first."""
+        raw = (await self._gather({"appointments": self._search(search)}))["appointments"]
+        mine = [a for a in raw if actor in _actors(a)]
+        found, _ = parsing.parse_all(mine, messages.parse_appointment)
+        return sorted(found, key=lambda a: a.start)
+
+    async def write_message(self, message: messages.OutgoingMessage) -> messages.WrittenMessage:
+        identifier = messages.message_identifier(message.id)
+        written = await self._guard(
+            self._create_once(
+                messages.communication(message),
+                if_none_exist=f"identifier={identifier['system']}|{identifier['value']}",
+            )
+        )
+        return messages.WrittenMessage(
+            communication_id=written["id"],
+            version=(written.get("meta") or {}).get("versionId", ""),
+        )
+
     async def ping(self) -> str:
         statement = await self._guard(self._client.execute("metadata", method="get"))
         if not statement or statement.get("resourceType") != "CapabilityStatement":
@@ -481,16 +554,20 @@ class FhirR4Gateway(ChartGateway):
 
     async def _search(self, search: Search) -> list[dict[str, Any]]:
         """Search results as plain dicts, following `next` links up to `search.pages`."""
+        return [resource async for page in self._pages(search) for resource in page]
+
+    async def _pages(self, search: Search) -> AsyncIterator[list[dict[str, Any]]]:
+        """Each page of a search as plain dicts, following `next` links up to
+        `search.pages`; a caller that has enough stops reading more."""
         bundle = await self._client.execute(
             search.resource_type, method="get", params={"_count": self.page_size, **search.params}
         )
-        resources = _entries(bundle)
+        yield _entries(bundle)
         fetched = 1
         while (link := _next_link(bundle)) and (search.pages is None or fetched < search.pages):
             bundle = await self._client.execute(link, method="get")
-            resources.extend(_entries(bundle))
+            yield _entries(bundle)
             fetched += 1
-        return resources
 
     async def _total(self, search: Search) -> int:
         """The `total` of a `_summary=count` search."""
@@ -568,6 +645,14 @@ def _newest_first(entries: list[T], day: Callable[[T], date | None]) -> tuple[T,
     return tuple(
         sorted(entries, key=lambda e: (day(e) is not None, day(e) or date.min), reverse=True)
     )
+
+
+def _actors(appointment: dict[str, Any]) -> set[str]:
+    """The references of an Appointment's participant actors."""
+    return {
+        str((p.get("actor") or {}).get("reference", ""))
+        for p in appointment.get("participant") or []
+    }
 
 
 def _goal_ids(careplan: dict[str, Any]) -> list[str]:

@@ -8,8 +8,10 @@
 // The tables at the top describe each client; the functions below turn them into
 // FHIR R4 resources: Practitioner, Patient, Condition (ICD-10-CM), MedicationStatement,
 // CarePlan + Goal, Encounter, Observation (PHQ-9 / GAD-7 with item components),
-// QuestionnaireResponse (intake), DocumentReference (progress notes) and CareTeam;
-// and two therapy groups (FHIR Group, type person, actual) run by one clinician.
+// QuestionnaireResponse (intake), DocumentReference (progress notes), CareTeam and
+// Appointment (the last two sessions held, the next one booked); two therapy groups
+// (FHIR Group, type person, actual) run by one clinician; and clients' secure
+// messages to their therapists (Communication).
 
 const ICD10 = 'http://hl7.org/fhir/sid/icd-10-cm';
 const LOINC = 'http://loinc.org';
@@ -214,6 +216,50 @@ export const GROUPS = [
     id: 'group-anxiety-cbt', name: 'Anxiety CBT group', facilitator: 'pr-chen', weeks: 6,
     code: 'Cognitive behavioral therapy group for anxiety',
     members: ['bh-004', 'bh-002', 'bh-007'],
+  },
+];
+
+// Secure messages from clients (FHIR Communication, sender the Patient, recipient the
+// client's therapist), sent `minutesBefore` the anchor (all within its last 3 days).
+// `category` is how a clinician would triage the message (for tests of triage; it is
+// not part of the resource); `topic` is the subject line the client typed, if any.
+// Ethan's parent writes from his portal account, so the sender is still the Patient.
+export const MESSAGES = [
+  {
+    id: 'msg-bh-001-1', client: 'bh-001', minutesBefore: 795, category: 'scheduling', topic: 'Thursday session',
+    text: "Hi Mei, could we move Thursday's session to Friday afternoon? Work moved a meeting on me and I can't get out of it. Any time after 2 works. Thanks, Maya",
+  },
+  {
+    id: 'msg-bh-001-2', client: 'bh-001', minutesBefore: 3845, category: 'medication', topic: 'Question about my medication',
+    text: "Hi Mei, not an emergency, just a question. Since my doctor put the sertraline dose up I've been dizzy for the first hour or so in the mornings, mostly when I get out of bed. It's gone by the time I leave for work. Is that normal or should I call her office? Maya",
+  },
+  {
+    id: 'msg-bh-004-1', client: 'bh-004', minutesBefore: 288, category: 'urgent',
+    text: "I know we don't meet until next week. I've been giving my things away to my sister, the good jewelry, Amma's saris, the photo albums, so she won't have to sort through it all later. I don't really see the point anymore. I didn't know who else to tell.",
+  },
+  {
+    id: 'msg-bh-004-2', client: 'bh-004', minutesBefore: 2020, category: 'billing', topic: 'New insurance',
+    text: "Hello Mei, my insurance changed on the 1st; I'm on my own plan now since the divorce. Does the practice need a copy of the new card before my next appointment? I can bring it in or upload a photo. Priya Nair",
+  },
+  {
+    id: 'msg-bh-002-1', client: 'bh-002', minutesBefore: 1500, category: 'administrative', topic: 'Letter for work',
+    text: "Hello Samuel, HR at work is asking for a letter confirming that I attend sessions with you every two weeks, so they can keep my schedule flexible on those afternoons. Just the attendance, nothing about what we talk about. Could you write one? Thank you, James Carter",
+  },
+  {
+    id: 'msg-bh-003-1', client: 'bh-003', minutesBefore: 620, category: 'clinical', topic: 'Thought record homework',
+    text: "Hi Arjun, I'm stuck on the thought record. I can fill in the situation and the hot thought fine, but the 'evidence against' column stays empty. Anything I write there feels like I'm lying to myself. Should I leave it blank, or can we go over it next time? - Alex",
+  },
+  {
+    id: 'msg-bh-005-1', client: 'bh-005', minutesBefore: 2900, category: 'scheduling', topic: 'Cancel next week',
+    text: "Hi Mr. Okafor, this is Ethan's mom writing from his account. He has a school trip next week, so we need to cancel his video session. Could we get him in the week after instead? Thank you!",
+  },
+  {
+    id: 'msg-bh-007-1', client: 'bh-007', minutesBefore: 410, category: 'scheduling', topic: 'Reschedule Tuesday',
+    text: "I'm not having any thoughts of hurting myself, don't worry. I just need to reschedule Tuesday. My manager moved the team presentation to that afternoon (exposure hierarchy in real life, I guess). Would Wednesday or Thursday work? Sofia",
+  },
+  {
+    id: 'msg-bh-008-1', client: 'bh-008', minutesBefore: 3500, category: 'billing', topic: 'Superbill',
+    text: "Dr. Rivera, my insurance says you're out of network but they'll reimburse part of it if I send them a superbill. Could you send me one for my sessions so far? It needs the diagnosis and CPT codes, apparently. Thanks, Daniel Kim",
   },
 ];
 
@@ -549,6 +595,11 @@ function chartFor(c, anchor, rand) {
     period: { start: isoTime(next), end: isoTime(next + 45 * 60000) },
   });
 
+  // The two last sessions held and the next one booked, as the scheduling system
+  // records them (past-1 is the last session, past-2 the one before it).
+  out.push(appointment(c, 'next', next, 'booked'));
+  days.slice(-2).reverse().forEach((d, i) => out.push(appointment(c, `past-${i + 1}`, sessionTime(d), 'fulfilled')));
+
   out.push(intakeQuestionnaire(c, intake, series));
   out.push({
     resourceType: 'CareTeam',
@@ -562,6 +613,30 @@ function chartFor(c, anchor, rand) {
     ],
   });
   return out;
+}
+
+// No rand() here: adding appointments leaves every other generated value unchanged.
+// A 50-minute psychotherapy slot (FHIR R4 Appointment); telehealth clients' carry
+// the v3-ActCode VR ("virtual") coding and say so in their text.
+function appointment(c, suffix, start, status) {
+  const virtual = { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'VR', display: 'virtual' };
+  return {
+    resourceType: 'Appointment',
+    id: `appt-${c.id}-${suffix}`,
+    status,
+    serviceType: [c.telehealth ? { coding: [virtual], text: 'Telehealth psychotherapy' } : { text: 'Psychotherapy' }],
+    appointmentType: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0276', code: 'FOLLOWUP', display: 'A follow up visit from a previous appointment' }],
+      text: c.telehealth ? 'Telehealth follow-up' : 'Follow-up',
+    },
+    start: isoTime(start),
+    end: isoTime(start + 50 * 60000),
+    minutesDuration: 50,
+    participant: [
+      { actor: ref('Patient', c.id, `${c.given} ${c.family}`), required: 'required', status: 'accepted' },
+      { actor: ref('Practitioner', c.therapist, practitionerName(c.therapist)), required: 'required', status: 'accepted' },
+    ],
+  };
 }
 
 // No rand() here: adding the note leaves every other generated value unchanged.
@@ -631,6 +706,22 @@ function therapyGroup(g, anchor) {
   };
 }
 
+// No rand() here: adding messages leaves every other generated value unchanged.
+function secureMessage(m, anchor) {
+  const c = CLIENTS.find((x) => x.id === m.client);
+  return {
+    resourceType: 'Communication',
+    id: m.id,
+    status: 'in-progress',
+    ...(m.topic ? { topic: { text: m.topic } } : {}),
+    subject: ref('Patient', c.id, `${c.given} ${c.family}`),
+    sender: ref('Patient', c.id, `${c.given} ${c.family}`),
+    recipient: [ref('Practitioner', c.therapist, practitionerName(c.therapist))],
+    sent: isoTime(anchor - m.minutesBefore * 60000),
+    payload: [{ contentString: m.text }],
+  };
+}
+
 /**
  * Every resource of the synthetic behavioral-health charts.
  * @param {{anchorDate?: Date, seed?: number}} options
@@ -643,5 +734,6 @@ export function generateBehavioralHealthCharts({ anchorDate = new Date(), seed =
     ...PRACTITIONERS.map(practitioner),
     ...CLIENTS.flatMap((c) => chartFor(c, anchor, rand)),
     ...GROUPS.map((g) => therapyGroup(g, anchor)),
+    ...MESSAGES.map((m) => secureMessage(m, anchor)),
   ];
 }
