@@ -11,7 +11,9 @@ def test_the_worker_discovers_every_task_and_beat_schedules_the_outbox_sweep():
     app.loader.import_default_modules()  # what the worker does at start
 
     tasks = {"copilot.apply_ehr_event", "copilot.outbox_sweep", "copilot.group_note_draft"}
-    assert tasks | {"copilot.predraft"} <= set(app.tasks)
+    assert tasks | {"copilot.predraft", "copilot.inbox_escalate", "copilot.inbox_outreach"} <= set(
+        app.tasks
+    )
     schedule = settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]
     assert schedule["task"] == "copilot.outbox_sweep"
     assert schedule["schedule"] == settings.OUTBOX_POLL_SECONDS

@@ -1,6 +1,7 @@
 """The permission-checked fetches: one per object type. Views and consumers get a
 client, a draft, a co-signature request, a cited note, a group, a group session, a
-treatment-plan review or a plan review's co-signature request only through these.
+treatment-plan review, a plan review's co-signature request, a client's secure message
+or a message drafted for a client only through these.
 
 Each raises `NotFound` when the object does not exist *or* the user may not see it
 (the same answer, so a denial does not reveal that the object exists), and
@@ -12,12 +13,14 @@ from __future__ import annotations
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 
 from copilot.chart import SourceDocument
 from copilot.ehr import get_gateway
 from copilot.ehr.groups import GroupNotFound, GroupRoster
 from copilot.groups.models import GroupSession
+from copilot.inbox.models import MessageTriage, OutgoingMessage
 from copilot.plans import selectors as plan_selectors
 from copilot.plans.models import PlanCosignRequest, PlanReview
 from copilot.retrieval.consent import part2_consent_in_force
@@ -160,3 +163,39 @@ async def plan_cosign_request_for_user(
         raise NotFound("plan co-signature request") from None
     await client_for_user(user, request.review.client_id)
     return request
+
+
+async def message_for_user(user: AbstractBaseUser | None, communication_id: str) -> MessageTriage:
+    """The triage of a client's message addressed to `user`'s Practitioner, or escalated
+    to `user`, whose client is still on their caseload (escalations excepted)."""
+    row = await sync_to_async(_message)(user, communication_id)
+    if row.practitioner_id == await sync_to_async(_practitioner_id)(user):
+        await client_for_user(user, row.client_id)
+    return row
+
+
+def _practitioner_id(user) -> str:
+    clinician = getattr(user, "clinician", None)
+    return clinician.practitioner_id if clinician is not None else ""
+
+
+def _message(user: AbstractBaseUser | None, communication_id: str) -> MessageTriage:
+    if user is None or not user.is_authenticated:
+        raise NotFound("message")
+    mine = Q(escalated_to=user)
+    if practitioner_id := _practitioner_id(user):
+        mine |= Q(practitioner_id=practitioner_id)
+    row = MessageTriage.objects.filter(mine, communication_id=communication_id).first()
+    if row is None:
+        raise NotFound("message")
+    return row
+
+
+async def outgoing_for_user(user: AbstractBaseUser | None, message_id) -> OutgoingMessage:
+    """A message drafted for a client, authored by `user`."""
+    if user is None or not user.is_authenticated:
+        raise NotFound("outgoing message")
+    found = await OutgoingMessage.objects.filter(pk=message_id, author=user).afirst()
+    if found is None:
+        raise NotFound("outgoing message")
+    return found

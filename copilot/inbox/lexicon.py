@@ -209,7 +209,7 @@ IDIOMS = re.compile(
 )
 _POSSESSION = re.compile(
     r"\b(?:giv(?:e|es|ing|en)|gave) (?:away )?(?:\w+ ){0,2}(?:stuff|things|belongings|"
-    r"guitar|cat|dog|jewelry|clothes|books|car|passwords|possessions)\b|"
+    r"guitar|cat|dog|jewelry|clothes|books|car|passwords|possessions)\b(?: away\b)?|"
     r"\b(?:giv(?:e|es|ing|en)|gave) (?:\w+ )?(?:my|her|his) (?:\w+ ){0,2}(?:away|to (?:my|her|his) \w+)",
     re.I,
 )

@@ -238,20 +238,6 @@ def _clinician_name(practitioner_id: str) -> str:
 # --- urgent: acknowledge, escalate ---------------------------------------------------------
 
 
-def message_for_user(user, communication_id: str) -> MessageTriage:
-    """The triage of a message addressed to this clinician's Practitioner, or escalated
-    to them; raises MessageTriage.DoesNotExist otherwise (the view answers 404)."""
-    clinician = _clinician(user)
-    return (
-        MessageTriage.objects.filter(
-            Q(practitioner_id=clinician.practitioner_id) | Q(escalated_to=user),
-            communication_id=communication_id,
-        )
-        .distinct()
-        .get()
-    )
-
-
 @transaction.atomic
 def acknowledge(*, actor: AbstractBaseUser, triage_row: MessageTriage) -> MessageTriage:
     """Record that the clinician (or the supervisor it was escalated to) has seen an

@@ -17,6 +17,7 @@ from celery import shared_task
 from django.conf import settings
 
 from copilot.ehr import EhrUnavailable
+from copilot.inbox.services import deliver_due as messages_deliver_due
 from copilot.plans.services import plan_approvals_deliver_due
 
 from . import outbox
@@ -27,10 +28,12 @@ RETRIES = 6  # backoff 5 s doubling to 160 s: about 5 minutes of EHR outage
 
 @shared_task(name="copilot.outbox_sweep", ignore_result=True)
 def outbox_sweep() -> dict[str, int]:
-    """Send every due note and plan review; returns how many of each were touched."""
+    """Send every due note, plan review and approved message to a client; returns how
+    many of each were touched."""
     notes = async_to_sync(outbox.deliver_due)()
     plans = async_to_sync(plan_approvals_deliver_due)()
-    return {"notes": len(notes), "plans": len(plans)}
+    messages = async_to_sync(messages_deliver_due)()
+    return {"notes": len(notes), "plans": len(plans), "messages": len(messages)}
 
 
 @shared_task(name="copilot.predraft", bind=True, max_retries=RETRIES, ignore_result=True)

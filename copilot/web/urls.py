@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from copilot.groups import views as groups
+from copilot.inbox import views as inbox
 from copilot.plans import views as plans
 
 from . import queue, views
@@ -38,6 +39,25 @@ urlpatterns = [
         name="group-draft",
     ),
     path("groups/sessions/<uuid:session_id>/", groups.group_session, name="group-session"),
+    path("inbox/", inbox.inbox_page, name="inbox"),
+    path("sidebar/<fhirid:client_id>/inbox/", inbox.inbox_panel, name="inbox-panel"),
+    path(
+        "inbox/messages/<fhirid:communication_id>/acknowledge/",
+        inbox.message_acknowledge,
+        name="message-acknowledge",
+    ),
+    path(
+        "inbox/messages/<fhirid:communication_id>/reply/",
+        inbox.message_reply,
+        name="message-reply",
+    ),
+    path("inbox/outgoing/<uuid:message_id>/", inbox.outgoing_status, name="outgoing-status"),
+    path("inbox/outgoing/<uuid:message_id>/decide/", inbox.outgoing_decide, name="outgoing-decide"),
+    path(
+        "inbox/outgoing/<uuid:message_id>/approve/",
+        inbox.outgoing_approve,
+        name="outgoing-approve",
+    ),
     path("sidebar/<fhirid:client_id>/plan/", plans.plan_panel, name="plan-panel"),
     path("sidebar/<fhirid:client_id>/plan/draft/", plans.plan_draft, name="plan-draft"),
     path(

@@ -23,10 +23,12 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from copilot.access.models import CaseloadAssignment
 from copilot.accounts.models import Clinician
 from copilot.groups.models import GroupSession
+from copilot.inbox.models import MessageTriage, OutgoingMessage
 from copilot.kb.models import PracticeDocumentRecord
 from copilot.plans import cosign as plan_cosign
 from copilot.plans import services as plans
@@ -183,6 +185,32 @@ ROUTES: dict[str, Route] = {
         SUPERVISOR,
         {"POST": 400},
     ),
+    # The inbox (copilot.inbox): every signed-in user has one (empty, or a message for an
+    # account with no clinician); a client's tab is for their caseload; a message is its
+    # recipient's: bh-003's clinical message to Patel cannot be acknowledged (not urgent:
+    # 400) and gets a drafted reply; the drafted message is its author's, undecided, so
+    # a decision without one (400) and Approve (400) are refused with their messages.
+    "inbox": Route(lambda w: reverse("inbox"), SIGNED_IN, {"GET": 200, "HEAD": 200}),
+    "inbox-panel": Route(
+        lambda w: reverse("inbox-panel", args=[CLIENT]), CASELOAD, {"GET": 200, "HEAD": 200}
+    ),
+    "message-acknowledge": Route(
+        lambda w: reverse("message-acknowledge", args=[w.message]), AUTHOR, {"POST": 400}
+    ),
+    "message-reply": Route(
+        lambda w: reverse("message-reply", args=[w.message]), AUTHOR, {"POST": 200}
+    ),
+    "outgoing-status": Route(
+        lambda w: reverse("outgoing-status", args=[w.outgoing.id]),
+        AUTHOR,
+        {"GET": 200, "HEAD": 200},
+    ),
+    "outgoing-decide": Route(
+        lambda w: reverse("outgoing-decide", args=[w.outgoing.id]), AUTHOR, {"POST": 400}
+    ),
+    "outgoing-approve": Route(
+        lambda w: reverse("outgoing-approve", args=[w.outgoing.id]), AUTHOR, {"POST": 400}
+    ),
     # The EHR's signed webhook: machine to machine, the same for every user (no signature: 401).
     "ehr-webhook": Route(
         lambda w: reverse("ehr-webhook"), PUBLIC, {"POST": 401, "OPTIONS": 200}, machine=True
@@ -298,6 +326,21 @@ def world(ehr, oidc, sandbox_control, settings, chroma):
         group_session=group_session,
         plan_review=plan_review_of(patel.user, CLIENT),
         plan_returned=plan_returned(patel.user, rivera.user),
+        message=MessageTriage.objects.create(
+            communication_id="msg-bh-003-1",
+            client_id=CLIENT,
+            practitioner_id="pr-patel",
+            sent_at=timezone.now(),
+            text_hash="0" * 64,
+            category="clinical",
+        ).communication_id,
+        outgoing=OutgoingMessage.objects.create(
+            kind="reminder",
+            client_id=CLIENT,
+            author=patel.user,
+            template_key="reminder",
+            ai_text="Hi Alex, this is a reminder.",
+        ),
     )
     sandbox_control.delete(f"Group/{care_group['id']}")  # bh-003 is in no group elsewhere
 

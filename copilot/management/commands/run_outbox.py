@@ -1,5 +1,5 @@
-"""`manage.py run_outbox`: keep sending approved notes and treatment-plan reviews that
-wait for the EHR."""
+"""`manage.py run_outbox`: keep sending approved notes, treatment-plan reviews and
+messages to clients that wait for the EHR."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from copilot.inbox.services import deliver_due as messages_deliver_due
 from copilot.plans.services import plan_approvals_deliver_due
 from copilot.review.outbox import deliver_due
 
@@ -30,6 +31,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"write-back {row.pk}: {row.status} {row.last_error}".rstrip())
             for plan in await plan_approvals_deliver_due():
                 line = f"plan review {plan.review_id}: {plan.status} {plan.last_error}"
+                self.stdout.write(line.rstrip())
+            for message in await messages_deliver_due():
+                line = f"message {message.pk}: {message.status} {message.last_error}"
                 self.stdout.write(line.rstrip())
             if once:
                 return

@@ -1,0 +1,92 @@
+"""Triage of single messages: urgent cues with their negations, past and idioms; the
+category model; the reasons are spans of the message text."""
+
+from __future__ import annotations
+
+import pytest
+
+from copilot.inbox.triage import Span, sentences, triage, urgent_cues
+
+
+def one(text: str):
+    return triage([text])[0]
+
+
+def spans_hold(text: str, spans: tuple[Span, ...]) -> bool:
+    return all(text[s.start : s.end] == s.text for s in spans) and bool(spans)
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        (
+            "honestly what's the point anymore. I've started giving my things away to my sister",
+            "giving things away",
+        ),
+        ("Can we move Tuesday to 4? also I've been thinking about ending it", "suicidal thoughts"),
+        ("I have enough of my pills saved up now. just wanted someone to know", "plan or means"),
+        (
+            "my chest is tight and my left arm is going numb, started an hour ago",
+            "medical emergency",
+        ),
+        ("he choked me last night and I'm scared to go home", "abuse or danger"),
+        ("I can't keep myself safe tonight", "not safe now"),
+    ],
+)
+def test_urgent_messages_are_urgent_with_the_words_that_decided(text, family):
+    found = one(text)
+
+    assert found.category == "urgent" and found.urgent
+    assert family in found.families
+    assert spans_hold(text, found.reasons)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I'm not suicidal or anything, I just need to reschedule Friday", "scheduling"),
+        (
+            "Years ago I used to cut, it's been behind me for a long time. "
+            "Can I get a letter for school?",
+            "administrative",
+        ),
+        ("This insurance form is killing me lol. Did my new card go through?", "billing"),
+        (
+            "We watched a documentary about suicide prevention in class and it got me "
+            "thinking about my sleep habits. Any tips for sleep?",
+            "clinical",
+        ),
+        ("refill on my sertraline please, CVS on Main", "medication"),
+    ],
+)
+def test_traps_are_filed_by_their_real_request(text, category):
+    found = one(text)
+
+    assert found.category == category
+    assert spans_hold(text, found.reasons)
+
+
+def test_a_negated_cue_is_kept_but_does_not_count():
+    cues = urgent_cues("No thoughts of hurting myself, the new dose just makes me dizzy.")
+
+    assert cues and all(c.discounted == "negated" for c in cues)
+
+
+def test_a_hedge_is_not_a_negation():
+    cues = urgent_cues("tbh I'm not sure I want to be alive anymore")
+
+    assert [c.discounted for c in cues if c.family == "suicidal thoughts"][0] == ""
+
+
+def test_the_reasons_of_a_routine_message_are_its_category_cues():
+    text = "Hi, could we reschedule Thursday's appointment to next week? Thanks"
+    found = one(text)
+
+    assert found.category == "scheduling"
+    assert {s.text.lower() for s in found.reasons} >= {"reschedule", "appointment"}
+
+
+def test_sentences_are_spans_of_the_text():
+    text = "First one.  Second one!\nThird"
+    assert [s.text for s in sentences(text)] == ["First one.", "Second one!", "Third"]
+    assert all(text[s.start : s.end] == s.text for s in sentences(text))
