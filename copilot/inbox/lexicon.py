@@ -93,7 +93,7 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"not wake up|never wake up|go to sleep (?:and|forever)|stop existing|disappear forever",
         r"better off (?:dead|without me)|don'?t want to (?:be here|be alive|live|exist|wake up)",
         r"(?:no|don'?t see the|what'?s (?:even )?the) point (?:in |of )?(?:\w+ ){0,3}(?:anymore|living|going on)",
-        r"(?:don'?t|do not) see the point|what'?s (?:even )?the point anymore",
+        r"(?:don'?t|do not) (?:really |even )?see the point|what'?s (?:even )?the point anymore",
         r"tired of (?:living|fighting|being alive|being a burden|trying)|want (?:it|this) all to stop",
         r"\ba burden\b|won'?t be (?:a problem|a burden|around|here)|not (?:be )?(?:around|here) (?:much longer|by then|past|after|anymore)",
         r"not (?:planning on|going to be|gonna be) (?:being )?around|(?:being|be) around (?:past|after|much longer|by then|for long)|won'?t need (?:it|any more|them) (?:anymore|after)",
