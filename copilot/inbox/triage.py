@@ -211,18 +211,47 @@ def cue_features(text: str) -> np.ndarray:
 
 
 class TriageModel:
-    """The category model: multinomial logistic regression, `weights` (n_classes,
-    n_features) over [MiniLM embedding (384), cue features × `cue_scale`]."""
+    """The two learned parts of triage, multinomial / binary logistic regressions over
+    [MiniLM embedding (384), cue features × `cue_scale`] (see cue_features):
 
-    def __init__(self, weights: np.ndarray, bias: np.ndarray, classes, cue_scale: float):
+    - the category model, `weights` (n_classes, n_features), `bias`, `classes`;
+    - the sentence urgency model, `sentence_weights` (n_features,), `sentence_bias`:
+      the probability that one sentence is what makes a message urgent; a message
+      with a sentence at or above `sentence_threshold` is urgent even without a cue
+      (the threshold is chosen by cross-validation on the training messages for
+      recall; > 1 disables it).
+    """
+
+    def __init__(
+        self,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        classes,
+        cue_scale: float,
+        sentence_weights: np.ndarray | None = None,
+        sentence_bias: float = 0.0,
+        sentence_threshold: float = 2.0,
+    ):
         self.weights, self.bias = weights, bias
         self.classes = tuple(str(c) for c in classes)
         self.cue_scale = cue_scale
+        self.sentence_weights = sentence_weights
+        self.sentence_bias = float(sentence_bias)
+        self.sentence_threshold = float(sentence_threshold)
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> TriageModel:
         data = np.load(path)
-        return cls(data["weights"], data["bias"], data["classes"], float(data["cue_scale"]))
+        sentence = {}
+        if "sentence_weights" in data:
+            sentence = {
+                "sentence_weights": data["sentence_weights"],
+                "sentence_bias": float(data["sentence_bias"]),
+                "sentence_threshold": float(data["sentence_threshold"]),
+            }
+        return cls(
+            data["weights"], data["bias"], data["classes"], float(data["cue_scale"]), **sentence
+        )
 
     def features(self, texts: list[str], embeddings: np.ndarray) -> np.ndarray:
         cues = np.vstack([cue_features(t) for t in texts]) * self.cue_scale
@@ -235,6 +264,13 @@ class TriageModel:
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
 
+    def sentence_urgency(self, features: np.ndarray) -> np.ndarray:
+        """Probability per sentence (rows of `features`) that it makes a message urgent;
+        zeros without a sentence model."""
+        if self.sentence_weights is None or not len(features):
+            return np.zeros(len(features))
+        return 1.0 / (1.0 + np.exp(-(features @ self.sentence_weights + self.sentence_bias)))
+
 
 @cache
 def get_model() -> TriageModel:
@@ -244,22 +280,36 @@ def get_model() -> TriageModel:
 
 def triage(texts: list[str], *, model: TriageModel | None = None) -> list[Triage]:
     """Sort each message text (see the module docstring). Embeds every message and
-    sentence once with MiniLM (a few ms each on CPU)."""
+    every sentence once, in one MiniLM batch (a few ms each on CPU)."""
     from copilot.retrieval.embeddings import embed
 
     if not texts:
         return []
     model = model or get_model()
-    probabilities = model.probabilities(model.features(texts, embed(list(texts))))
-    return [_decide(text, p, model) for text, p in zip(texts, probabilities, strict=True)]
+    split = [sentences(t) or [Span(0, len(t), t)] for t in texts]
+    flat = [s.text for spans in split for s in spans]
+    vectors = embed([*texts, *flat])
+    probabilities = model.probabilities(model.features(list(texts), vectors[: len(texts)]))
+    urgency = model.sentence_urgency(model.features(flat, vectors[len(texts) :]))
+    found, at = [], 0
+    for text, p, spans in zip(texts, probabilities, split, strict=True):
+        scores = urgency[at : at + len(spans)]
+        at += len(spans)
+        found.append(_decide(text, p, spans, scores, model))
+    return found
 
 
-def _decide(text: str, probabilities: np.ndarray, model: TriageModel) -> Triage:
+WORDING = "the wording (learned)"  # the family of an urgency the sentence model found
+
+
+def _decide(text: str, probabilities, spans: list[Span], urgency, model) -> Triage:
     scores = {c: float(p) for c, p in zip(model.classes, probabilities, strict=True)}
     counted = [cue for cue in urgent_cues(text) if not cue.discounted]
     if counted:
         families = tuple(dict.fromkeys(cue.family for cue in counted))
         return Triage("urgent", _merge([c.span for c in counted]), families, scores)
+    if len(urgency) and urgency.max() >= model.sentence_threshold:
+        return Triage("urgent", (spans[int(urgency.argmax())],), (WORDING,), scores)
     category = max(scores, key=scores.__getitem__)
     if category == "urgent":
         return Triage("urgent", (_best_sentence(text, "urgent", model),), (), scores)
