@@ -102,7 +102,18 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"(?:kill|hang|shoot|drown|poison|off|suffocate) (?:myself|himself|herself|themselves|themself)",
         r"(?:not sure|don'?t know if|don'?t think) (?:i|he|she) (?:want|wants|wanna) to (?:be alive|live|be here|keep going|go on)",
         r"(?:nobody|no one|no-one) (?:will|would) (?:have to|need to|ever have to) (?:deal with|worry about|put up with) me",
-        r"after i'?m gone|when i'?m gone|once i'?m gone",
+        r"after (?:i'?m|he'?s|she'?s|they'?re) gone|when i'?m gone|once i'?m gone|not sure i'?ll (?:be here|be around|still be)|,? or ever\b",
+        r"(?:wants?|wanted|wanting) to die|death (?:feels|seems|is) like|if i was dead|if i were dead|wish i (?:was|were) dead",
+        r"tired of (?:existing|all of it|everything|being here)(?=[.,!;]|$|\s+and\b)|want (?:everything|it all|it) to (?:stop|be over|end)|want(?:ed)? it to be over",
+        r"(?:wish|want(?:ed)?) (?:i could |to )?(?:disappear|vanish)|sleep forever|won'?t wake up in the morning|praying i won'?t wake",
+        r"done (?:being here|existing|with (?:life|all of it|everything))|done trying|i'?m done\.",
+        r"(?:stopped|stop) being a problem|better for (?:everybody|everyone|everyone else) if i|if i wasn'?t (?:here|around)|if i weren'?t (?:here|around)",
+        r"nobody would (?:notice|care|miss)|(?:would be|be) relieved|give everyone (?:their|some) space back|in everyone'?s way",
+        r"(?:only|just) a (?:weight|burden)|won'?t be a (?:weight|burden)|costing (?:my|them|everyone)",
+        r"no way out|(?:one|only|last) (?:exit|way out|option|door|way)(?: is)? (?:left|open|this ends)|run out of options|no more road|only one (?:left|stays open)",
+        r"way out (?:i|you)|(?:decided|ready) to (?:take it|walk through|go through with)|i get to choose when",
+        r"made (?:a|my|his|her) decision|made (?:my |his |her |their )?peace|everything (?:feels|is) settled|figured it all out|all be over soon|it'?s fine now|at peace",
+        r"making it stop myself|make it stop (?:for good|myself|permanently)",
     ),
     "goodbye or affairs in order": (
         r"goodbye|good-bye|last message|final message|farewell",
@@ -111,18 +122,47 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"updated my will|made (?:my )?peace|at peace with (?:it|my decision|this)|my decision",
         r"take care of (?:my|the) (?:cat|dog|kids|children|plants)|tell (?:her|him|them|my \w+) (?:that )?i lov",
         r"thank you for (?:everything|trying)|you were always kind|take me off the schedule",
+        r"say(?:ing)? (?:bye|goodbye)|signing off (?:now|for good)|for good\. be well|by the time (?:it|this) reaches you",
+        r"if (?:anything|something) (?:happens|happened) to me|(?:a )?home for (?:my|the|him|her|rufus|\w+) by|rehom\w+|found someone to take (?:the|my)",
+        r"(?:after that|after) it (?:won'?t|wont) matter|(?:will|'?ll) take (?:her|him|them|over) after|raise (?:them|my kids)|last thing keeping me",
+        r"won'?t be (?:able to|there to) (?:take care|pick|raise)|keep them from now on|looking after my (?:son|daughter|kids)",
+        r"(?:will|my will) (?:notarized|is done|signed)|passwords? (?:down )?for (?:my|her|him)|(?:handling|handle) my affairs|my estate",
+        r"so (?:nobody|no one) (?:has to|gets stuck|is stuck|will have to)|less work for my family|(?:deleted|wiped|cleared out) (?:all )?my (?:social media|accounts|phone|laptop)",
+        r"(?:the )?last bills|apology letters?|music i want played|my funeral|who gets my|notes? to each of my|birthday i won'?t|transferred my savings|tying up loose ends|loose ends",
+        r"records to (?:my \w+ )?(?:\w+ )?after\b|(?:send|mail) (?:\w+ ){0,4}after\.|before i go\b|if i'?m gone|won'?t be at my address|or anywhere",
+        r"won'?t (?:need|needing|be needing|require) (?:any ?more|appointments|anything|it|them)|(?:won'?t|wont) need it\. or any|cancel all (?:of )?my (?:future )?(?:sessions|appointments)",
+        r"close my file|nobody will be coming back|one more week is all i need|then i'?m finished|(?:give|gave) my (?:\w+ )?slot to someone else\. permanently",
     ),
     "plan or means": (
         r"sav(?:ed|ing) (?:up )?(?:my |some |all my )?(?:pills|meds|medication|\w+ pills)|stockpil\w+|hoard\w*",
         r"sav(?:ed|ing) up (?:my |some |all my )?(?:\w+)|enough saved(?: up)?|saved up enough",
         r"(?:pills|meds|medications?|tablets) (?:\w+ )?saved(?: up)?|keeping (?:the |my |all the )?(?:old )?(?:bottles|pills|meds)|(?:months|weeks)'?s? worth|a stash",
-        r"(?:would be|is|are) too many|how many (?:\w+ ){0,3}(?:would|it would|to) (?:take|kill|be too many)|lethal dose|overdose on",
-        r"how many (?:\w+ ){0,3}(?:pills|it would take)|lethal|doing the math",
-        r"\brope\b|\bnoose\b|\bgun\b|\bfirearm\b|\bbridge\b|\brailing\b|\bledge\b|\broof\b",
         r"engine running|in the garage",
         r"(?:have|got|made|making) a plan\b|a plan and a date|(?:picked|set|chose) a date",
         r"going to do it|gonna do it|do it tonight|doing it tonight",
         r"how i'?d do it|how to do it|looked up how",
+        r"(?:took|take|taking) (?:their|my|a) (?:whole|full|entire) (?:month|bottle|supply|pack)|full bottle",
+        r"the hose and (?:the )?tape|tested the beam|hold (?:my )?weight|counted (?:them|out|my pills)|(?:doctors?|pharmacies) for (?:sleeping )?pills so",
+        r"(?:collecting|been collecting|saving) (?:them|my pills|my meds)|(?:\d+|two|three) months? saved|got everything i need for it",
+        r"(?:planning|plans|planned|studying|researching) (?:for it|to jump|the train schedule|which bridges)|started planning",
+        r"(?:pile|handful|bottle) of (?:my )?pills (?:in|with)|take them all|easier to take (?:them )?all|bottle on my nightstand",
+        r"search(?:ed|ing)? (?:history )?(?:for )?(?:how (?:long|to)|which pills|what happens if)|bleed out|strongest pills",
+    ),
+    "a lethal dose": (
+        r"(?:how (?:much|many)|what amount|maximum amount|enough|would \d+) (?:\w+ ){0,8}(?:before|too much|too many|enough|would happen|does (?:permanent )?damage|to survive|you don'?t wake|the heart stops)",
+        r"(?:how many|how much) (?:\w+ ){0,3}(?:pills|it would take)|lethal|doing the math",
+        r"(?:would be|is|are) too many|how many (?:\w+ ){0,3}(?:would|it would|to) (?:take|kill|be too many)|overdose on",
+    ),
+    "a place to die": (
+        r"quarry|parking (?:garage|structure)|train tracks|the tracks|cliffs?\b|the (?:river|dam|lake|overpass)|top level|tallest buildings?|fall \d+ floors",
+        r"\bbridges?\b|\brailing\b|\bledge\b|\broof\b|\bbalcony\b|highway|freight|the edge",
+        r"looking down|wrong side of the (?:fence|railing)|pockets full of rocks|turn(?:ing)? the wheel",
+    ),
+    "a weapon": (
+        r"(?:handgun|pistol|rifle|revolver|shotgun|firearm|\bgun)s?\b|\brope\b|\bnoose\b",
+    ),
+    "thanks and goodbye": (
+        r"thank(?:s| you)(?: so much)? for everything|thank(?:s| you) for (?:trying|every session|putting up with me)",
     ),
     "not safe now": (
         r"(?:can'?t|cannot|not able to|won'?t be able to) (?:keep myself|stay|be) safe|not safe\b",
@@ -134,12 +174,16 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"urges? to (?:cut|hurt myself|burn|self[- ]harm)|\bblade\b|\brazors?\b",
         r"won'?t stop bleeding|need(?:s)? stitches|burn(?:ed|ing) myself|hurt(?:ing)? myself",
         r"cut it out myself|harm(?:ing)? myself",
+        r"cuts on (?:her|his|my)|bleeding through|feel like doing it again|punish myself",
     ),
     "harm to others": (
         r"kill(?:ing)? (?:him|her|them|my \w+|the \w+|someone|everyone)",
         r"hurt(?:ing)? (?:him|her|them|the baby|my \w+|someone)",
         r"strangl\w+|stab(?:bed|bing|s)?\b|shoot (?:him|her|them|up)|\bknife\b|\bhammer\b|\bweapon\b|\bbat\b",
         r"followed (?:him|her|them)|picturing (?:hurting|killing|strangling)",
+        r"(?:teach|make) (?:\w+ ){0,4}(?:a lesson|pay)|list of (?:names|kids)|x'?s next to|practicing at the range",
+        r"ending this once and for all|everybody listens|know (?:what time|which door|his schedule|her schedule|where he parks|which lot)",
+        r"(?:can of )?gasoline|crowbar|box cutter|(?:where|which) (?:his|her) (?:uncle|dad) keeps (?:his|her) guns",
     ),
     "abuse or danger": (
         r"hit me|hits me|hitting me|choked|chok(?:es|ing) me|pushed me|shoved me|threw me",
@@ -147,10 +191,18 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"scared to go home|afraid to go home|locked (?:in|me|her|him)|came into my room",
         r"i'?m (?:so )?terrified\b(?! of (?:flying|spiders|heights|needles|public speaking|the (?:exam|test|interview)))",
         r"in danger|scared for (?:my|her|his|their) (?:life|lives|safety)|fear for (?:my|her|his) (?:life|safety)",
-        r"(?:he|she|they)(?:'?ll| will| is going to| said he'?d| said she'?d) kill|threaten\w*",
+        r"(?:he|she|they)(?:'?ll|'?d| will| would| is going to| said he'?d| said she'?d) (?:\w+ )?kill|threaten\w*",
+        r"gun to my head|(?:find me and|i'?ll) regret it|reads my messages",
         r"(?:drunk|drinking)\W+(?:\w+\W+){0,8}driv\w+|driv\w+ (?:\w+ ){0,6}(?:drunk|drinking)",
         r"alone (?:since|all day|with no)|without food|no coat|never see (?:her|him|them) again|touch(?:ed|es|ing) me",
         r"(?:drive|run) us (?:all )?off the road|if i try to leave|took the (?:kids|car seats)",
+        r"(?:said|says|threatened|swore|told me) (?:that )?(?:he|she|they)(?:'?s| is| was| will|'ll)? (?:going to |gonna )?kill me",
+        r"needed stitches|made me tell|walked into a|fell down the stairs|didn'?t fall|(?:not|isn'?t) (?:sure it'?s )?safe (?:for me )?to go home",
+        r"took my (?:phone|car keys|keys)|threw (?:a|the) \w+ at|cracked my ribs|broke my (?:nose|arm|wrist|ribs|jaw)|hands around my throat",
+        r"grabbed (?:her|him|me) by the (?:neck|throat|hair)|shoved (?:her|him|me)|slaps (?:him|her|me)|locks (?:his|her|my) (?:bedroom )?door|locks (?:her|him|me) in",
+        r"(?:using|took|takes|taking) (?:her|his|my) (?:bank card|pension|money)|(?:isn'?t|wasn'?t|not) given (?:dinner|food)|raised his hand to me|split lip",
+        r"(?:hasn'?t|haven'?t|won'?t|doesn'?t) (?:let|been giving) (?:him|her|me)(?: have)? (?:her |his |my )?(?:insulin|meds|medicine|medication|the phone)",
+        r"won'?t let (?:him|her|me) use the phone|afraid to complain|scared in my own (?:house|home)|hiding at",
     ),
     "medical emergency": (
         r"took (?:all|like \d+|\d+|a bunch|too many|the whole|way too|my whole)|swallowed",
@@ -161,6 +213,11 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"slurr\w+|can'?t stand up|hit (?:his|her|my) head|temp(?:erature)? of 10[2-9]|fever of 10[2-9]",
         r"stiff as a board|really confused|heart (?:is )?pounding|can barely keep my eyes open",
         r"went to the er|call(?:ed)? 911|ambulance",
+        r"blisters? (?:in|inside) (?:my |her |his )?mouth|rash (?:\w+ ){0,4}(?:peel\w*|spreading)|eyes (?:are )?burning",
+        r"hard to wake|breathing (?:is|feels|seems) slow|slow breathing|feel(?:s)? floaty",
+        r"\bhad (?:some kind of |a )?fit\b|shaking all over|eyes rolled back|whole body (?:was )?jerking",
+        r"stiff neck|neck (?:super |really |very )?stiff|coffee grounds|nearly passes out|passes out",
+        r"took (?:\w+ ){0,3}(?:twice|extra|four|five|double)|(?:and|then) (?:had|drank) (?:wine|beer|a few beers|drinks)|extra sleeping pills",
         r"took (?:about |around |like |maybe |almost |over |nearly |some |most of )?(?:\d+|all|a bunch|too many|the whole|half)",
         r"don'?t (?:remember|know) how many|accidentally (?:doubled|tripled|took|double[d-]? ?dosed)|double[d-]? ?dosed",
         r"chest (?:\w+ ){0,2}tight|tight(?:ness)? in my chest|arm (?:is )?(?:going |gone )?numb|numb(?:ness)? in my (?:left )?arm",
@@ -171,9 +228,51 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"chip (?:in|behind)|poison\w+ (?:our|my|the)|convinced (?:the|that)",
         r"(?:god|the devil|satan|jesus|an angel|they|someone|something) (?:is |are |keeps |has been )?(?:telling|told|tells|commanding|ordering) (?:me|him|her) (?:i need |i have |that i need )?to",
         r"(?:make|a) sacrifice|haven'?t slept in (?:\d+|three|four|five|six|several) days",
+        r"the voices? (?:\w+ ){0,3}(?:telling|say|says|commanding|ordering|want)|(?:tv|radio) is (?:ordering|telling)",
+        r"burn (?:the|my) (?:house|apartment)|set (?:the|my) (?:house|apartment) on fire|back to the water|prove he can fly",
     ),
 }
 
+# Families whose cue counts only with a word of risk in the same sentence: a bridge club,
+# a gun safe or "how much melatonin is too much" are not urgent.
+URGENT_CONTEXT = {
+    "thanks and goodbye": re.compile(
+        r"sorry|love you|forgive|won'?t|last|\bbye\b|disappointment|burden|after|goodbye|for good|"
+        r"anymore|no more|refills?|the end",
+        re.I,
+    ),
+    "a lethal dose": re.compile(
+        r"surviv|wake|heart|damage|kill|\bdie\b|dead|hypothetical|for a friend|asking for|"
+        r"someone (?:i know|who)|enough to|in one go|at once|all of (?:them|it)|whole|bottle",
+        re.I,
+    ),
+    "a place to die": re.compile(
+        r"edge|jump|looking down|stood|standing|\bsat\b|sitting|railing|alone|quiet|peaceful|"
+        r"deep|current|fall|wrong side|return|barrier|nets\b|schedule|slow|climb|tonight|"
+        r"every night|keep (?:going|thinking|driving|stopping)|drove|walked|wheel|over it",
+        re.I,
+    ),
+    "a weapon": re.compile(
+        r"\bkeeps?\b|know where|bought|picked up|\bgot\b|glovebox|behind the seat|in my (?:car|truck|bag)|"
+        r"loaded|thinking|\bkey\b|where (?:his|her|my) \w+ keeps|waiting period|bring (?:him|her|me)|"
+        r"nightstand|drawer|to my head|stores?\b|shooting|looking up|"
+        r"hall closet|practicing|tonight|my dad'?s|my brother'?s|beam|hold",
+        re.I,
+    ),
+}
+# A message that says the danger has passed, or gives an everyday reason, is not urgent
+# for the cues it holds (a safety plan that worked; moving away; an OCD thought).
+BENIGN = re.compile(  # anywhere in the message
+    r"\b(?:used my safety plan|i'?m safe now|i am safe now|safe (?:now|this morning|today)|"
+    r"(?:feel|feeling) (?:completely |totally |perfectly )?(?:normal|fine)\b|it'?s the ocd|"
+    r"pure o|intrusive thought|call of the void)",
+    re.I,
+)
+BENIGN_NEARBY = re.compile(  # in the cue's sentence or the next
+    r"\b(?:moving to|moving away|new job|wedding|(?:on|a) vacation|decluttering|when i'?m back|"
+    r"to rebook|gun safe|locking them up|locked up|bridge club|stepped back|hiking|with my partner)",
+    re.I,
+)
 # Hedges that read like negations but are not ("I'm not sure I want to be alive").
 HEDGE = re.compile(r"\b(?:not sure|don'?t know if|don'?t think|not certain|no idea if)\b", re.I)
 # An urgent cue in the same sentence as one of these (and no "now" word) is not urgent.
@@ -185,7 +284,8 @@ NEGATION = re.compile(
 PAST = re.compile(
     r"\b(?:years? ago|months? ago|back in \d{4}|in (?:19|20)\d\d|when i was (?:a |in )|"
     r"used to|in the past|history of|my history|since my attempt|old (?:therapist|records|notes)|"
-    r"hospitali[sz]ation in|(?:that'?s|it'?s|all) (?:all )?behind me|years? (?:clean|sober|free))\b",
+    r"hospitali[sz]ation in|(?:that'?s|it'?s|all) (?:all )?behind me|years? (?:clean|sober|free)|"
+    r"when i was \d+|\d+ years ago|from (?:19|20)\d\d|prior si|have ever|ever attempted|once, \d+)\b",
     re.I,
 )
 NOW = re.compile(
@@ -196,7 +296,9 @@ NOW = re.compile(
 ELSEWHERE = re.compile(  # media, other people's words, hypotheticals
     r"\b(?:documentary|podcast|show|movie|film|book|novel|news|article|character|episode|"
     r"13 reasons|series|video game|in class|lecture|my friend'?s|coworker keeps saying|"
-    r"keeps saying|joke|joking|lol|haha|lmao)\b",
+    r"joke|joking|lol|haha|lmao|anniversary|thesis|research|prevention|phq-?9 question|"
+    r"\bocd\b|intrusive|told me (?:that )?(?:her|his|their)|(?:brother|sister|friend|cousin|"
+    r"uncle|aunt|mother|father|mom|dad)'s (?:suicide|death|attempt))\b",
     re.I,
 )
 IDIOMS = re.compile(

@@ -21,7 +21,8 @@ class MessageTriage(models.Model):
     """The triage of one client message (Communication `communication_id`) read from
     `practitioner_id`'s inbox. `text_hash` (SHA-256 of the text) re-sorts a message
     whose text changed. `reasons` are source spans of the text ([{"start", "end",
-    "text"}]); `families` the urgent cue families that decided (urgent only). An
+    "text"}]); `families` the urgent cue families that decided (urgent only);
+    `review` the sentence of a non-urgent message read as possible risk. An
     urgent message is `acknowledged_*` by its clinician or, when that has not happened
     within INBOX_ESCALATION_MINUTES, `escalated_*` to a supervisor (audited)."""
 
@@ -41,6 +42,7 @@ class MessageTriage(models.Model):
     category = models.CharField(max_length=16, choices=Category.choices)
     reasons = models.JSONField(default=list)
     families = models.JSONField(default=list)
+    review = models.JSONField(null=True, blank=True)  # {"start", "end", "text"}: possible risk
     triaged_at = models.DateTimeField(default=timezone.now)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -179,6 +179,11 @@ def _store(message: Message, result, practitioner_id: str) -> MessageTriage:
             "category": result.category,
             "reasons": [{"start": s.start, "end": s.end, "text": s.text} for s in result.reasons],
             "families": list(result.families),
+            "review": (
+                {"start": result.review.start, "end": result.review.end, "text": result.review.text}
+                if result.review
+                else None
+            ),
             "triaged_at": timezone.now(),
         },
     )

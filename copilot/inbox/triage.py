@@ -35,7 +35,19 @@ import numpy as np
 
 from copilot.drafting.risk import find_in_text
 
-from .lexicon import CATEGORY_RES, ELSEWHERE, HEDGE, IDIOMS, NEGATION, NOW, PAST, URGENT_RES
+from .lexicon import (
+    BENIGN,
+    BENIGN_NEARBY,
+    CATEGORY_RES,
+    ELSEWHERE,
+    HEDGE,
+    IDIOMS,
+    NEGATION,
+    NOW,
+    PAST,
+    URGENT_CONTEXT,
+    URGENT_RES,
+)
 
 CATEGORIES = ("urgent", "medication", "clinical", "billing", "scheduling", "administrative")
 LABELS = {
@@ -63,7 +75,9 @@ class Span:
 @dataclass(frozen=True)
 class UrgentCue:
     """One urgent cue: its family (lexicon.URGENT_CUES key), where it is, and why it
-    does not count ("" when it counts; "negated", "past", "elsewhere", "idiom")."""
+    does not count ("" when it counts; else one of DISCOUNTS: negated, in the past,
+    about media or someone else, an idiom, no word of risk in its sentence for a
+    family that needs one, or a message that says the danger has passed)."""
 
     family: str
     span: Span
@@ -73,13 +87,15 @@ class UrgentCue:
 @dataclass(frozen=True)
 class Triage:
     """A message's category with its reasons (source spans of the message text), the
-    urgent families that decided (urgent only), and the model's probabilities by
-    category (empty when the urgent cues decided)."""
+    urgent families that decided (urgent only), the model's probabilities by category,
+    and `review`: for a message not filed as urgent, the sentence whose wording the
+    sentence model reads as possible risk (None: none)."""
 
     category: str
     reasons: tuple[Span, ...]
     families: tuple[str, ...] = ()
     probabilities: dict[str, float] = field(default_factory=dict)
+    review: Span | None = None
 
     @property
     def label(self) -> str:
@@ -105,14 +121,26 @@ def sentences(text: str) -> list[Span]:
 def urgent_cues(text: str) -> list[UrgentCue]:
     """Every urgent cue in `text`, counted or discounted (see the module docstring)."""
     cues = []
-    for sentence in sentences(text):
+    benign = BENIGN.search(text) is not None
+    spans = sentences(text)
+    for index, sentence in enumerate(spans):
         idioms = [m.span() for m in IDIOMS.finditer(sentence.text)]
+        nearby = " ".join(s.text for s in spans[max(0, index - 1) : index + 2])  # and neighbours
         for family, pattern in URGENT_RES.items():
+            context = URGENT_CONTEXT.get(family)
             for match in pattern.finditer(sentence.text):
                 start, end = sentence.start + match.start(), sentence.start + match.end()
                 span = Span(start, end, text[start:end])
-                cues.append(UrgentCue(family, span, _discount(sentence.text, match, idioms)))
-    return cues + _risk_statements(text)
+                reason = _discount(sentence.text, match, idioms)
+                if not reason and context is not None and not context.search(nearby):
+                    reason = "no risk context"
+                if not reason and (benign or BENIGN_NEARBY.search(nearby)):
+                    reason = "benign"
+                cues.append(UrgentCue(family, span, reason))
+    risk = _risk_statements(text)
+    if benign:
+        risk = [UrgentCue(c.family, c.span, c.discounted or "benign") for c in risk]
+    return cues + risk
 
 
 # "Now" words that still make a past statement current when they share its clause
@@ -153,7 +181,7 @@ def _risk_statements(text: str) -> list[UrgentCue]:
 
 def _discount(sentence: str, match: re.Match[str], idioms) -> str:
     """Why a cue does not count, judged within its clause ("" when it counts)."""
-    if any(a <= match.start() < b or match.start() <= a < match.end() for a, b in idioms):
+    if any(a <= match.start() and match.end() <= b for a, b in idioms):
         return "idiom"
     start = _clause_start(sentence, match.start())
     clause = _clause(sentence, match.start(), match.end())
@@ -192,10 +220,11 @@ def category_cues(text: str) -> dict[str, list[Span]]:
     }
 
 
+DISCOUNTS = ("negated", "past", "elsewhere", "idiom", "no risk context", "benign")
 FEATURE_NAMES = (
     *(f"cues:{c}" for c in CATEGORY_RES),
     "urgent:counted",
-    *(f"urgent:{reason}" for reason in ("negated", "past", "elsewhere", "idiom")),
+    *(f"urgent:{reason}" for reason in DISCOUNTS),
 )
 
 
@@ -205,7 +234,7 @@ def cue_features(text: str) -> np.ndarray:
     counts = [len(spans) for spans in category_cues(text).values()]
     urgent = urgent_cues(text)
     counts.append(sum(1 for cue in urgent if not cue.discounted))
-    for reason in ("negated", "past", "elsewhere", "idiom"):
+    for reason in DISCOUNTS:
         counts.append(sum(1 for cue in urgent if cue.discounted == reason))
     return np.log1p(np.asarray(counts, dtype=np.float32))
 
@@ -215,11 +244,13 @@ class TriageModel:
     [MiniLM embedding (384), cue features × `cue_scale`] (see cue_features):
 
     - the category model, `weights` (n_classes, n_features), `bias`, `classes`;
-    - the sentence urgency model, `sentence_weights` (n_features,), `sentence_bias`:
-      the probability that one sentence is what makes a message urgent; a message
+    - the sentence urgency model over the sentence's embedding alone,
+      `sentence_weights` (384,), `sentence_bias`: the probability, from its wording,
+      that one sentence is what makes a message urgent; a message
       with a sentence at or above `sentence_threshold` is urgent even without a cue
-      (the threshold is chosen by cross-validation on the training messages for
-      recall; > 1 disables it).
+      (the threshold is chosen by cross-validation on the training messages; > 1
+      disables it); a message with a sentence at or above the lower
+      `review_threshold` is filed by its request but marked "possible risk".
     """
 
     def __init__(
@@ -231,6 +262,7 @@ class TriageModel:
         sentence_weights: np.ndarray | None = None,
         sentence_bias: float = 0.0,
         sentence_threshold: float = 2.0,
+        review_threshold: float = 2.0,
     ):
         self.weights, self.bias = weights, bias
         self.classes = tuple(str(c) for c in classes)
@@ -238,6 +270,7 @@ class TriageModel:
         self.sentence_weights = sentence_weights
         self.sentence_bias = float(sentence_bias)
         self.sentence_threshold = float(sentence_threshold)
+        self.review_threshold = float(review_threshold)
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> TriageModel:
@@ -248,6 +281,7 @@ class TriageModel:
                 "sentence_weights": data["sentence_weights"],
                 "sentence_bias": float(data["sentence_bias"]),
                 "sentence_threshold": float(data["sentence_threshold"]),
+                "review_threshold": float(data["review_threshold"]),
             }
         return cls(
             data["weights"], data["bias"], data["classes"], float(data["cue_scale"]), **sentence
@@ -264,12 +298,13 @@ class TriageModel:
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
 
-    def sentence_urgency(self, features: np.ndarray) -> np.ndarray:
-        """Probability per sentence (rows of `features`) that it makes a message urgent;
-        zeros without a sentence model."""
-        if self.sentence_weights is None or not len(features):
-            return np.zeros(len(features))
-        return 1.0 / (1.0 + np.exp(-(features @ self.sentence_weights + self.sentence_bias)))
+    def sentence_urgency(self, embeddings: np.ndarray) -> np.ndarray:
+        """Probability per sentence (rows: MiniLM embeddings) that it makes a message
+        urgent; zeros without a sentence model."""
+        if self.sentence_weights is None or not len(embeddings):
+            return np.zeros(len(embeddings))
+        logits = embeddings @ self.sentence_weights + self.sentence_bias
+        return 1.0 / (1.0 + np.exp(-logits))
 
 
 @cache
@@ -290,7 +325,7 @@ def triage(texts: list[str], *, model: TriageModel | None = None) -> list[Triage
     flat = [s.text for spans in split for s in spans]
     vectors = embed([*texts, *flat])
     probabilities = model.probabilities(model.features(list(texts), vectors[: len(texts)]))
-    urgency = model.sentence_urgency(model.features(flat, vectors[len(texts) :]))
+    urgency = model.sentence_urgency(vectors[len(texts) :])
     found, at = [], 0
     for text, p, spans in zip(texts, probabilities, split, strict=True):
         scores = urgency[at : at + len(spans)]
@@ -308,13 +343,31 @@ def _decide(text: str, probabilities, spans: list[Span], urgency, model) -> Tria
     if counted:
         families = tuple(dict.fromkeys(cue.family for cue in counted))
         return Triage("urgent", _merge([c.span for c in counted]), families, scores)
-    if len(urgency) and urgency.max() >= model.sentence_threshold:
-        return Triage("urgent", (spans[int(urgency.argmax())],), (WORDING,), scores)
+    worded = spans[int(urgency.argmax())] if len(urgency) else None
+    if worded is not None and urgency.max() >= model.sentence_threshold:
+        if not _hedged(text, worded):
+            return Triage("urgent", (worded,), (WORDING,), scores)
     category = max(scores, key=scores.__getitem__)
     if category == "urgent":
         return Triage("urgent", (_best_sentence(text, "urgent", model),), (), scores)
     reasons = category_cues(text).get(category) or [_best_sentence(text, category, model)]
-    return Triage(category, _merge(reasons), (), scores)
+    review = None
+    if len(urgency) and urgency.max() >= model.review_threshold:
+        review = spans[int(urgency.argmax())]
+    return Triage(category, _merge(reasons), (), scores, review)
+
+
+def _hedged(text: str, sentence: Span) -> bool:
+    """Does the sentence the wording model picked say what the cues' discounts say: in
+    the past, negated, about media or someone else, or a message that says the danger
+    has passed? The model reads none of that, so such a sentence is only marked
+    "possible risk"."""
+    said = sentence.text
+    if BENIGN.search(text) or ELSEWHERE.search(said):
+        return True
+    if PAST.search(said) and not NOW.search(said):
+        return True
+    return NEGATION.search(said) is not None and not HEDGE.search(said)
 
 
 def _best_sentence(text: str, category: str, model: TriageModel) -> Span:

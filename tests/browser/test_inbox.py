@@ -19,9 +19,11 @@ ASKED = "Hi Mei, the school concert moved to Wednesday night. Could I come Tuesd
 
 
 @pytest.fixture(scope="module")
-def asked(sandbox) -> str:
-    """Maya's new scheduling message to Mei Chen (bh-001 is on Chen's CareTeam)."""
-    created = SandboxControl(sandbox).create(
+def asked(sandbox):
+    """Maya's new scheduling message to Mei Chen (bh-001 is on Chen's CareTeam), deleted
+    afterwards with the reply, so the seeded inboxes other tests read are as seeded."""
+    control = SandboxControl(sandbox)
+    created = control.create(
         {
             "resourceType": "Communication",
             "status": "in-progress",
@@ -32,7 +34,10 @@ def asked(sandbox) -> str:
             "payload": [{"contentString": ASKED}],
         }
     )
-    return created["id"]
+    yield created["id"]
+    for reply in replies_to(sandbox, created["id"]):
+        control.delete(f"Communication/{reply['id']}")
+    control.delete(f"Communication/{created['id']}")
 
 
 def replies_to(sandbox, communication_id: str) -> list[dict]:
