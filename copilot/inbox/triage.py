@@ -344,9 +344,9 @@ def _decide(text: str, probabilities, spans: list[Span], urgency, model) -> Tria
         families = tuple(dict.fromkeys(cue.family for cue in counted))
         return Triage("urgent", _merge([c.span for c in counted]), families, scores)
     worded = spans[int(urgency.argmax())] if len(urgency) else None
-    if worded is not None and urgency.max() >= model.sentence_threshold:
-        if not _hedged(text, worded):
-            return Triage("urgent", (worded,), (WORDING,), scores)
+    strong = worded is not None and urgency.max() >= model.sentence_threshold
+    if strong and not _hedged(text, worded):
+        return Triage("urgent", (worded,), (WORDING,), scores)
     category = max(scores, key=scores.__getitem__)
     if category == "urgent":
         return Triage("urgent", (_best_sentence(text, "urgent", model),), (), scores)
