@@ -6,22 +6,30 @@ clinical, billing, scheduling, administrative.
 
 How a message is sorted:
 
-1. **Urgent cues** (copilot.inbox.lexicon.URGENT_RES, with their sources there) are
-   found sentence by sentence. A cue does not count in a sentence that negates it
-   ("I'm not having any thoughts of hurting myself"), puts it in the past ("back in
-   2015"), or attributes it to media or someone else's words ("a documentary about
-   suicide"), unless the sentence also says it is happening now ("again", "tonight");
-   idioms ("this form is killing me") are never cues. Any counted cue files the
-   message as urgent: recall comes first.
-2. Otherwise a multinomial logistic regression over the message's MiniLM embedding
-   (all-MiniLM-L6-v2, copilot.retrieval.embeddings) and the counts of each category's
-   cues (copilot.inbox.lexicon.CATEGORY_RES) and of suppressed urgent cues picks the
-   category; trained on data/train_messages.json by `manage.py train_triage`, weights
-   in data/triage.npz.
+1. **Urgent cues** (copilot.inbox.lexicon.URGENT_RES, with their sources there; and
+   the drafting engine's risk statements, copilot.drafting.risk) are found sentence
+   by sentence. A cue does not count when its clause negates it ("I'm not having any
+   thoughts of hurting myself"), puts it in the past ("back in 2015") or with media
+   or someone else's words ("a documentary about suicide"), unless the clause says it
+   is happening now ("again", "tonight"); when it is an idiom ("this form is killing
+   me"); when its family needs a word of risk nearby and there is none (a bridge
+   club, a gun safe); or when the message says the danger has passed ("I used my
+   safety plan, I'm safe now"). Any counted cue files the message as urgent.
+2. The **wording model** (logistic regression over each sentence's MiniLM embedding,
+   all-MiniLM-L6-v2) files a message as urgent when a sentence reaches its threshold
+   and that sentence is not past, negated, about others or defused as above; a
+   sentence between the lower "possible risk" threshold and that one marks the
+   message for a careful read without moving it.
+3. Otherwise a multinomial logistic regression over the message's embedding and the
+   counts of each category's cues (copilot.inbox.lexicon.CATEGORY_RES) and of the
+   discounted urgent cues picks the category.
 
-The reasons are the counted urgent cues (urgent) or the chosen category's cues; a
-message the model filed without any cue of its category gives its sentence with the
-highest probability for that category.
+Both models are trained on data/train_messages*.json (831 messages written for the
+project) by `manage.py train_triage`, weights in data/triage.npz.
+
+The reasons are the counted urgent cues, the sentence the wording model read (urgent),
+or the chosen category's cues; a message the model filed without any cue of its
+category gives its sentence with the highest probability for that category.
 """
 
 from __future__ import annotations
