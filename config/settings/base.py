@@ -5,6 +5,7 @@ Every key is read once here from the environment (django-environ); see
 the in-memory channel layer and the sandbox EHR on loopback.
 """
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +17,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# An empty variable means "not set" (a .env copied from .env.example leaves most empty):
+# without this, DATABASE_URL= would select Django's dummy database instead of SQLite.
+for _name in [name for name, value in os.environ.items() if value == ""]:
+    del os.environ[_name]
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
