@@ -317,6 +317,16 @@ INBOX_AUTO_SEND = env.list("INBOX_AUTO_SEND", default=[])
 REMINDER_HOURS_BEFORE = env.float("REMINDER_HOURS_BEFORE", default=48.0)
 FOLLOW_UP_HOURS_AFTER = env.float("FOLLOW_UP_HOURS_AFTER", default=24.0)
 
+# Claims (copilot.claims): practice modifiers by rendering Practitioner id (HCPCS Level
+# II: HO master's level, HN bachelor's level, AJ clinical social worker), e.g.
+# CLAIM_MODIFIERS=pr-okafor:AJ,pr-patel:HO (several: pr-x:HO;HN).
+CLAIM_MODIFIERS = {
+    practitioner: tuple(m for m in modifiers.split(";") if m)
+    for practitioner, _, modifiers in (
+        item.partition(":") for item in env.list("CLAIM_MODIFIERS", default=[])
+    )
+}
+
 # A development page that frames the sidebar as an EHR would (/ehr-demo/<client>/).
 EHR_DEMO_PAGE = env.bool("EHR_DEMO_PAGE", default=DEBUG)
 
