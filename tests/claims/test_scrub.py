@@ -183,3 +183,29 @@ def test_practice_modifiers_follow_the_rendering_clinician(settings):
     )
 
     assert claim.lines[0].modifiers == ("95", "HO") and claim.lines[0].place == "02"
+
+
+def test_the_claim_is_a_valid_fhir_claim_with_every_element():
+    from copilot.claims.fhir import claim_resource
+
+    note = NOTE.replace("individual psychotherapy", "psychotherapy by video with an interpreter")
+    claim, _ = claim_for(note, rendering=PATEL, pre_licensed=True, supervising=RIVERA)
+
+    resource = claim_resource(claim, claim_id="abc", created=datetime(2026, 11, 20, 17, tzinfo=UTC))
+
+    assert (resource["use"], resource["status"]) == ("claim", "draft")
+    assert resource["identifier"] == [{"system": "urn:ietf:rfc:3986", "value": "urn:uuid:abc"}]
+    assert [i["productOrService"]["coding"][0]["code"] for i in resource["item"]] == [
+        "90834",
+        "90785",
+    ]
+    first = resource["item"][0]
+    assert [m["coding"][0]["code"] for m in first["modifier"]] == ["95"]
+    assert first["locationCodeableConcept"]["coding"][0]["code"] == "02"
+    assert first["diagnosisSequence"] == [1] and first["servicedDate"] == "2026-11-20"
+    roles = [
+        (m["provider"]["reference"], m["role"]["coding"][0]["code"]) for m in resource["careTeam"]
+    ]
+    assert roles == [("Practitioner/pr-patel", "primary"), ("Practitioner/pr-rivera", "supervisor")]
+    assert resource["diagnosis"][0]["diagnosisCodeableConcept"]["coding"][0]["code"] == "F33.1"
+    assert resource["meta"]["security"][0]["code"] == "AIAST"
