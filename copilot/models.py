@@ -3,6 +3,7 @@
 from copilot.access.models import CaseloadAssignment
 from copilot.accounts.models import Clinician
 from copilot.audit.models import LedgerEntry
+from copilot.claims.models import ClaimRecord
 from copilot.groups.models import GroupNote, GroupSession
 from copilot.inbox.models import MessageTriage, OutgoingMessage
 from copilot.kb.models import PracticeDocumentRecord
@@ -20,6 +21,7 @@ from copilot.review.models import (
 )
 
 __all__ = [
+    "ClaimRecord",
     "MessageTriage",
     "OutgoingMessage",
     "PracticeDocumentRecord",

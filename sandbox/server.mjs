@@ -156,7 +156,7 @@ function capabilityStatement() {
   const types = ['Patient', 'Practitioner', 'Condition', 'Observation', 'MedicationStatement',
     'MedicationRequest', 'CarePlan', 'Goal', 'Encounter', 'Appointment', 'DocumentReference',
     'Provenance', 'QuestionnaireResponse', 'CareTeam', 'Communication', 'AllergyIntolerance', 'Immunization',
-    'Procedure'];
+    'Procedure', 'Claim'];
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',

@@ -1,7 +1,7 @@
 """The permission-checked fetches: one per object type. Views and consumers get a
 client, a draft, a co-signature request, a cited note, a group, a group session, a
-treatment-plan review, a plan review's co-signature request, a client's secure message
-or a message drafted for a client only through these.
+treatment-plan review, a plan review's co-signature request, a client's secure message,
+a message drafted for a client or a drafted claim only through these.
 
 Each raises `NotFound` when the object does not exist *or* the user may not see it
 (the same answer, so a denial does not reveal that the object exists), and
@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from copilot.chart import SourceDocument
+from copilot.claims.models import ClaimRecord
 from copilot.ehr import get_gateway
 from copilot.ehr.groups import GroupNotFound, GroupRoster
 from copilot.groups.models import GroupSession
@@ -198,4 +199,16 @@ async def outgoing_for_user(user: AbstractBaseUser | None, message_id) -> Outgoi
     found = await OutgoingMessage.objects.filter(pk=message_id, author=user).afirst()
     if found is None:
         raise NotFound("outgoing message")
+    return found
+
+
+async def claim_for_user(user: AbstractBaseUser | None, claim_id) -> ClaimRecord:
+    """A drafted claim or prior-authorization request authored by `user`, whose client
+    is still on their caseload."""
+    if user is None or not user.is_authenticated:
+        raise NotFound("claim")
+    found = await ClaimRecord.objects.filter(pk=claim_id, author=user).afirst()
+    if found is None:
+        raise NotFound("claim")
+    await client_for_user(user, found.client_id)
     return found

@@ -326,3 +326,41 @@ def _message_meta(message) -> dict[str, Any]:
     if message.appointment_id:
         meta["appointment"] = f"Appointment/{message.appointment_id}"
     return meta
+
+
+# --- Claims and prior authorization (copilot.claims) ------------------------------------
+
+
+def claim_drafted(record) -> Event:
+    """A claim or prior-authorization request drafted: the Claim, its findings, the
+    narrative if any."""
+    return Event(
+        kind=Kind.AI_CLAIM,
+        client_id=record.client_id,
+        meta={
+            "claim": str(record.id),
+            "use": record.use,
+            "draft": str(record.draft_id) if record.draft_id else "",
+            "findings": [f["rule"] for f in record.findings],
+        },
+        content={"resource": record.resource, "sentences": record.sentences},
+    )
+
+
+def claim_approved(record) -> Event:
+    return Event(
+        kind=Kind.CLAIM_APPROVAL,
+        client_id=record.client_id,
+        meta={"claim": str(record.id), "use": record.use},
+        content={"resource": record.resource},
+    )
+
+
+def claim_written(record, references: list[str], *, error: str = "") -> Event:
+    return Event(
+        kind=Kind.EHR_CLAIM,
+        client_id=record.client_id,
+        outcome=Outcome.ERROR if error else Outcome.OK,
+        meta={"claim": str(record.id), "attempts": record.attempts, "references": references},
+        content={"error": error} if error else {},
+    )

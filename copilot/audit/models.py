@@ -35,6 +35,9 @@ class LedgerEntry(models.Model):
         MESSAGE_ACKNOWLEDGED = "message.acknowledge", "Urgent message acknowledged"
         MESSAGE_ESCALATED = "message.escalate", "Urgent message escalated"
         EHR_MESSAGE = "ehr.message", "EHR message write"
+        AI_CLAIM = "ai.claim", "AI drafted claim"
+        CLAIM_APPROVAL = "claim.approve", "Claim approval"
+        EHR_CLAIM = "ehr.claim", "EHR claim write"
 
     class Outcome(models.TextChoices):
         OK = "ok", "OK"

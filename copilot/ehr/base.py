@@ -230,6 +230,18 @@ class ChartGateway(ABC):
         EhrUnavailable (retry later) or EhrError (retrying will not help)."""
         raise NotImplementedError
 
+    async def write_claim(self, resource: dict, identifier: str) -> tuple[str, str]:
+        """Create a Claim (a claim or a prior-authorization request, built by
+        copilot.claims) at most once per `identifier` (its urn:uuid value); returns the
+        Claim's id and meta.versionId. Raises EhrUnavailable or EhrError."""
+        raise NotImplementedError
+
+    async def billed_services(self, client_id: str) -> set[tuple[str, str, date]]:
+        """(client id, CPT/HCPCS code, service date) of every item of this client's
+        claims in the EHR (`Claim?patient=Patient/{id}&use=claim`, every page), except
+        cancelled or entered-in-error ones. Raises EhrError."""
+        raise NotImplementedError
+
     @abstractmethod
     async def intake(self, client_id: str) -> Intake | None:
         """The client's latest completed intake questionnaire (FHIR R4

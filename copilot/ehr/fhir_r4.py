@@ -37,6 +37,7 @@ from .base import (
     EhrUnavailable,
     WrittenNote,
 )
+from .documents import IDENTIFIER_SYSTEM
 
 logger = logging.getLogger(__name__)
 
@@ -532,6 +533,28 @@ class FhirR4Gateway(ChartGateway):
             communication_id=written["id"],
             version=(written.get("meta") or {}).get("versionId", ""),
         )
+
+    async def write_claim(self, resource: dict, identifier: str) -> tuple[str, str]:
+        written = await self._guard(
+            self._create_once(
+                resource, if_none_exist=f"identifier={IDENTIFIER_SYSTEM}|{identifier}"
+            )
+        )
+        return written["id"], (written.get("meta") or {}).get("versionId", "")
+
+    async def billed_services(self, client_id: str) -> set[tuple[str, str, date]]:
+        search = Search("Claim", {"patient": f"Patient/{client_id}", "use": "claim"})
+        claims = (await self._gather({"claims": self._search(search)}))["claims"]
+        billed = set()
+        for claim in claims:
+            if claim.get("status") in ("cancelled", "entered-in-error"):
+                continue
+            for item in claim.get("item") or []:
+                codes = ((item.get("productOrService") or {}).get("coding")) or []
+                served = item.get("servicedDate")
+                if codes and served:
+                    billed.add((client_id, codes[0].get("code", ""), date.fromisoformat(served)))
+        return billed
 
     async def ping(self) -> str:
         statement = await self._guard(self._client.execute("metadata", method="get"))

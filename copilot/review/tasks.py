@@ -16,6 +16,7 @@ from asgiref.sync import async_to_sync
 from celery import shared_task
 from django.conf import settings
 
+from copilot.claims.services import deliver_due as claims_deliver_due
 from copilot.ehr import EhrUnavailable
 from copilot.inbox.services import deliver_due as messages_deliver_due
 from copilot.plans.services import plan_approvals_deliver_due
@@ -28,12 +29,18 @@ RETRIES = 6  # backoff 5 s doubling to 160 s: about 5 minutes of EHR outage
 
 @shared_task(name="copilot.outbox_sweep", ignore_result=True)
 def outbox_sweep() -> dict[str, int]:
-    """Send every due note, plan review and approved message to a client; returns how
-    many of each were touched."""
+    """Send every due note, plan review, approved message to a client and approved
+    claim; returns how many of each were touched."""
     notes = async_to_sync(outbox.deliver_due)()
     plans = async_to_sync(plan_approvals_deliver_due)()
     messages = async_to_sync(messages_deliver_due)()
-    return {"notes": len(notes), "plans": len(plans), "messages": len(messages)}
+    claims = async_to_sync(claims_deliver_due)()
+    return {
+        "notes": len(notes),
+        "plans": len(plans),
+        "messages": len(messages),
+        "claims": len(claims),
+    }
 
 
 @shared_task(name="copilot.predraft", bind=True, max_retries=RETRIES, ignore_result=True)

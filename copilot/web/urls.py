@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from copilot.claims import views as claims
 from copilot.groups import views as groups
 from copilot.inbox import views as inbox
 from copilot.plans import views as plans
@@ -21,6 +22,9 @@ urlpatterns = [
     path("drafts/<uuid:draft_id>/status/", views.draft_status, name="draft-status"),
     path("drafts/<uuid:draft_id>/approve/", views.draft_approve, name="draft-approve"),
     path("drafts/<uuid:draft_id>/codes/", views.draft_codes, name="draft-codes"),
+    path("drafts/<uuid:draft_id>/claim/", claims.draft_claim, name="draft-claim"),
+    path("claims/<uuid:claim_id>/", claims.claim_status, name="claim-status"),
+    path("claims/<uuid:claim_id>/approve/", claims.claim_approve, name="claim-approve"),
     path("review/queue/", queue.cosign_queue, name="cosign-queue"),
     path("review/<uuid:draft_id>/", queue.cosign_review, name="cosign-review"),
     path("review/<uuid:draft_id>/cosign/", queue.cosign_sign, name="cosign-sign"),

@@ -20,6 +20,7 @@ from copilot.access.caseload import caseload_for
 from copilot.access.fetch import document_for_user
 from copilot.access.http import client_required, draft_required, ehr_error_response
 from copilot.accounts.models import Clinician
+from copilot.claims.models import ClaimRecord
 from copilot.coding import services as coding
 from copilot.ehr import ClientNotFound, EhrError, get_gateway
 from copilot.kb.services import cited_section
@@ -219,7 +220,8 @@ async def draft_codes(request: HttpRequest, draft: Draft) -> HttpResponse:
         return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
     except EhrError as error:
         return render(request, template, {"error": error}, status=_status_for(error))
-    return render(request, template, {"codes": suggestions})
+    claim = await ClaimRecord.objects.filter(draft=draft, use=ClaimRecord.Use.CLAIM).afirst()
+    return render(request, template, {"codes": suggestions, "draft": draft, "claim": claim})
 
 
 @login_required

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from copilot.access.models import CaseloadAssignment
 from copilot.accounts.models import Clinician
+from copilot.claims.models import ClaimRecord
 from copilot.groups.models import GroupSession
 from copilot.inbox.models import MessageTriage, OutgoingMessage
 from copilot.kb.models import PracticeDocumentRecord
@@ -185,6 +186,18 @@ ROUTES: dict[str, Route] = {
         SUPERVISOR,
         {"POST": 400},
     ),
+    # Claims (copilot.claims): the note awaiting co-signature has no approval yet, so
+    # its author is told no claim can be drafted (409); the drafted claim is its
+    # author's, and a scrubbing error refuses its approval (409); nothing is written.
+    "draft-claim": Route(
+        lambda w: reverse("draft-claim", args=[w.approved.id]), AUTHOR, {"POST": 409}
+    ),
+    "claim-status": Route(
+        lambda w: reverse("claim-status", args=[w.claim.id]), AUTHOR, {"GET": 200, "HEAD": 200}
+    ),
+    "claim-approve": Route(
+        lambda w: reverse("claim-approve", args=[w.claim.id]), AUTHOR, {"POST": 409}
+    ),
     # The inbox (copilot.inbox): every signed-in user has one (empty, or a message for an
     # account with no clinician); a client's tab is for their caseload; a message is its
     # recipient's: bh-003's clinical message to Patel cannot be acknowledged (not urgent:
@@ -334,6 +347,13 @@ def world(ehr, oidc, sandbox_control, settings, chroma):
             text_hash="0" * 64,
             category="clinical",
         ).communication_id,
+        claim=ClaimRecord.objects.create(
+            use="claim",
+            client_id=CLIENT,
+            author=patel.user,
+            resource={"resourceType": "Claim"},
+            findings=[{"rule": "supervising_provider", "severity": "error", "message": "x"}],
+        ),
         outgoing=OutgoingMessage.objects.create(
             kind="reminder",
             client_id=CLIENT,

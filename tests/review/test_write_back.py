@@ -213,7 +213,7 @@ def test_the_outbox_sweep_task_sends_the_due_notes(ehr, new_client):
 
     touched = outbox_sweep.delay().get()  # eager here; beat schedules it on a worker
 
-    assert touched == {"notes": 1, "plans": 0, "messages": 0}
+    assert touched == {"notes": 1, "plans": 0, "messages": 0, "claims": 0}
     row = WriteBack.objects.get(pk=approval.write_back.pk)
     assert row.status == WriteBack.Status.WRITTEN and row.attempts == 1
     found = fhir_search(

@@ -1,5 +1,5 @@
 """`manage.py run_outbox`: keep sending approved notes, treatment-plan reviews and
-messages to clients that wait for the EHR."""
+messages to clients and claims that wait for the EHR."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from copilot.claims.services import deliver_due as claims_deliver_due
 from copilot.inbox.services import deliver_due as messages_deliver_due
 from copilot.plans.services import plan_approvals_deliver_due
 from copilot.review.outbox import deliver_due
@@ -34,6 +35,9 @@ class Command(BaseCommand):
                 self.stdout.write(line.rstrip())
             for message in await messages_deliver_due():
                 line = f"message {message.pk}: {message.status} {message.last_error}"
+                self.stdout.write(line.rstrip())
+            for claim in await claims_deliver_due():
+                line = f"claim {claim.pk}: {claim.status} {claim.last_error}"
                 self.stdout.write(line.rstrip())
             if once:
                 return
