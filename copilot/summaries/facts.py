@@ -138,7 +138,7 @@ def series_sentences(series: MeasureSeries) -> list[DraftSentence]:
     text = (
         f"{name}: {first.total} ({first.severity}) on {format_date(first.effective)} → "
         f"{last.total} ({last.severity}) on {format_date(last.effective)}, "
-        f"{'+' if change > 0 else ''}{change} points"
+        f"{'+' if change > 0 else ''}{change} point{'' if abs(change) == 1 else 's'}"
         f"{f' ({percent:+d}%)' if percent is not None else ''} over "
         f"{len(series.results)} administrations."
     )
