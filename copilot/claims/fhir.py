@@ -15,6 +15,7 @@ from typing import Any
 
 from fhir.resources.R4B.claim import Claim
 
+from copilot.ehr.base import Agent
 from copilot.ehr.documents import AI_LABEL, IDENTIFIER_SYSTEM, practitioner_reference
 
 from .claim import ClaimDraft
@@ -29,24 +30,31 @@ PRIORITY = "http://terminology.hl7.org/CodeSystem/processpriority"
 CPT_MODIFIERS = frozenset({"95", "25", "59"})  # the rest (HO, HN, AJ …) are HCPCS Level II
 
 
-def claim_resource(claim: ClaimDraft, *, claim_id: str, created: datetime) -> dict[str, Any]:
-    """The Claim for `claim` (a dict ready to POST). Raises pydantic.ValidationError if
-    it would not be a valid R4 Claim."""
+def care_team(rendering: Agent, supervising: Agent | None) -> list[dict[str, Any]]:
+    """Claim.careTeam: the rendering provider as sequence 1 (role primary), the
+    supervising provider, when there is one, as sequence 2 (role supervisor)."""
     team = [
         {
             "sequence": 1,
-            "provider": practitioner_reference(claim.rendering),
+            "provider": practitioner_reference(rendering),
             "role": {"coding": [{"system": CARE_TEAM_ROLE, "code": "primary"}]},
         }
     ]
-    if claim.supervising is not None:
+    if supervising is not None:
         team.append(
             {
                 "sequence": 2,
-                "provider": practitioner_reference(claim.supervising),
+                "provider": practitioner_reference(supervising),
                 "role": {"coding": [{"system": CARE_TEAM_ROLE, "code": "supervisor"}]},
             }
         )
+    return team
+
+
+def claim_resource(claim: ClaimDraft, *, claim_id: str, created: datetime) -> dict[str, Any]:
+    """The Claim for `claim` (a dict ready to POST). Raises pydantic.ValidationError if
+    it would not be a valid R4 Claim."""
+    team = care_team(claim.rendering, claim.supervising)
     resource: dict[str, Any] = {
         "resourceType": "Claim",
         "meta": {"security": [AI_LABEL]},

@@ -116,11 +116,14 @@ def interventions(course: CourseOfCare) -> list[DraftSentence]:
 def measures(course: CourseOfCare) -> list[DraftSentence]:
     """Per instrument: first → last total with severity at each end, change in points and
     percent; then response and remission (PHQ-9 only) reached or not."""
-    sentences = [s for series in (course.phq9, course.gad7) for s in _series(series)]
+    sentences = [s for series in (course.phq9, course.gad7) for s in series_sentences(series)]
     return sentences or [DraftSentence("No PHQ-9 or GAD-7 results are recorded in the EHR.")]
 
 
-def _series(series: MeasureSeries) -> list[DraftSentence]:
+def series_sentences(series: MeasureSeries) -> list[DraftSentence]:
+    """One instrument's trajectory (first → last total with severity bands, change in
+    points and percent; or its one administration) and, for two or more results,
+    response and (PHQ-9 only) remission reached or not. Empty for an empty series."""
     first, last, name = series.baseline, series.latest, series.instrument.name
     if first is None or last is None:
         return []
@@ -135,7 +138,7 @@ def _series(series: MeasureSeries) -> list[DraftSentence]:
     text = (
         f"{name}: {first.total} ({first.severity}) on {format_date(first.effective)} → "
         f"{last.total} ({last.severity}) on {format_date(last.effective)}, "
-        f"{'+' if change > 0 else ''}{change} points"
+        f"{'+' if change > 0 else ''}{change} point{'' if abs(change) == 1 else 's'}"
         f"{f' ({percent:+d}%)' if percent is not None else ''} over "
         f"{len(series.results)} administrations."
     )
