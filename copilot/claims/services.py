@@ -32,6 +32,7 @@ from copilot.review.models import Approval, Draft
 from copilot.review.outbox import CLAIM_BATCH, LEASE, claim_batch
 from copilot.review.services import attempt_failed
 
+from . import priorauth
 from .claim import build_claim
 from .fhir import claim_resource
 from .models import ClaimRecord
@@ -172,6 +173,68 @@ def claim_approve(
         row.save()
         record(entries.claim_approved(row), actor=actor)
         return row
+
+
+async def priorauth_draft(
+    *,
+    actor: AbstractBaseUser,
+    client_id: str,
+    kind: str,
+    code: str,
+    sessions: int,
+    weeks: int,
+    start,
+    gateway: ChartGateway | None = None,
+) -> ClaimRecord:
+    """A prior-authorization request for the client (the caller checked the caseload):
+    the narrative from their course of care (copilot.claims.priorauth, every sentence
+    with its sources) and the preauthorization Claim, drafted for review; audited.
+    Raises ClaimError (a request that is not valid, no diagnosis to justify it, not a
+    clinician) or EhrError."""
+    clinician = await sync_to_async(lambda: getattr(actor, "clinician", None))()
+    if clinician is None:
+        raise ClaimError("Your account is not linked to a clinician (FHIR Practitioner).")
+    try:
+        request = priorauth.PriorAuthRequest(kind, code, sessions, start, weeks)
+    except ValueError as error:
+        raise ClaimError(f"This request cannot be made: {error}.") from None
+    course = await (gateway or get_gateway()).course_of_care(client_id)
+    try:
+        sentences = priorauth.narrative(course, request, today=timezone.localdate())
+    except ValueError as error:
+        raise ClaimError(str(error)) from None
+    supervising = await sync_to_async(_supervisor_of)(clinician)
+    row = ClaimRecord(
+        use=ClaimRecord.Use.PREAUTHORIZATION, client_id=client_id, author=actor, resource={}
+    )
+    row.resource = priorauth.preauth_resource(
+        client_id=client_id,
+        request=request,
+        sentences=sentences,
+        rendering=_agent(clinician),
+        supervising=supervising,
+        diagnoses=priorauth.request_diagnoses(course),
+        claim_id=str(row.id),
+        created=timezone.now(),
+    )
+    row.sentences = [
+        {"text": s.text, "sources": list(s.sources), "part": s.part} for s in sentences
+    ]
+    row.letter = priorauth.letter_text(sentences)
+    return await sync_to_async(_save_drafted)(row, actor)
+
+
+def _supervisor_of(clinician) -> Agent | None:
+    if clinician.requires_cosign and clinician.supervisor is not None:
+        return _agent(clinician.supervisor)
+    return None
+
+
+@transaction.atomic
+def _save_drafted(row: ClaimRecord, actor) -> ClaimRecord:
+    row.save()
+    record(entries.claim_drafted(row), actor=actor)
+    return row
 
 
 async def claim_approve_async(

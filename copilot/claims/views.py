@@ -3,19 +3,24 @@
 - `draft_claim`: draft (or show) the claim of the author's approved note, scrubbed.
 - `claim_approve`: approve it and write it to the EHR now (or leave it waiting).
 - `claim_status`: the claim as it stands (polled while it waits for the EHR).
+- `priorauth`: the prior-authorization form for a client, and the drafted request
+  (the narrative with every sentence's sources) to review and approve.
+- `claim_letter`: a drafted prior-authorization request as a printable letter.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_POST, require_safe
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from copilot.access.fetch import claim_for_user
-from copilot.access.http import draft_required, ehr_error_response
+from copilot.access.http import client_required, draft_required, ehr_error_response
 from copilot.ehr import EhrError
 from copilot.review.models import Draft
 
@@ -59,3 +64,53 @@ async def claim_approve(request: HttpRequest, claim_id: uuid.UUID) -> HttpRespon
 async def claim_status(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
     claim = await claim_for_user(await request.auser(), claim_id)
     return render(request, f"{TEMPLATE}#claim", {"claim": claim})
+
+
+PRIORAUTH_DEFAULTS = {
+    "kind": "continued-outpatient",
+    "code": "90834",
+    "sessions": "12",
+    "weeks": "12",
+}
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@client_required
+async def priorauth(request: HttpRequest, client_id: str) -> HttpResponse:
+    """GET: the form (kind, code, units, weeks, start). POST: draft the request; a
+    refused one comes back with what was typed and the reason (400)."""
+    form = {**PRIORAUTH_DEFAULTS, "start": timezone.localdate().isoformat()}
+    if request.method == "POST":
+        form = {key: request.POST.get(key, value) for key, value in form.items()}
+        try:
+            claim = await services.priorauth_draft(
+                actor=await request.auser(),
+                client_id=client_id,
+                kind=form["kind"],
+                code=form["code"],
+                sessions=int(form["sessions"]),
+                weeks=int(form["weeks"]),
+                start=date.fromisoformat(form["start"]),
+            )
+        except (ValueError, services.ClaimError) as error:
+            message = getattr(
+                error, "message", "Units and weeks are whole numbers; the start is a date."
+            )
+            context = {"client_id": client_id, "form": form, "error": message}
+            return render(request, TEMPLATE, context, status=400)
+        except EhrError as error:
+            return ehr_error_response(error)
+        return render(
+            request, f"{TEMPLATE}#priorauth-page", {"client_id": client_id, "claim": claim}
+        )
+    return render(request, f"{TEMPLATE}#priorauth-page", {"client_id": client_id, "form": form})
+
+
+@login_required
+@require_safe
+async def claim_letter(request: HttpRequest, claim_id: uuid.UUID) -> HttpResponse:
+    """The prior-authorization request as a letter to print (or save as PDF)."""
+    user = await request.auser()
+    claim = await claim_for_user(user, claim_id)
+    return render(request, TEMPLATE, {"claim": claim, "letter": True})

@@ -195,6 +195,17 @@ ROUTES: dict[str, Route] = {
     "claim-status": Route(
         lambda w: reverse("claim-status", args=[w.claim.id]), AUTHOR, {"GET": 200, "HEAD": 200}
     ),
+    # Prior authorization: the form, and a request drafted from bh-003's course of care
+    # with the form's defaults (nothing is written before approval); the letter is the
+    # drafted claim's author's.
+    "priorauth": Route(
+        lambda w: reverse("priorauth", args=[CLIENT]),
+        CASELOAD,
+        {"GET": 200, "HEAD": 200, "POST": 200},
+    ),
+    "claim-letter": Route(
+        lambda w: reverse("claim-letter", args=[w.claim.id]), AUTHOR, {"GET": 200, "HEAD": 200}
+    ),
     "claim-approve": Route(
         lambda w: reverse("claim-approve", args=[w.claim.id]), AUTHOR, {"POST": 409}
     ),

@@ -114,3 +114,55 @@ def test_the_coding_panel_offers_the_claim_and_only_its_author_opens_it(
     client.force_login(ClinicianFactory(practitioner_id="pr-chen").user)  # same caseload
     assert client.get(reverse("claim-status", args=[claim.id])).status_code == 404
     assert client.post(reverse("claim-approve", args=[claim.id])).status_code == 404
+
+
+def test_a_prior_authorization_is_drafted_from_the_chart_approved_and_written_once(client, ehr):
+    chen = ClinicianFactory(practitioner_id="pr-chen").user
+    client.force_login(chen)
+    form = {
+        "kind": "continued-outpatient",
+        "code": "90834",
+        "sessions": "12",
+        "weeks": "12",
+        "start": "2027-01-04",
+    }
+
+    page = client.post(reverse("priorauth", args=["bh-001"]), form)
+
+    assert page.status_code == 200
+    request = ClaimRecord.objects.get(use="preauthorization")
+    assert all(s["sources"] for s in request.sentences)
+    text = " ".join(s["text"] for s in request.sentences)
+    assert "F33.1" in text and "19" in text and "6" in text  # PHQ-9 19 → 6
+    item = request.resource["item"][0]
+    assert item["quantity"]["value"] == 12
+    assert item["servicedPeriod"] == {"start": "2027-01-04", "end": "2027-03-28"}
+    letter = client.get(reverse("claim-letter", args=[request.id])).content.decode()
+    assert "Prior authorization request" in letter and "Symptom measures" in letter
+
+    approved_ = client.post(reverse("claim-approve", args=[request.id]), {"idempotency_key": "pa"})
+    again = client.post(reverse("claim-approve", args=[request.id]), {"idempotency_key": "pa"})
+
+    assert approved_.status_code == again.status_code == 200
+    row = ClaimRecord.objects.get(pk=request.pk)
+    (written,) = claims_in_ehr(ehr.base_url, row)
+    assert written["use"] == "preauthorization" and written["id"] == row.claim_written_id
+    assert "Symptom measures" in written["supportingInfo"][0]["valueString"]
+
+
+def test_a_request_that_cannot_be_made_keeps_what_was_typed(client, ehr):
+    client.force_login(ClinicianFactory(practitioner_id="pr-chen").user)
+    form = {
+        "kind": "continued-outpatient",
+        "code": "S9480",
+        "sessions": "30",
+        "weeks": "4",
+        "start": "2027-01-04",
+    }
+
+    page = client.post(reverse("priorauth", args=["bh-001"]), form)
+
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert "cannot be requested with code S9480" in body and 'value="30"' in body
+    assert not ClaimRecord.objects.exists()
