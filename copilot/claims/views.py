@@ -101,10 +101,8 @@ async def priorauth(request: HttpRequest, client_id: str) -> HttpResponse:
             return render(request, TEMPLATE, context, status=400)
         except EhrError as error:
             return ehr_error_response(error)
-        return render(
-            request, f"{TEMPLATE}#priorauth-page", {"client_id": client_id, "claim": claim}
-        )
-    return render(request, f"{TEMPLATE}#priorauth-page", {"client_id": client_id, "form": form})
+        return render(request, TEMPLATE, {"client_id": client_id, "claim": claim})
+    return render(request, TEMPLATE, {"client_id": client_id, "form": form})
 
 
 @login_required
