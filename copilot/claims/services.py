@@ -19,7 +19,6 @@ from datetime import datetime
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from copilot.audit import entries
@@ -29,7 +28,7 @@ from copilot.coding.suggest import suggest_codes
 from copilot.ehr import ChartGateway, EhrError, get_gateway
 from copilot.ehr.base import Agent
 from copilot.review.models import Approval, Draft
-from copilot.review.outbox import CLAIM_BATCH, LEASE, claim_batch
+from copilot.review.outbox import Outbox
 from copilot.review.services import attempt_failed
 
 from . import priorauth
@@ -246,40 +245,6 @@ async def claim_approve_async(
     )
 
 
-def _due(now: datetime) -> Q:
-    return Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=Status.SENDING, lease_until__lt=now
-    )
-
-
-def claim_take(claim_id, *, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    taken = ClaimRecord.objects.filter(_due(now), pk=claim_id).update(
-        status=Status.SENDING, lease_until=now + LEASE
-    )
-    return taken == 1
-
-
-def claim_due(limit: int = CLAIM_BATCH, *, now: datetime | None = None) -> list:
-    """Claim up to `limit` approved claims due for writing (SKIP LOCKED batches)."""
-    now = now or timezone.now()
-    return claim_batch(ClaimRecord, _due(now), limit=limit, now=now)
-
-
-async def deliver(claim_id, *, gateway: ChartGateway | None = None) -> ClaimRecord:
-    """Write one approved claim if due and unclaimed; returns it as it ends up."""
-    if not await sync_to_async(claim_take)(claim_id):
-        return await ClaimRecord.objects.aget(pk=claim_id)
-    return await _send(claim_id, gateway)
-
-
-async def deliver_due(*, gateway: ChartGateway | None = None) -> list[ClaimRecord]:
-    touched: list[ClaimRecord] = []
-    while ids := await sync_to_async(claim_due)():
-        touched += [await _send(pk, gateway) for pk in ids]
-    return touched
-
-
 async def _send(claim_id, gateway: ChartGateway | None) -> ClaimRecord:
     row = await ClaimRecord.objects.aget(pk=claim_id)
     try:
@@ -288,6 +253,11 @@ async def _send(claim_id, gateway: ChartGateway | None) -> ClaimRecord:
         logger.warning("Claim %s not written (%s)", claim_id, error.retryable)
         return await sync_to_async(_failed)(claim_id, error)
     return await sync_to_async(_written)(claim_id, written)
+
+
+OUTBOX = Outbox(ClaimRecord, _send)
+deliver = OUTBOX.deliver  # write one approved claim if due: (id, *, gateway=None)
+deliver_due = OUTBOX.deliver_due  # write every due one: (*, gateway=None)
 
 
 @transaction.atomic

@@ -33,7 +33,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from copilot.access.caseload import caseload_for
@@ -43,7 +42,7 @@ from copilot.audit.ledger import record
 from copilot.ehr import ChartGateway, EhrError, get_gateway
 from copilot.ehr.messages import Appointment, Message, WrittenMessage
 from copilot.ehr.messages import OutgoingMessage as CommunicationOut
-from copilot.review.outbox import CLAIM_BATCH, LEASE, claim_batch
+from copilot.review.outbox import Outbox
 from copilot.review.services import attempt_failed
 
 from . import replies
@@ -460,43 +459,6 @@ def approve(
         raise InboxError("This approval was already used for another message.") from None
 
 
-def _due(now: datetime) -> Q:
-    return Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=Status.SENDING, lease_until__lt=now
-    )
-
-
-def claim(message_id, *, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    taken = OutgoingMessage.objects.filter(_due(now), pk=message_id).update(
-        status=Status.SENDING, lease_until=now + LEASE
-    )
-    return taken == 1
-
-
-def claim_due(limit: int = CLAIM_BATCH, *, now: datetime | None = None) -> list:
-    """Claim up to `limit` approved messages due for sending (SELECT … FOR UPDATE SKIP
-    LOCKED, copilot.review.outbox.claim_batch)."""
-    now = now or timezone.now()
-    return claim_batch(OutgoingMessage, _due(now), limit=limit, now=now)
-
-
-async def deliver(message_id, *, gateway: ChartGateway | None = None) -> OutgoingMessage:
-    """Send one approved message if it is due and unclaimed; returns it as it ends up
-    (`written`; `pending` to retry when the EHR is down; `failed` with the reason)."""
-    if not await sync_to_async(claim)(message_id):
-        return await OutgoingMessage.objects.aget(pk=message_id)
-    return await _send(message_id, gateway)
-
-
-async def deliver_due(*, gateway: ChartGateway | None = None) -> list[OutgoingMessage]:
-    """Claim the approved messages due now, a batch at a time, and send them."""
-    touched: list[OutgoingMessage] = []
-    while ids := await sync_to_async(claim_due)():
-        touched += [await _send(pk, gateway) for pk in ids]
-    return touched
-
-
 async def _send(message_id, gateway: ChartGateway | None) -> OutgoingMessage:
     message = await OutgoingMessage.objects.select_related("author__clinician").aget(pk=message_id)
     clinician = message.author.clinician
@@ -517,6 +479,11 @@ async def _send(message_id, gateway: ChartGateway | None) -> OutgoingMessage:
         logger.warning("Message %s not written (%s)", message_id, error.retryable)
         return await sync_to_async(_failed)(message_id, error)
     return await sync_to_async(_written)(message_id, written)
+
+
+OUTBOX = Outbox(OutgoingMessage, _send)
+deliver = OUTBOX.deliver  # send one approved message if due: (id, *, gateway=None)
+deliver_due = OUTBOX.deliver_due  # send every due one: (*, gateway=None)
 
 
 @transaction.atomic

@@ -148,6 +148,48 @@ def claim_batch(model, due: Q, *, limit: int, now: datetime) -> list[int]:
     return ids
 
 
+class Outbox:
+    """Claiming and delivery for an outbox table of approved things to write to the EHR
+    (`model` with `status` pending / sending / written / failed, `next_attempt_at`,
+    `lease_until`): a row is due when pending past its next attempt, or sending with a
+    lapsed lease (its sender died). `send(pk, gateway)` writes a claimed row and
+    returns it as it ends up."""
+
+    def __init__(self, model, send) -> None:
+        self.model, self.send = model, send
+
+    def due(self, now: datetime) -> Q:
+        return Q(status="pending", next_attempt_at__lte=now) | Q(
+            status="sending", lease_until__lt=now
+        )
+
+    def take(self, pk, *, now: datetime | None = None) -> bool:
+        """Claim one row for sending if it is due and nobody holds it."""
+        now = now or timezone.now()
+        taken = self.model.objects.filter(self.due(now), pk=pk).update(
+            status="sending", lease_until=now + LEASE
+        )
+        return taken == 1
+
+    def claim_due(self, limit: int = CLAIM_BATCH, *, now: datetime | None = None) -> list:
+        """Claim up to `limit` due rows (claim_batch: SELECT … FOR UPDATE SKIP LOCKED)."""
+        now = now or timezone.now()
+        return claim_batch(self.model, self.due(now), limit=limit, now=now)
+
+    async def deliver(self, pk, *, gateway: ChartGateway | None = None):
+        """Send one row if it is due and unclaimed; returns it as it ends up."""
+        if not await sync_to_async(self.take)(pk):
+            return await self.model.objects.aget(pk=pk)
+        return await self.send(pk, gateway)
+
+    async def deliver_due(self, *, gateway: ChartGateway | None = None) -> list:
+        """Claim the rows due now, a batch at a time, and send them."""
+        touched = []
+        while ids := await sync_to_async(self.claim_due)():
+            touched += [await self.send(pk, gateway) for pk in ids]
+        return touched
+
+
 def claim_due(limit: int = CLAIM_BATCH, *, now: datetime | None = None) -> list[int]:
     """Claim up to `limit` due notes for this sender (claim_batch) and return their ids."""
     now = now or timezone.now()
