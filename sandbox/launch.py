@@ -165,6 +165,27 @@ def serve_copilot(
             server.wait()
 
 
+@contextmanager
+def serve_worker(env: dict[str, str], log: Path) -> Iterator[None]:
+    """A Celery worker (`celery -A config worker`, one process, solo pool) with
+    environment `env` (its REDIS_URL is the broker), its output in `log`, for as long
+    as the block runs: what the Procfile's `worker` runs beside daphne."""
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"]
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            [*command, "--loglevel=warning"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield
+        finally:
+            worker.terminate()
+            worker.wait()
+
+
 def _wait_for(url: str, timeout: float, log: Path) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -12,13 +12,13 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from sandbox.launch import free_port, serve_copilot
+from sandbox.launch import free_port, serve_copilot, serve_worker
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -45,7 +45,10 @@ def running_copilot(
 ) -> Iterator[str]:
     """The copilot under daphne on `port` (default: a free one) on loopback, with local
     settings plus `settings` as environment variables, its own SQLite file, index
-    folder and the demo accounts; yields its base URL."""
+    folder and the demo accounts; yields its base URL. With REDIS_URL set (the
+    services suite) it runs as deployed: the Redis channel layer, and a Celery worker
+    beside daphne for queued work, on a Redis database of its own (2) so that no other
+    test's worker takes its tasks."""
     port = port or free_port()
     env = {
         **os.environ,
@@ -56,10 +59,18 @@ def running_copilot(
         "CHROMA_PATH": str(tmp_path_factory.mktemp("chroma")),
         **settings,
     }
+    if env.get("REDIS_URL"):
+        env["REDIS_URL"] = re.sub(r"/\d+$", "", env["REDIS_URL"].rstrip("/")) + "/2"
     manage(env, "migrate", "--noinput")
     manage(env, "seed_demo_users")
-    log = tmp_path_factory.mktemp("log") / "daphne.log"
-    with serve_copilot(port, env, log, ready="/accounts/login/failed/", timeout=60) as base:
+    logs = tmp_path_factory.mktemp("log")
+    worker = serve_worker(env, logs / "worker.log") if env.get("REDIS_URL") else nullcontext()
+    with (
+        worker,
+        serve_copilot(
+            port, env, logs / "daphne.log", ready="/accounts/login/failed/", timeout=60
+        ) as base,
+    ):
         yield base
 
 

@@ -71,9 +71,8 @@ def test_group_notes_are_drafted_per_member_and_each_approved_into_its_own_chart
     frame.locator(".client-header h1").wait_for()
 
     draft_group(frame, fresh_group["group"], NOTES)
-    result = frame.locator(".group-session")
-    result.wait_for(timeout=90_000)
-    assert "2 notes drafted for Thursday skills group" in result.inner_text()
+    result = frame.locator(".group-session", has_text="2 notes drafted for Thursday skills group")
+    result.wait_for(timeout=90_000)  # at once, or once a worker has drafted them (polled)
     assert [a for a in result.locator("a").all_inner_texts() if "Ines" in a] == []
 
     result.locator("a", has_text="Ruth Abara").click()  # that member's sidebar
