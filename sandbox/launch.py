@@ -161,8 +161,7 @@ def serve_copilot(
             _wait_for(f"{base}{ready}", timeout, log)
             yield base
         finally:
-            server.terminate()
-            server.wait()
+            _stop(server)
 
 
 @contextmanager
@@ -182,8 +181,18 @@ def serve_worker(env: dict[str, str], log: Path) -> Iterator[None]:
         try:
             yield
         finally:
-            worker.terminate()
-            worker.wait()
+            _stop(worker)
+
+
+def _stop(process: subprocess.Popen, grace: float = 10) -> None:
+    """SIGTERM, then SIGKILL after `grace` seconds: daphne can wait on an open websocket
+    (seen with the Redis channel layer) and a test run must not hang on it."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_for(url: str, timeout: float, log: Path) -> None:
