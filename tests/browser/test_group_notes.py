@@ -104,9 +104,10 @@ def test_the_demo_group_session_screenshot(copilot_server, browser):
     form.locator("textarea[name=text]").evaluate("field => { field.scrollTop = 0; }")
     page.locator("#group").screenshot(path=str(ROOT / "docs" / "group-session-form.png"))
     form.locator("button[type=submit]").click()
-    page.locator(".group-session").wait_for(timeout=90_000)
+    drafted = re.compile(r"notes? drafted for")  # at once, or once the worker has (polled)
+    page.locator(".group-session", has_text=drafted).wait_for(timeout=90_000)
     page.locator(".group-session a", has_text="Maya Thompson").click()
-    page.locator("#draft-panel[data-status=complete]").wait_for(timeout=30_000)
+    page.locator("#draft-panel[data-status=complete]").wait_for(timeout=60_000)
     sections = page.locator("#draft-sections").inner_text()
     assert "another group member" in sections
     assert [w for w in ("Priya", "Nair", "Sofia", "Alvarez", "BH100348") if w in sections] == []
