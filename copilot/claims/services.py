@@ -29,7 +29,6 @@ from copilot.ehr import ChartGateway, EhrError, get_gateway
 from copilot.ehr.base import Agent
 from copilot.review.models import Approval, Draft
 from copilot.review.outbox import Outbox
-from copilot.review.services import attempt_failed
 
 from . import priorauth
 from .claim import build_claim
@@ -273,11 +272,5 @@ def _written(claim_id, written: tuple[str, str]) -> ClaimRecord:
     return row
 
 
-@transaction.atomic
 def _failed(claim_id, error: EhrError) -> ClaimRecord:
-    row = ClaimRecord.objects.select_for_update().get(pk=claim_id)
-    attempt_failed(row, error)
-    row.save()
-    if row.status == Status.FAILED:
-        record(entries.claim_written(row, [], error=row.last_error))
-    return row
+    return OUTBOX.failed(claim_id, error, entries.claim_written)

@@ -43,7 +43,6 @@ from copilot.ehr import ChartGateway, EhrError, get_gateway
 from copilot.ehr.messages import Appointment, Message, WrittenMessage
 from copilot.ehr.messages import OutgoingMessage as CommunicationOut
 from copilot.review.outbox import Outbox
-from copilot.review.services import attempt_failed
 
 from . import replies
 from .models import MessageTriage, OutgoingMessage
@@ -501,14 +500,8 @@ def _written(message_id, written: WrittenMessage) -> OutgoingMessage:
     return message
 
 
-@transaction.atomic
 def _failed(message_id, error: EhrError) -> OutgoingMessage:
-    message = OutgoingMessage.objects.select_for_update().get(pk=message_id)
-    attempt_failed(message, error)
-    message.save()
-    if message.status == Status.FAILED:
-        record(entries.message_written(message, [], error=message.last_error))
-    return message
+    return OUTBOX.failed(message_id, error, entries.message_written)
 
 
 # --- outreach from the schedule -------------------------------------------------------------

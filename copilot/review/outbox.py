@@ -176,6 +176,18 @@ class Outbox:
         now = now or timezone.now()
         return claim_batch(self.model, self.due(now), limit=limit, now=now)
 
+    def failed(self, pk, error: EhrError, entry):
+        """Record a failed write of a claimed row (attempt_failed: pending again after
+        the backoff, or failed with the reason); `entry(row, [], error=…)` is the ledger
+        event of a write that failed for good. Returns the row."""
+        with transaction.atomic():
+            row = self.model.objects.select_for_update().get(pk=pk)
+            attempt_failed(row, error)
+            row.save()
+            if row.status == "failed":
+                record(entry(row, [], error=row.last_error))
+            return row
+
     async def deliver(self, pk, *, gateway: ChartGateway | None = None):
         """Send one row if it is due and unclaimed; returns it as it ends up."""
         if not await sync_to_async(self.take)(pk):
