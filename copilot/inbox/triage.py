@@ -333,19 +333,22 @@ def triage(texts: list[str], *, model: TriageModel | None = None) -> list[Triage
     flat = [s.text for spans in split for s in spans]
     vectors = embed([*texts, *flat])
     probabilities = model.probabilities(model.features(list(texts), vectors[: len(texts)]))
-    urgency = model.sentence_urgency(vectors[len(texts) :])
+    sentence_vectors = vectors[len(texts) :]
+    urgency = model.sentence_urgency(sentence_vectors)
     found, at = [], 0
     for text, p, spans in zip(texts, probabilities, split, strict=True):
-        scores = urgency[at : at + len(spans)]
+        scores, own = urgency[at : at + len(spans)], sentence_vectors[at : at + len(spans)]
         at += len(spans)
-        found.append(_decide(text, p, spans, scores, model))
+        found.append(_decide(text, p, spans, scores, own, model))
     return found
 
 
 WORDING = "the wording (learned)"  # the family of an urgency the sentence model found
 
 
-def _decide(text: str, probabilities, spans: list[Span], urgency, model) -> Triage:
+def _decide(text: str, probabilities, spans: list[Span], urgency, vectors, model) -> Triage:
+    """`spans` are the message's sentences, `urgency` and `vectors` (their embeddings)
+    row for row."""
     scores = {c: float(p) for c, p in zip(model.classes, probabilities, strict=True)}
     counted = [cue for cue in urgent_cues(text) if not cue.discounted]
     if counted:
@@ -357,8 +360,8 @@ def _decide(text: str, probabilities, spans: list[Span], urgency, model) -> Tria
         return Triage("urgent", (worded,), (WORDING,), scores)
     category = max(scores, key=scores.__getitem__)
     if category == "urgent":
-        return Triage("urgent", (_best_sentence(text, "urgent", model),), (), scores)
-    reasons = category_cues(text).get(category) or [_best_sentence(text, category, model)]
+        return Triage("urgent", (_best_sentence(spans, vectors, "urgent", model),), (), scores)
+    reasons = category_cues(text).get(category) or [_best_sentence(spans, vectors, category, model)]
     review = None
     if len(urgency) and urgency.max() >= model.review_threshold:
         review = spans[int(urgency.argmax())]
@@ -378,11 +381,10 @@ def _hedged(text: str, sentence: Span) -> bool:
     return NEGATION.search(said) is not None and not HEDGE.search(said)
 
 
-def _best_sentence(text: str, category: str, model: TriageModel) -> Span:
-    from copilot.retrieval.embeddings import embed
-
-    spans = sentences(text) or [Span(0, len(text), text)]
-    features = model.features([s.text for s in spans], embed([s.text for s in spans]))
+def _best_sentence(spans: list[Span], vectors, category: str, model: TriageModel) -> Span:
+    """The sentence with the highest probability for `category` (from the embeddings
+    the message's triage already made)."""
+    features = model.features([s.text for s in spans], vectors)
     column = model.classes.index(category)
     return spans[int(model.probabilities(features)[:, column].argmax())]
 
