@@ -15,17 +15,21 @@ How a message is sorted:
    me"); when its family needs a word of risk nearby and there is none (a bridge
    club, a gun safe); or when the message says the danger has passed ("I used my
    safety plan, I'm safe now"). Any counted cue files the message as urgent.
-2. The **wording model** (logistic regression over each sentence's MiniLM embedding,
-   all-MiniLM-L6-v2) files a message as urgent when a sentence reaches its threshold
-   and that sentence is not past, negated, about others or defused as above; a
-   sentence between the lower "possible risk" threshold and that one marks the
-   message for a careful read without moving it.
+2. The **wording model** (logistic regression over each sentence in its context:
+   the sentence's MiniLM embedding, all-MiniLM-L6-v2, the mean of its neighbours'
+   and the whole message's; see sentence_context) files a message as urgent when a
+   sentence reaches its threshold and that sentence is not past, about others,
+   defused as above, or a denial the drafting engine's NegEx reads ("No thoughts of
+   hurting myself"); a negation that is itself the risk ("I don't see myself making
+   it to next week") does not hedge. A sentence between the lower "possible risk"
+   threshold and that one marks the message for a careful read without moving it.
 3. Otherwise a multinomial logistic regression over the message's embedding and the
    counts of each category's cues (copilot.inbox.lexicon.CATEGORY_RES) and of the
    discounted urgent cues picks the category.
 
-Both models are trained on data/train_messages*.json (831 messages written for the
-project) by `manage.py train_triage`, weights in data/triage.npz.
+Both models are trained on data/train_messages*.json (2,335 messages written for the
+project; see the README's "Triage quality") by `manage.py train_triage`, weights in
+data/triage.npz.
 
 The reasons are the counted urgent cues, the sentence the wording model read (urgent),
 or the chosen category's cues; a message the model filed without any cue of its
@@ -252,12 +256,12 @@ class TriageModel:
     [MiniLM embedding (384), cue features × `cue_scale`] (see cue_features):
 
     - the category model, `weights` (n_classes, n_features), `bias`, `classes`;
-    - the sentence urgency model over the sentence's embedding alone,
-      `sentence_weights` (384,), `sentence_bias`: the probability, from its wording,
-      that one sentence is what makes a message urgent; a message
-      with a sentence at or above `sentence_threshold` is urgent even without a cue
-      (the threshold is chosen by cross-validation on the training messages; > 1
-      disables it); a message with a sentence at or above the lower
+    - the sentence urgency model over the sentence in context (sentence_context,
+      without the cues), `sentence_weights` (3 × 384,), `sentence_bias`: the
+      probability, from its wording, that one sentence is what makes a message
+      urgent; a message with a sentence at or above `sentence_threshold` is urgent
+      even without a cue (the threshold is chosen by cross-validation on the training
+      messages; > 1 disables it); a message with a sentence at or above the lower
       `review_threshold` is filed by its request but marked "possible risk".
     """
 
@@ -306,13 +310,29 @@ class TriageModel:
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
 
-    def sentence_urgency(self, embeddings: np.ndarray) -> np.ndarray:
-        """Probability per sentence (rows: MiniLM embeddings) that it makes a message
-        urgent; zeros without a sentence model."""
+    def sentence_urgency(self, embeddings: np.ndarray, message: np.ndarray) -> np.ndarray:
+        """Probability per sentence of one message (`embeddings`: its sentences' MiniLM
+        embeddings in order, (n, 384); `message`: the message's, (384,)) that it makes
+        the message urgent; zeros without a sentence model."""
         if self.sentence_weights is None or not len(embeddings):
             return np.zeros(len(embeddings))
-        logits = embeddings @ self.sentence_weights + self.sentence_bias
-        return 1.0 / (1.0 + np.exp(-logits))
+        logits = sentence_context(embeddings, message) @ self.sentence_weights
+        return 1.0 / (1.0 + np.exp(-(logits + self.sentence_bias)))
+
+
+def sentence_context(embeddings: np.ndarray, message: np.ndarray) -> np.ndarray:
+    """What the sentence model reads of each sentence of one message: its embedding,
+    the mean of its neighbours' (the sentences before and after it; zeros for a
+    missing one) and the message's, side by side. `embeddings` (n, 384) in order,
+    `message` (384,); returns (n, 1152). "I won't be at Thursday's session." reads
+    differently next to "I won't be around by then." than next to "I'm at a
+    conference.".
+    """
+    zero = np.zeros_like(embeddings[:1])
+    before = np.vstack([zero, embeddings[:-1]])
+    after = np.vstack([embeddings[1:], zero])
+    whole = np.repeat(message[None, :], len(embeddings), axis=0)
+    return np.hstack([embeddings, (before + after) / 2, whole])
 
 
 @cache
@@ -334,11 +354,11 @@ def triage(texts: list[str], *, model: TriageModel | None = None) -> list[Triage
     vectors = embed([*texts, *flat])
     probabilities = model.probabilities(model.features(list(texts), vectors[: len(texts)]))
     sentence_vectors = vectors[len(texts) :]
-    urgency = model.sentence_urgency(sentence_vectors)
     found, at = [], 0
-    for text, p, spans in zip(texts, probabilities, split, strict=True):
-        scores, own = urgency[at : at + len(spans)], sentence_vectors[at : at + len(spans)]
+    for row, (text, p, spans) in enumerate(zip(texts, probabilities, split, strict=True)):
+        own = sentence_vectors[at : at + len(spans)]
         at += len(spans)
+        scores = model.sentence_urgency(own, vectors[row])
         found.append(_decide(text, p, spans, scores, own, model))
     return found
 
@@ -370,15 +390,18 @@ def _decide(text: str, probabilities, spans: list[Span], urgency, vectors, model
 
 def _hedged(text: str, sentence: Span) -> bool:
     """Does the sentence the wording model picked say what the cues' discounts say: in
-    the past, negated, about media or someone else, or a message that says the danger
-    has passed? The model reads none of that, so such a sentence is only marked
-    "possible risk"."""
+    the past, about media or someone else, a message that says the danger has passed,
+    or a denial (every risk statement the drafting engine's NegEx finds in it is
+    negated: "No thoughts of hurting myself")? Such a sentence is only marked
+    "possible risk". A negation that is itself the risk ("I'm planning not to be
+    here") is no denial: NegEx finds no negated risk statement there."""
     said = sentence.text
     if BENIGN.search(text) or ELSEWHERE.search(said):
         return True
     if PAST.search(said) and not NOW.search(said):
         return True
-    return NEGATION.search(said) is not None and not HEDGE.search(said)
+    findings = find_in_text(said)
+    return bool(findings) and all(f.negated for f in findings)
 
 
 def _best_sentence(spans: list[Span], vectors, category: str, model: TriageModel) -> Span:

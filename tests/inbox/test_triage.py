@@ -3,9 +3,10 @@ category model; the reasons are spans of the message text."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from copilot.inbox.triage import Span, sentences, triage, urgent_cues
+from copilot.inbox.triage import Span, sentence_context, sentences, triage, urgent_cues
 
 
 def one(text: str):
@@ -90,3 +91,36 @@ def test_sentences_are_spans_of_the_text():
     text = "First one.  Second one!\nThird"
     assert [s.text for s in sentences(text)] == ["First one.", "Second one!", "Third"]
     assert all(text[s.start : s.end] == s.text for s in sentences(text))
+
+
+def test_a_negation_that_is_itself_the_risk_does_not_hedge_the_wording():
+    found = one("I don't think I will be here much longer. Please tell my sister I am sorry.")
+
+    assert found.urgent
+    assert found.reasons[0].text == "I don't think I will be here much longer."
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "No thoughts of hurting myself, but the new dose makes me dizzy every morning.",
+            "medication",
+        ),
+        ("I'm not going to hurt myself. I just need to move Thursday to Friday.", "scheduling"),
+    ],
+)
+def test_a_denial_is_filed_by_its_request(text, category):
+    assert one(text).category == category
+
+
+def test_the_sentence_model_reads_each_sentence_beside_its_neighbours_and_message():
+    sentences_ = np.eye(3, 4, dtype=np.float32)
+    message = np.full(4, 0.5, dtype=np.float32)
+
+    context = sentence_context(sentences_, message)
+
+    assert context.shape == (3, 12)
+    assert context[1, 4:8].tolist() == [0.5, 0.0, 0.5, 0.0]  # rows 0 and 2, averaged
+    assert context[0, 4:8].tolist() == [0.0, 0.5, 0.0, 0.0]  # no sentence before the first
+    assert (context[:, 8:] == message).all()
