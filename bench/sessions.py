@@ -2,7 +2,8 @@
 check before signing.
 
 For each set (tests/drafting/therapy/, which the engine's rules were written against;
-tests/drafting/heldout/ and heldout2/, written separately and never trained on) prints:
+tests/drafting/heldout/, heldout2/ and heldout3/, written separately and never trained on)
+prints:
 
 - facts: the share of the `must` patterns (facts the therapist's note holds) that
   the draft's own sentences hold, per session and overall;
@@ -49,6 +50,7 @@ SETS = {
     "therapy (rules written against it)": SESSIONS / "therapy",
     "heldout (never trained on; leaks read while writing rules)": SESSIONS / "heldout",
     "heldout2 (written blind after the static vectors)": SESSIONS / "heldout2",
+    "heldout3 (written blind 2026-12-07, first run)": SESSIONS / "heldout3",
 }
 CHATTER = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon)|welcome|thanks?|thank you|okay|ok|"

@@ -31,7 +31,7 @@ from copilot.drafting.vectors import embed_sentences
 SHARED = Path(settings.BASE_DIR).parent / "shared" / "data"
 # Therapy sessions written for the project with their therapists' notes: the twelve the
 # rules were written against and 24 written to train on. The held-out sets beside them
-# (tests/drafting/heldout, heldout2) are never trained on.
+# (tests/drafting/heldout, heldout2, heldout3) are never trained on.
 THERAPY = (
     Path(settings.BASE_DIR) / "tests" / "drafting" / "therapy",
     Path(settings.BASE_DIR) / "tests" / "drafting" / "train",
