@@ -92,6 +92,7 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"suicid\w*|kill(?:ing)? myself|end(?:ing)? (?:it all|my life|things|it)\b",
         r"(?:want|wish|hope|hoping|rather|would like) (?:\w+ ){0,4}(?:to )?(?:die|be dead)",
         r"not wake up|never wake up|go to sleep (?:and|forever)|stop existing|disappear forever",
+        r"(?:didn'?t|did not|wouldn'?t|would not) wake up",
         r"better off (?:dead|without me)|don'?t want to (?:be here|be alive|live|exist|wake up)",
         r"(?:no|don'?t see the|what'?s (?:even )?the) point (?:in |of )?(?:\w+ ){0,3}(?:anymore|living|going on)",
         r"(?:don'?t|do not) (?:really |even )?see the point|what'?s (?:even )?the point anymore",
@@ -182,6 +183,8 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"hurt(?:ing)? (?:him|her|them|the baby|my \w+|someone)",
         r"strangl\w+|stab(?:bed|bing|s)?\b|shoot (?:him|her|them|up)|\bknife\b|\bhammer\b|\bweapon\b|\bbat\b",
         r"followed (?:him|her|them)|picturing (?:hurting|killing|strangling)",
+        r"more like (?:urges|an urge|plans?|something i (?:could|might|would) (?:actually )?do)",
+        r"(?:urges?|tempted) to (?:shake|hit|smother|hurt|drown|choke) (?:her|him|them|the baby|my \w+)",
         r"(?:teach|make) (?:\w+ ){0,4}(?:a lesson|pay)|list of (?:names|kids)|x'?s next to|practicing at the range",
         r"ending this once and for all|everybody listens|know (?:what time|which door|his schedule|her schedule|where he parks|which lot)",
         r"(?:can of )?gasoline|crowbar|box cutter|(?:where|which) (?:his|her) (?:uncle|dad) keeps (?:his|her) guns",
@@ -218,6 +221,8 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"hard to wake|breathing (?:is|feels|seems) slow|slow breathing|feel(?:s)? floaty",
         r"\bhad (?:some kind of |a )?fit\b|shaking all over|eyes rolled back|whole body (?:was )?jerking",
         r"stiff neck|neck (?:super |really |very )?stiff|coffee grounds|nearly passes out|passes out",
+        r"(?:hasn'?t|haven'?t|has not|have not|stopped|isn'?t|not) (?:eaten|eating|had anything|"
+        r"drunk|drinking)(?:\W+\w+){0,10}?\W+(?:since (?:\w+day|last week)|for (?:\d+|two|three|four|five|several) days)",
         r"took (?:\w+ ){0,3}(?:twice|extra|four|five|double)|(?:and|then) (?:had|drank) (?:wine|beer|a few beers|drinks)|extra sleeping pills",
         r"took (?:about |around |like |maybe |almost |over |nearly |some |most of )?(?:\d+|all|a bunch|too many|the whole|half)",
         r"don'?t (?:remember|know) how many|accidentally (?:doubled|tripled|took|double[d-]? ?dosed)|double[d-]? ?dosed",
@@ -271,7 +276,8 @@ BENIGN = re.compile(  # anywhere in the message
 )
 BENIGN_NEARBY = re.compile(  # in the cue's sentence or the next
     r"\b(?:moving to|moving away|new job|wedding|(?:on|a) vacation|decluttering|when i'?m back|"
-    r"to rebook|gun safe|locking them up|locked up|bridge club|stepped back|hiking|with my partner)",
+    r"to rebook|gun safe|locking them up|locked up|bridge club|stepped back|hiking|with my partner|"
+    r"travel(?:l?ing)? for work|business trip|out of (?:town|the country)|(?:on|for) a trip)",
     re.I,
 )
 # Hedges that read like negations but are not ("I'm not sure I want to be alive").
@@ -286,7 +292,9 @@ PAST = re.compile(
     r"\b(?:years? ago|months? ago|back in \d{4}|in (?:19|20)\d\d|when i was (?:a |in )|"
     r"used to|in the past|history of|my history|since my attempt|old (?:therapist|records|notes)|"
     r"hospitali[sz]ation in|(?:that'?s|it'?s|all) (?:all )?behind me|years? (?:clean|sober|free)|"
-    r"when i was \d+|\d+ years ago|from (?:19|20)\d\d|prior si|have ever|ever attempted|once, \d+)\b",
+    r"when i was \d+|\d+ years ago|from (?:19|20)\d\d|prior si|have ever|ever attempted|once, \d+|"
+    r"(?:past|previous|prior|old) (?:overdoses?|attempts?|hospitali[sz]ations?|suicid\w+|self-harm)|"
+    r"after my (?:overdose|attempt|hospitali[sz]ation)|ever had|none since|nothing since)\b",
     re.I,
 )
 NOW = re.compile(
@@ -297,7 +305,9 @@ NOW = re.compile(
 ELSEWHERE = re.compile(  # media, other people's words, hypotheticals
     r"\b(?:documentary|podcast|show|movie|film|book|novel|news|article|character|episode|"
     r"13 reasons|series|video game|in class|lecture|my friend'?s|coworker keeps saying|"
-    r"joke|joking|lol|haha|lmao|anniversary|thesis|research|prevention|phq-?9 question|"
+    r"jokes?|joked|joking|lol|haha|lmao|anniversary|thesis|research|prevention|phq-?9 question|"
+    r"phq-?9 (?:asks?|item)|questionnaire|the question (?:about|that asks)|life insurance|"
+    r"died by suicide|(?:overdose|suicide) risk|risk of (?:an? )?(?:overdose|suicide)|warn(?:ed|ing|s) (?:me )?about|"
     r"\bocd\b|intrusive|told me (?:that )?(?:her|his|their)|(?:brother|sister|friend|cousin|"
     r"uncle|aunt|mother|father|mom|dad)'s (?:suicide|death|attempt))\b",
     re.I,
@@ -307,12 +317,15 @@ IDIOMS = re.compile(
     r"(?:gonna|going to|will) kill me|dead tired|dead on my feet|strangle my|"
     r"shoot me now|heart attack|slowly killing|to die for|bored to death|scared to death|"
     r"through the roof|killer (?:headache|migraine)|dead battery|deadline|"
-    r"died laughing|kill(?:ed)? it)\b",
+    r"died laughing|kill(?:ed)? it|kill(?:s|ed)? the (?:effect\w*|mood|vibe|buzz|momentum)|"
+    r"hit (?:me )?(?:close to home|so hard|hard|harder)|(?:it|this|that) hit me|"
+    r"murder (?:a|some) (?:pizza|burger|coffee|beer|drink|sandwich|taco)|(?:'ll|will|gonna|going to) kill me if)\b",
     re.I,
 )
 _POSSESSION = re.compile(
-    r"\b(?:giv(?:e|es|ing|en)|gave) (?:away )?(?:\w+ ){0,2}(?:stuff|things|belongings|"
-    r"guitar|cat|dog|jewelry|clothes|books|car|passwords|possessions)\b(?: away\b)?|"
+    r"\b(?:giv(?:e|es|ing|en)|gave) (?:away )?(?:\w+['’]?\w* ){0,6}(?:stuff|things|belongings|"
+    r"guitar|cat|dog|jewelry|jewellery|ring|necklace|watch|clothes|books|car|passwords|"
+    r"possessions)\b(?: away\b)?|"
     r"\b(?:giv(?:e|es|ing|en)|gave) (?:\w+ )?(?:my|her|his) (?:\w+ ){0,2}(?:away|to (?:my|her|his) \w+)",
     re.I,
 )
