@@ -391,8 +391,9 @@ def _decide(text: str, probabilities, spans: list[Span], urgency, vectors, model
 def _hedged(text: str, sentence: Span) -> bool:
     """Does the sentence the wording model picked say what the cues' discounts say: in
     the past, about media or someone else, an idiom ("dying to tell you"), a message
-    that says the danger has passed, or a denial (every risk statement the drafting engine's NegEx finds in it is
-    negated: "No thoughts of hurting myself")? Such a sentence is only marked
+    that says the danger has passed, or a denial (every risk statement the drafting
+    engine's NegEx finds in it is negated: "No thoughts of hurting myself")? Such a
+    sentence is only marked
     "possible risk". A negation that is itself the risk ("I'm planning not to be
     here") is no denial: NegEx finds no negated risk statement there."""
     said = sentence.text
