@@ -393,9 +393,9 @@ def _hedged(text: str, sentence: Span) -> bool:
     the past, about media or someone else, an idiom ("dying to tell you"), a message
     that says the danger has passed, or a denial (every risk statement the drafting
     engine's NegEx finds in it is negated: "No thoughts of hurting myself")? Such a
-    sentence is only marked
-    "possible risk". A negation that is itself the risk ("I'm planning not to be
-    here") is no denial: NegEx finds no negated risk statement there."""
+    sentence is only marked "possible risk". A negation that is itself the risk ("I'm
+    planning not to be here") is no denial: NegEx finds no negated risk statement
+    there."""
     said = sentence.text
     if BENIGN.search(text) or ELSEWHERE.search(said) or IDIOMS.search(said):
         return True
