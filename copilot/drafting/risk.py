@@ -100,6 +100,14 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"wish(?:es|ed|ing)?\s+(?:I|she|he|they)\s+(?:wasn['’]t|weren['’]t|was\s+not|were\s+not)"
         r"\s+(?:here|alive|around|born)",
         rf"(?:a\s+)?burden\s+(?:to|on)\s+(?:everyone|everybody|{_POSS}\s+{_RELATION})",
+        # Said plainly in a session ("I would never do anything to myself"), and
+        # hopelessness said as a whole clause ("I just don't see the point."), which
+        # C-SSRS and IS PATH WARM (Juhnke et al. 2007) count as a warning sign; not
+        # "I don't see the point of the worksheet".
+        rf"do\s+(?:anything|something)\s+(?:stupid\s+)?to\s+{_SELF}",
+        r"(?:(?:do|does|did)n['’]t|(?:do|does|did)\s+not|can['’]t|cannot|could\s+not|couldn['’]t)"
+        r"\s+(?:\w+\s+)?(?:see|find)\s+(?:the|any)\s+point(?:\s+(?:in|of)\s+(?:living|life|"
+        r"going\s+on|anything|it\s+all))?(?:\s+(?:anymore|any\s+more))?(?=\s*(?:[.!?;]|$))",
     ),
     "homicidal_ideation": (
         rf"homicid\w*{_NOUN}",
@@ -122,6 +130,11 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?:want(?:s|ed|ing)?|tempted)\s+to\s+cut\b(?!\s+(?:back|down|out|off|ties|corners))",
         r"(?:self|cigarette)[-\s]?burn\w*",
         r"overdos(?:e|es|ed|ing)",
+        # clean time told as a date ("I haven't cut since March"), and a blade taken up
+        # (DBT chain analysis: the urge acted on up to the last step)
+        r"cut(?:\s+{_SELF})?\s+since\b".replace("{_SELF}", _SELF),
+        r"(?:looked\s+at|held|picked\s+up|got\s+out|took\s+out)\s+(?:the|a|my)\s+"
+        r"(?:razor|blade|box\s+cutter)",
     ),
     # Abuse or violence the client suffers (a disclosure may oblige a report, and
     # intimate-partner violence is screened for: USPSTF, JAMA 2018;320(16):1678-1687).
@@ -144,6 +157,15 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?:sav|hoard|collect)(?:e|es|ed|ing)\s+(?:up\s+)?(?:my|her|his|their|the)?\s*"
         r"(?:pills|medications?|meds|tablets)",
         rf"{_PLAN}\s+to\s+die",
+        # Means at hand and preparatory acts (C-SSRS "preparatory acts or behavior";
+        # lethal-means counseling, CALM: Johnson RM et al., Inj Prev 2011;17:A74):
+        # leftover medication, pills taken out and counted; intent to act (C-SSRS
+        # item 4): "part of me wants to go through with it".
+        r"(?:old|leftover|left\s+over|extra|spare)\s+(?:\w+\s+)?(?:pills|meds|painkillers|"
+        r"opioids|oxys?|tablets)",
+        r"count(?:ed|ing)\s+(?:out\s+)?(?:the|my|her|his|their|all\s+the)\s+(?:pills|tablets|meds)",
+        r"(?:took|take|taking)\s+(?:them|the\s+pills|my\s+pills)\s+out\s+and\s+count\w*",
+        r"part\s+of\s+(?:me|him|her|them)\s+(?:still\s+)?wants?\s+to\s+go\s+through\s+with\s+it",
     ),
 }
 
@@ -151,7 +173,7 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
 SHORTHAND: dict[RiskKind, tuple[str, ...]] = {
     "suicidal_ideation": ("SI",),
     "homicidal_ideation": ("HI",),
-    "self_harm": ("NSSI",),
+    "self_harm": ("NSSI", "SIB"),  # self-injurious behavior
 }
 
 # "plan", "intent", "plan, intent, or means": counted only beside another risk trigger.

@@ -135,6 +135,20 @@ SENTENCES: list[tuple[str, list[tuple[str, bool]]]] = [
     ("Client reports abusing alcohol on weekends.", []),
     ("Screening for domestic abuse (procedure).", []),
     ("Victim of intimate partner abuse (finding).", [(ABUSE, POSITIVE)]),
+    # hopelessness said as a whole clause; the negation is the statement, not a denial
+    ("I just, I don't see the point.", [(SI, POSITIVE)]),
+    ("I can't see the point in anything anymore.", [(SI, POSITIVE)]),
+    ("I don't see the point of the worksheet.", []),
+    ("I would never do anything to myself.", [(SI, DENIED)]),
+    # means at hand, preparatory acts and intent (C-SSRS)
+    ("I've got a bunch of my old pain pills in the bathroom cabinet.", [(PLAN, POSITIVE)]),
+    ("Sunday night I took them out and counted them.", [(PLAN, POSITIVE)]),
+    ("Part of me wants to go through with it.", [(PLAN, POSITIVE)]),
+    ("We want to go through with it, the adoption I mean.", []),
+    # self-harm: clean time told as a date, a blade taken up, the SIB abbreviation
+    ("I haven't cut since March, so that's eight months.", [(SH, DENIED)]),
+    ("I went into the bathroom and looked at the razor.", [(SH, POSITIVE)]),
+    ("Denies SI/HI. No SIB.", [(HI, DENIED), (SH, DENIED), (SI, DENIED)]),
 ]
 
 
