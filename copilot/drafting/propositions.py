@@ -12,7 +12,10 @@ turns of a transcript (`text.segment`) and writes one proposition per finding:
   ("I've been sleeping badly" -> "Reports sleeping badly.");
 - the clinician's sentences become what the clinician did or decided ("I'm going to
   order an x-ray" -> "Will order an x-ray."; "I want you to keep a log" -> "Client to
-  keep a log."; "Let's practice box breathing" -> "Clinician guided box breathing.");
+  keep a log."; "Let's practice box breathing" -> "Clinician guided box breathing."),
+  and the interventions they name or show become one statement
+  (copilot.drafting.interventions: "Interventions: behavioral activation (activity
+  log, mastery and pleasure).");
 - greetings, backchannels, small talk and questions without an answer are dropped.
 
 Polarity, negation, hedges, numbers and units are kept exactly: nothing is stated
@@ -30,6 +33,8 @@ from functools import cache
 from typing import Literal
 
 from . import risk
+from .interventions import named_interventions
+from .interventions import statement as intervention_statement
 from .text import (
     Segment,
     Speaker,
@@ -161,9 +166,10 @@ def turns(segments: list[Segment]) -> list[Turn]:
 def propositions(segments: list[Segment], length: int, term: str = "client") -> list[Proposition]:
     """The propositions of a transcript's segments, in transcript order; `length` is
     the input's length in characters (for `position`); `term` names the person in care
-    as the transcript does ("client", or "patient" for [patient] / Patient: tags)."""
+    as the transcript does ("client", or "patient" for [patient] / Patient: tags); a
+    "client" transcript is a therapy session, whose named interventions are read."""
     prefetch(segments)
-    return [_named(p, term) for p in _propositions(segments, length)]
+    return [_named(p, term) for p in _propositions(segments, length, therapy=term == "client")]
 
 
 _SUBJECTLESS = re.compile(r"^(Reports|Denies|Endorses|Rates|Agreed)\b")
@@ -199,7 +205,12 @@ def _named(p: Proposition, term: str) -> Proposition:
     return Proposition(text, p.segments, p.speaker, kind, p.position)
 
 
-def _propositions(segments: list[Segment], length: int) -> list[Proposition]:
+def _propositions(
+    segments: list[Segment], length: int, *, therapy: bool = True
+) -> list[Proposition]:
+    """`propositions` before naming; `therapy`: a session ("Client:" tags), whose
+    named interventions (copilot.drafting.interventions) are read; a medical visit's
+    ("Patient:", [doctor]) are not."""
     seen: set[str] = set()
     found: list[Proposition] = []
     previous: Turn | None = None
@@ -226,7 +237,19 @@ def _propositions(segments: list[Segment], length: int) -> list[Proposition]:
             previous = turn
     if echoes:
         found.append(_reflective_listening(echoes, length))
-        found.sort(key=lambda p: p.position)
+    named = named_interventions(segments) if therapy else []
+    if named:
+        cited = sorted({seg for n in named for seg in n.segments}, key=lambda seg: seg.start)
+        found.append(
+            Proposition(
+                intervention_statement(named),
+                tuple(cited),
+                "clinician",
+                "intervention",
+                1.0,  # after the session's turns, so no run of them is cut short
+            )
+        )
+    found.sort(key=lambda p: p.position)
     return found
 
 

@@ -123,6 +123,37 @@ def features(props: Sequence[Proposition], vectors: np.ndarray) -> np.ndarray:
     return np.hstack([np.asarray(vectors, dtype=np.float32).reshape(len(props), -1), extra])
 
 
+# The clinician's first move to the session's business ("Okay, let's check in", "Did
+# you bring the sleep diary?", "On the phone you said …", "How many days of school did
+# you miss this month?"): what comes before it is the greeting and small talk of the
+# first minutes (the weather, a pet, a game), which a note leaves out.
+SESSION_START = re.compile(
+    r"\b(?:check[- ]?in|get started|let'?s (?:start|begin|dive in|jump in|look at|talk about|"
+    r"get into|go over)|last (?:time|week|session)|this (?:past )?(?:week|month)|"
+    r"how many (?:days|times|nights|hours|drinks|attacks|sessions)|since (?:we|last|i saw)|"
+    r"homework|diary|\blog\b|chart|worksheet|exposures?|on the phone|bring (?:your|the) \w+|"
+    r"how(?:'s| is| has| have| did| was| were|'ve)? (?:the|your|things|you been)(?: \w+)?"
+    r"(?: been)? ?(?:week|pain|mood|sleep|homework|exposures?|practice|anxiety|panic|drinking|"
+    r"urges?|going|feeling|since)|what (?:brings you|would you like to|do you want to) "
+    r"(?:in|work on|talk about|focus on|start with))",
+    re.IGNORECASE,
+)
+OPENING_SHARE = 0.35  # a session's opening small talk ends within its first 35 %
+
+
+def opening_end(segments: Sequence, length: int) -> float:
+    """Where the opening small talk of a therapy transcript ends, as a position 0-1:
+    the start of the clinician's first sentence that turns to the session's business
+    (SESSION_START) within the first OPENING_SHARE of the text; 0.0 (no opening) when
+    none does. `segments` are text.Segment in order, `length` the text's characters."""
+    for seg in segments:
+        if seg.start > OPENING_SHARE * length:
+            return 0.0
+        if seg.speaker == "clinician" and SESSION_START.search(seg.text):
+            return seg.start / max(length, 1)
+    return 0.0
+
+
 def _reports(p: Proposition) -> bool:
     """Is `p` what the client (or a partner or parent) said of themselves?"""
     return p.kind in {"answer", "client"} or _participant(p)
@@ -163,23 +194,34 @@ class SalienceModel:
         always: Collection[str] = ALWAYS_KEPT,
         *,
         therapy: bool = False,
+        opening: float = 0.0,
     ) -> list[bool]:
         """Which propositions go in the note: salient enough, of a kind in `always` (by
         default a risk statement, or what the clinician did or decided), what a therapy
         note documents (`documented_in_therapy`), an answer stating a number (a count, a
         rating, a SUDS reading), anyone's statement of a quantity with its unit, the
         client's report of a symptom (`_SYMPTOM`), or part of the risk assessment after
-        a positive risk statement (`risk_assessment`)."""
+        a positive risk statement (`risk_assessment`). Before `opening` (a position 0-1,
+        `opening_end`), only a risk statement, what a therapy note documents and the
+        client's report of a symptom are kept: the rest is small talk."""
         scores = self.scores(props, vectors)
         assessing = risk_assessment(props)
         return [
-            (bool(s >= self.threshold) and not (therapy and conversational(p)))
-            or p.kind in always
-            or documented_in_therapy(p.text)
-            or (p.kind == "answer" and bool(_NUMBER.search(p.text)))
-            or bool(_QUANTITY.search(p.text))
-            or (_reports(p) and bool(_SYMPTOM.search(p.text)))
-            or assessed
+            (
+                (bool(s >= self.threshold) and not (therapy and conversational(p)))
+                or p.kind in always
+                or documented_in_therapy(p.text)
+                or (p.kind == "answer" and bool(_NUMBER.search(p.text)))
+                or bool(_QUANTITY.search(p.text))
+                or (_reports(p) and bool(_SYMPTOM.search(p.text)))
+                or assessed
+            )
+            and (
+                p.position >= opening
+                or p.kind == "risk"
+                or documented_in_therapy(p.text)
+                or (_reports(p) and bool(_SYMPTOM.search(p.text)))
+            )
             for p, s, assessed in zip(props, scores, assessing, strict=True)
         ]
 

@@ -1,0 +1,139 @@
+"""Named interventions read from what the clinician says, and the opening small talk
+of a therapy session left out of its note."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from copilot.chart import ChartContext, Client
+from copilot.drafting.grounded import compose
+from copilot.drafting.interventions import catalogue, named_interventions, statement
+from copilot.drafting.salience import opening_end
+from copilot.drafting.templates import get_template
+from copilot.drafting.text import segment
+from copilot.drafting.types import DraftRequest
+
+DBT_SESSION = """Therapist: Hi Sam. Did you see the snow?
+Client: I did. My dog Biscuit loved it, he ran around the yard for an hour.
+Therapist: Ha. Okay, let's check in. How was the week?
+Client: I had urges to cut on Saturday, like a seven out of ten. I didn't act on them.
+Therapist: Let's do a chain analysis of Saturday, link by link. What was the prompting event?
+Client: My roommate yelled at me about the dishes.
+Therapist: And what did you do with the urge?
+Client: I used the TIPP skills, cold water on my face, and it came down to a three.
+Therapist: That's great. Keep practicing the TIPP skills this week, and fill in the diary card.
+Client: I read that DEAR MAN could help with my roommate too.
+Therapist: See you next Tuesday at four."""
+
+
+def draft(text: str, template: str = "birp") -> dict:
+    chart = ChartContext(
+        client=Client("t", "Example client", None, None, None, None, None),
+        read_at=datetime.now(tz=UTC),
+    )
+    return {s.key: s for s in compose(DraftRequest(get_template(template), text, chart))}
+
+
+def test_every_intervention_has_a_name_a_source_and_a_pattern():
+    entries = catalogue()
+
+    assert len(entries) >= 20
+    assert all(e.name and e.source and e.terms.pattern for e in entries)
+    assert len({e.name for e in entries}) == len(entries)
+
+
+def test_the_clinicians_words_name_the_intervention_and_are_cited():
+    _, segments = segment(DBT_SESSION)
+
+    named = {n.name: n for n in named_interventions(segments)}
+
+    assert set(named) == {"DBT chain analysis", "DBT distress tolerance skills"}
+    chain = named["DBT chain analysis"]
+    assert chain.terms == ("chain analysis", "link by link", "prompting event")
+    assert all(s.speaker == "clinician" for s in chain.segments)
+    assert [s.text for s in chain.segments] == [
+        "Let's do a chain analysis of Saturday, link by link.",
+        "What was the prompting event?",
+    ]
+
+
+def test_what_the_client_read_about_is_not_an_intervention_they_received():
+    _, segments = segment(DBT_SESSION)
+
+    assert "DBT interpersonal effectiveness" not in {n.name for n in named_interventions(segments)}
+
+
+@pytest.mark.parametrize(
+    ("said", "names"),
+    [
+        (
+            "Therapist: We'll keep working on ERP.\nClient: Okay.",
+            {"exposure and response prevention"},
+        ),
+        ("Therapist: Any tips for erp season?\nClient: No.", set()),
+        ("Therapist: Here's a tip for the drive.\nClient: Thanks.", set()),
+        (
+            "Therapist: Rate your SUDS, and then we do ERP.\nClient: Forty.",
+            {"exposure and response prevention"},  # exposure folds into ERP
+        ),
+    ],
+)
+def test_acronyms_match_only_as_written(said, names):
+    _, segments = segment(said)
+
+    assert {n.name for n in named_interventions(segments)} == names
+
+
+def test_the_statement_names_each_intervention_with_the_terms_that_showed_it():
+    _, segments = segment(DBT_SESSION)
+
+    assert statement(named_interventions(segments)) == (
+        "Interventions: DBT chain analysis (link by link, prompting event); "
+        "DBT distress tolerance skills (TIPP skills)."
+    )
+    assert statement([]) == ""
+
+
+def test_a_birp_draft_documents_the_interventions_in_its_intervention_section():
+    sections = draft(DBT_SESSION)
+
+    line = next(
+        s for s in sections["intervention"].sentences if s.text.startswith("Interventions:")
+    )
+    assert "DBT chain analysis" in line.text
+    assert all(DBT_SESSION[s.start : s.end] in DBT_SESSION for s in line.sources)
+    assert {DBT_SESSION[s.start : s.end] for s in line.sources} >= {
+        "Let's do a chain analysis of Saturday, link by link."
+    }
+
+
+def test_the_opening_small_talk_ends_where_the_clinician_turns_to_the_session():
+    _, segments = segment(DBT_SESSION)
+
+    opening = opening_end(segments, len(DBT_SESSION))
+
+    assert DBT_SESSION[int(opening * len(DBT_SESSION)) :].startswith("Okay, let's check in.")
+
+
+def test_opening_small_talk_stays_out_of_the_note_and_the_session_stays_in():
+    note = " ".join(s.text for section in draft(DBT_SESSION).values() for s in section.sentences)
+
+    assert "Biscuit" not in note and "snow" not in note
+    assert "seven" in note or "7" in note
+    assert "cut" in note
+
+
+def test_a_transcript_that_never_turns_to_business_has_no_opening():
+    text = "Therapist: Nice weather.\nClient: It is.\n" * 3 + "Therapist: Homework?\nClient: Done."
+
+    assert opening_end(segment(text)[1], len(text)) == 0.0
+
+
+def test_a_medical_visit_is_not_read_for_psychotherapy_interventions():
+    visit = DBT_SESSION.replace("Therapist:", "Doctor:").replace("Client:", "Patient:")
+
+    note = " ".join(s.text for section in draft(visit, "soap").values() for s in section.sentences)
+
+    assert "Interventions:" not in note
