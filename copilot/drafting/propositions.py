@@ -447,6 +447,30 @@ def _joined(p: Proposition, seg: Segment, sentence: str) -> Proposition:
     return Proposition(text, (*p.segments, seg), p.speaker, p.kind, p.position)
 
 
+# A question asks with its first word ("Is that bad?", "How long?") or with a tag at
+# its end ("That's better, right?"); a client's statement said with a rising voice
+# ("I think it came out to fourteen?", "Like seventy?") is an answer.
+_ASKS = re.compile(
+    r"^(?:who|whom|what|when|where|why|how|which|whose|is|are|am|was|were|do|does|did|can|"
+    r"could|will|would|should|shall|may|might|must|have|has|had|isn't|aren't|wasn't|weren't|"
+    r"don't|doesn't|didn't|can't|won't|wouldn't|shouldn't|haven't|hasn't|right|really|okay|ok|"
+    r"huh|yeah|so|and|or|but|or what|you)\b",
+    re.IGNORECASE,
+)
+_TAG = re.compile(
+    r",\s*(?:right|yeah|no|okay|ok|huh|isn't it|aren't they|don't you|didn't I|you know|"
+    r"is that (?:okay|normal|bad|right)|or not|or something)\s*\?$",
+    re.IGNORECASE,
+)
+
+
+def _uptalk(sentence: str) -> bool:
+    """Is `sentence`, ending in "?", a statement said with a rising voice rather than a
+    question (it starts with no question word or auxiliary, and ends with no tag)?"""
+    text = sentence.strip().strip("\"'")
+    return not _ASKS.search(text) and not _TAG.search(text)
+
+
 def _sentence_proposition(
     seg: Segment, sentence: str, speaker: Speaker | None, position: float
 ) -> Proposition | None:
@@ -462,6 +486,8 @@ def _sentence_proposition(
                 _risk_quote(sentence, speaker, seg.other), (seg,), speaker, "risk", position
             )
         return Proposition(written[0], (seg,), speaker, written[1], position)
+    if is_question(sentence) and (speaker == "client" or seg.other) and _uptalk(sentence):
+        sentence = sentence.rstrip().rstrip("?") + "."  # "I think it came out to fourteen?"
     if is_filler(sentence) or is_question(sentence) or _is_small_talk(sentence):
         return None
     if speaker == "client" or seg.other:
@@ -723,9 +749,21 @@ _CLINICIAN_FRAMES: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
             _LEAD + r"(?:I(?:'d| would) like (?:for )?you to|I want you to|"
             r"you should|you'll want to|make sure (?:that )?you|I(?:'d| would) (?:recommend|"
             r"suggest|encourage) (?:that )?you|I (?:recommend|suggest|encourage|advise) "
-            r"(?:that )?you|try to|keep) ",
+            r"(?:that )?you|try to) ",
             "Client to ",
             "plan",
+        ),
+        (r"^(?:and |so )*keep ", "Client to keep ", "plan"),
+        (
+            r"^(?:so |and |okay,? )*I(?:'ve| have) (?:got )?you (?:down |booked |scheduled )?for ",
+            "Next session: ",
+            "plan",
+        ),
+        (
+            r"^(?:so |and |okay,? )*let's (?:come back to|hold|park|table|circle back to|"
+            r"put a pin in|pause)\b.*",
+            "",
+            "clinician",
         ),
         (
             r"^let's (?:go ahead and )?work on ",

@@ -201,6 +201,8 @@ NOT_RISK: dict[RiskKind, tuple[str, ...]] = {
     ),
     "self_harm": (
         r"cutting[-\s](?:back|down|out|off|corners|ties|class(?:es)?|school|costs?|edge)",
+        r"cut(?:ting)?\s+(?:\w+\s+)?(?:sleep|hours|carbs|sugar|calories|caffeine|coffee|costs?|"
+        r"expenses|spending|screen\s+time|hair|grass|lawn|wood|class(?:es)?)",
     ),
     "abuse": (
         r"(?:substance|alcohol|drug|opioid|cannabis|marijuana|stimulant|polysubstance|"

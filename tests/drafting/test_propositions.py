@@ -260,3 +260,41 @@ def test_a_time_the_clinician_offers_and_the_client_takes_is_the_next_session(
     question, answer, plan
 ):
     assert next_session(question, answer) == plan
+
+
+@pytest.mark.parametrize(
+    ("transcript", "expected"),
+    [
+        (  # a statement said with a rising voice is an answer, not a question
+            "Therapist: Did you fill out the PHQ-9?\n"
+            "Client: I did. I think it came out to fourteen?",
+            "Client reports that they think it came out to fourteen.",
+        ),
+        (
+            "Therapist: I have you for next Thursday at four.\nClient: Okay.",
+            "Next session: next Thursday at four.",
+        ),
+        (
+            "Therapist: And keep rating your mood before and after.\nClient: Sure.",
+            "Client to keep rating client's mood before and after.",
+        ),
+    ],
+)
+def test_clinicians_and_clients_everyday_phrasings_become_note_statements(transcript, expected):
+    _, segments = segment(transcript)
+
+    assert expected in [p.text for p in propositions(segments, len(transcript))]
+
+
+def test_a_question_and_a_tag_question_stay_questions():
+    transcript = "Client: Is that bad? That's better, right?\nTherapist: It is."
+    _, segments = segment(transcript)
+
+    assert propositions(segments, len(transcript)) == []
+
+
+def test_a_clinicians_let_us_come_back_to_it_is_not_a_plan():
+    transcript = "Therapist: Let's come back to those.\nClient: Okay."
+    _, segments = segment(transcript)
+
+    assert propositions(segments, len(transcript)) == []

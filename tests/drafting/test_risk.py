@@ -149,6 +149,8 @@ SENTENCES: list[tuple[str, list[tuple[str, bool]]]] = [
     ("I haven't cut since March, so that's eight months.", [(SH, DENIED)]),
     ("I went into the bathroom and looked at the razor.", [(SH, POSITIVE)]),
     ("Denies SI/HI. No SIB.", [(HI, DENIED), (SH, DENIED), (SI, DENIED)]),
+    ("Not cutting sleep, just not lying there.", []),
+    ("I'm cutting caffeine after noon.", []),
 ]
 
 
