@@ -2,7 +2,7 @@
 check before signing.
 
 For each set (tests/drafting/therapy/, which the engine's rules were written against;
-tests/drafting/heldout/, heldout2/ and heldout3/, written separately and never trained on)
+tests/drafting/heldout/ to heldout4/, written separately and never trained on)
 prints:
 
 - facts: the share of the `must` patterns (facts the therapist's note holds) that
@@ -50,7 +50,9 @@ SETS = {
     "therapy (rules written against it)": SESSIONS / "therapy",
     "heldout (never trained on; leaks read while writing rules)": SESSIONS / "heldout",
     "heldout2 (written blind after the static vectors)": SESSIONS / "heldout2",
-    "heldout3 (written blind 2026-12-07, first run)": SESSIONS / "heldout3",
+    "heldout3 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout3",
+    "heldout4 (written blind 2026-12-07, measured once after this stop's changes)": SESSIONS
+    / "heldout4",
 }
 CHATTER = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon)|welcome|thanks?|thank you|okay|ok|"

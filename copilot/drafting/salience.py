@@ -126,12 +126,14 @@ def features(props: Sequence[Proposition], vectors: np.ndarray) -> np.ndarray:
 # The clinician's first move to the session's business ("Okay, let's check in", "Did
 # you bring the sleep diary?", "On the phone you said …", "How many days of school did
 # you miss this month?"): what comes before it is the greeting and small talk of the
-# first minutes (the weather, a pet, a game), which a note leaves out.
+# first minutes (the weather, a pet, a game), which a note leaves out. A measure
+# ("You filled out the questionnaire?", "The PHQ-9. You scored a 14") is business.
 SESSION_START = re.compile(
     r"\b(?:check[- ]?in|get started|let'?s (?:start|begin|dive in|jump in|look at|talk about|"
     r"get into|go over)|last (?:time|week|session)|this (?:past )?(?:week|month)|"
     r"how many (?:days|times|nights|hours|drinks|attacks|sessions)|since (?:we|last|i saw)|"
     r"homework|diary|\blog\b|chart|worksheet|exposures?|on the phone|bring (?:your|the) \w+|"
+    r"questionnaire|phq-?9|gad-?7|pcl-?5|audit|scored?|scores|rating scale|"
     r"how(?:'s| is| has| have| did| was| were|'ve)? (?:the|your|things|you been)(?: \w+)?"
     r"(?: been)? ?(?:week|pain|mood|sleep|homework|exposures?|practice|anxiety|panic|drinking|"
     r"urges?|going|feeling|since)|what (?:brings you|would you like to|do you want to) "

@@ -298,3 +298,16 @@ def test_a_clinicians_let_us_come_back_to_it_is_not_a_plan():
     _, segments = segment(transcript)
 
     assert propositions(segments, len(transcript)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Client 52F, CBT-I session 4 of 6.", False),
+        ("Client said \"I can't do this\" twice.", False),
+        ("I think so.", True),
+        ("Client thanked us.", True),
+    ],
+)
+def test_the_first_person_is_a_word_not_the_end_of_an_acronym(text, person):
+    assert has_person(text) is person
