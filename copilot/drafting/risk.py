@@ -119,6 +119,12 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         rf"put(?:s|ting)?\s+(?:my\s+|his\s+|her\s+|their\s+)?hands\s+on\s+(?:him|her|{_OTHERS})",
         r"(?:hurt|harm)(?:s|ing)?\s+(?:the|my|our|her|his|their)\s+(?:baby|child|kids?|son|daughter)",
         r"(?:hurt|harm)(?:s|ing)?\s+(?:him|her|them)\b",  # "I would never hurt her"
+        # violence the client does (intake.risk_kind files violence toward others here
+        # too): "I shoved her into the doorframe", "I've never laid a hand on him"
+        rf"\bI\s+(?:\w+\s+)?(?:pushed|shoved|hit|slapped|punched|kicked|choked|grabbed|strangled)"
+        rf"\s+(?:her|him|them|{_POSS}\s+{_RELATION})\b",
+        rf"(?:laid|lay|put)\s+a\s+hand\s+on\s+(?:him|her|them|{_OTHERS})",
+        r"(?:gotten|got|get|getting|gets)\s+physical\s+with",
     ),
     "self_harm": (
         r"self[-\s]?(?:harm|injur|mutilat)\w*",
@@ -132,7 +138,9 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"overdos(?:e|es|ed|ing)",
         # clean time told as a date ("I haven't cut since March"), and a blade taken up
         # (DBT chain analysis: the urge acted on up to the last step)
-        r"cut(?:\s+{_SELF})?\s+since\b".replace("{_SELF}", _SELF),
+        r"cut(?:\s+{_SELF})?\s+(?:since\b|in\s+(?:\w+\s+){0,2}(?:days?|weeks?|months?|years?)\b)".replace(
+            "{_SELF}", _SELF
+        ),
         r"(?:looked\s+at|held|picked\s+up|got\s+out|took\s+out)\s+(?:the|a|my)\s+"
         r"(?:razor|blade|box\s+cutter)",
     ),

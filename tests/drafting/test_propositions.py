@@ -304,7 +304,7 @@ def test_a_clinicians_let_us_come_back_to_it_is_not_a_plan():
     ("text", "person"),
     [
         ("Client 52F, CBT-I session 4 of 6.", False),
-        ("Client said \"I can't do this\" twice.", False),
+        ('Client said "I can\'t do this" twice.', False),
         ("I think so.", True),
         ("Client thanked us.", True),
     ],

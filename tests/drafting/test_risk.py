@@ -150,6 +150,13 @@ SENTENCES: list[tuple[str, list[tuple[str, bool]]]] = [
     ("I went into the bathroom and looked at the razor.", [(SH, POSITIVE)]),
     ("Denies SI/HI. No SIB.", [(HI, DENIED), (SH, DENIED), (SI, DENIED)]),
     ("Not cutting sleep, just not lying there.", []),
+    ("I haven't cut in eleven weeks.", [(SH, DENIED)]),
+    ("I cut in line at the store.", []),
+    # violence the client does to others
+    ("I shoved her into the doorframe.", [(HI, POSITIVE)]),
+    ("I've never laid a hand on him.", [(HI, DENIED)]),
+    ("I've never gotten physical with her or anybody.", [(HI, DENIED)]),
+    ("The ball hit him.", []),
     ("I'm cutting caffeine after noon.", []),
 ]
 
