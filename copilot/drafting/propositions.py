@@ -325,10 +325,21 @@ def _is_empty(text: str) -> bool:
 
 
 def _last_question(turn: Turn | None) -> Segment | None:
+    """The clinician's question the next turn answers: the turn's last sentence, or
+    the question just before a short remark that asks nothing ("Any thoughts of
+    hurting yourself this week? I check every time.")."""
     if turn is None or turn.speaker != "clinician":
         return None
     last = turn.segments[-1]
-    return last if is_question(tidy(last.text)) else None
+    if is_question(tidy(last.text)):
+        return last
+    if len(turn.segments) > 1 and len(last.text.split()) <= _REMARK_WORDS:
+        before = turn.segments[-2]
+        return before if is_question(tidy(before.text)) else None
+    return None
+
+
+_REMARK_WORDS = 6  # a remark after a question, not a statement of its own
 
 
 def _turn_propositions(
@@ -347,9 +358,8 @@ def _turn_propositions(
             if booked is not None:  # "Same time next Thursday?" / "Works."
                 result.append(Proposition(booked, (question, seg), "clinician", "plan", position))
                 continue
-            chatty = _is_small_talk(tidy(question.text)) or _SMALL_TALK_QUESTION.search(
-                question.text
-            )
+            asked = _VOCATIVE.sub("", question.text)  # not "Let me also ask, …"
+            chatty = _is_small_talk(tidy(asked)) or _SMALL_TALK_QUESTION.search(asked)
             if chatty and not risk.find_in_text(sentence):
                 # "How was the drive?" / "Not bad."
                 continue
@@ -1056,6 +1066,13 @@ def _same_risk(asked: str, answer: str, text: str) -> bool:
     return all(negated == negative for _, negated in said)
 
 
+# "Any thoughts of hurting yourself, anything like that?": the tail asks nothing more.
+_ANYTHING_LIKE_THAT = re.compile(
+    r",?\s*(?:or\s+)?(?:anything|something)\s+(?:like\s+that|else\s+like\s+that)(?=\s*\?\s*$)",
+    re.IGNORECASE,
+)
+
+
 def fuse(question: str, answer: str) -> str | None:
     """One statement from a question and its short answer, or None.
 
@@ -1065,7 +1082,7 @@ def fuse(question: str, answer: str) -> str | None:
     Scales: "Rates readiness 6-7 of 10." "How many/much": "Reports 4 to 6 glasses of
     juice a day." Other wh-questions: "<topic>: <answer>." ("Duration: about 5 weeks.").
     """
-    question = _VOCATIVE.sub("", question)
+    question = _ANYTHING_LIKE_THAT.sub("", _VOCATIVE.sub("", question))
     doc = parse(question.rstrip("?").strip())
     answer = answer.rstrip(".!").strip()
     scale = _SCALE.search(question)
@@ -1102,7 +1119,9 @@ _ABOUT = re.compile(r"^(?:how about |what about )?(?:your|the) (?P<np>[a-z][a-z 
 # A name or discourse marker before the question or instruction ("Priya, how was your
 # week?", "Everyone, let's practice …").
 _VOCATIVE = re.compile(
-    r"^(?:(?i:okay|ok|so|and|now|alright|all right|well|everyone|everybody|folks)\b,?\s+)*"
+    r"^(?:(?i:okay|ok|so|and|now|alright|all right|well|everyone|everybody|folks|"
+    r"let me (?:also |just )?ask(?: you)?|(?:I )?(?:have|want) to ask(?: you)?|"
+    r"I ask (?:everyone|all my clients|every time))\b,?\s+)*"
     r"(?:(?!Today|Tonight|Yesterday|However|Also|Then|First|Second|Finally|Again|Yes|No)"
     r"[A-Z][a-z]+,\s+)?(?=[A-Za-z])"
 )
@@ -1282,7 +1301,7 @@ _NUMBER_ANSWER = re.compile(
 def _answer_rest(answer: str) -> str:
     """What an answer says after its yes/no ("No, only at night" -> "only at night")."""
     rest = re.sub(
-        r"^(?:(?:yes|yeah|yep|no|nope|none|nothing|never|whatsoever|not at all|not really|"
+        r"^(?:(?:yes|yeah|yep|no|nope|nah|none|nothing|never|whatsoever|not at all|not really|"
         r"mm-?hmm|uh-huh|sure|maybe|sometimes|a little|kind of|"
         r"(?:I do|I don't|I have|I haven't|I did|I didn't|I am|I'm not)(?=[,.!]|$))\b[,.!]?\s*)+",
         "",

@@ -311,3 +311,23 @@ def test_a_clinicians_let_us_come_back_to_it_is_not_a_plan():
 )
 def test_the_first_person_is_a_word_not_the_end_of_an_acronym(text, person):
     assert has_person(text) is person
+
+
+@pytest.mark.parametrize(
+    "transcript",
+    [
+        "Therapist: Any thoughts of hurting yourself this week? I check every time.\n"
+        "Client: No, no, nothing like that.",
+        "Therapist: Let me also ask, any thoughts of hurting yourself, anything like that?\n"
+        "Client: Nah, nothing like that.",
+    ],
+)
+def test_a_risk_screen_answered_no_is_a_documented_denial(transcript):
+    _, segments = segment(transcript)
+
+    found = propositions(segments, len(transcript))
+
+    assert [p.text for p in found if p.kind == "risk"] == [
+        next(p.text for p in found if p.text.startswith("Client denies thoughts of hurting"))
+    ]
+    assert all(f.negated for p in found for f in risk.find_in_text(p.text))
