@@ -358,7 +358,7 @@ def _turn_propositions(
             if booked is not None:  # "Same time next Thursday?" / "Works."
                 result.append(Proposition(booked, (question, seg), "clinician", "plan", position))
                 continue
-            asked = _VOCATIVE.sub("", question.text)  # not "Let me also ask, …"
+            asked = _ASKING.sub("", question.text)  # not "Let me also ask, …"
             chatty = _is_small_talk(tidy(asked)) or _SMALL_TALK_QUESTION.search(asked)
             if chatty and not risk.find_in_text(sentence):
                 # "How was the drive?" / "Not bad."
@@ -901,10 +901,11 @@ _CLINICIAN_I = tuple(
 
 def _clinician_first_person(text: str) -> str:
     """What the clinician says of themself, in the third person ("I do appreciate a
-    murmur" -> "there is a murmur"; "call me" -> "call clinician")."""
+    murmur" -> "there is a murmur"; "call me" -> "call clinician"; "I check every
+    time" -> "clinician checks every time")."""
     for pattern, replacement in _CLINICIAN_I:
         text = pattern.sub(replacement, text)
-    return text
+    return _BASE_VERB_AFTER.sub(lambda m: f"{m[1]} {_present(m[2])}", text)
 
 
 def you_as_client(text: str) -> str:
@@ -916,13 +917,17 @@ def you_as_client(text: str) -> str:
         lambda m: {"have": "client has"}.get(m[0].split()[1], "client does"),
         text,
     )
-    return re.sub(
-        r"\bclient (feel|sleep|take|need|want|think|go|get|use|drink|eat|work|notice|know|"
-        r"see|hear|try|like|remember|find|start|stop|wake|fall|keep|practice|talk|call|say|"
-        r"come|write|get|spend|avoid|catch|check|tell|wait|plan|let|make|leave|fill|log)\b",
-        lambda m: "client " + _present(m[1]),
-        text,
-    )
+    return _BASE_VERB_AFTER.sub(lambda m: f"{m[1]} {_present(m[2])}", text)
+
+
+# A base verb after the third-person subject a rewrite made ("you check" -> "client
+# check", "I check" -> "clinician check"), to be put in the present third person.
+_BASE_VERB_AFTER = re.compile(
+    r"\b(client|clinician) (feel|sleep|take|need|want|think|go|get|use|drink|eat|work|notice|"
+    r"know|see|hear|try|like|remember|find|start|stop|wake|fall|keep|practice|talk|call|say|"
+    r"come|write|spend|avoid|catch|check|tell|wait|plan|let|make|leave|fill|log|ask|"
+    r"wonder|worry|hope|guess)\b"
+)
 
 
 def _present(verb: str) -> str:
@@ -1066,6 +1071,13 @@ def _same_risk(asked: str, answer: str, text: str) -> bool:
     return all(negated == negative for _, negated in said)
 
 
+# "Let me also ask, any thoughts of …?": the lead-in of a question, not small talk.
+_ASKING = re.compile(
+    r"^(?:(?:okay|ok|so|and|now|alright|all right|well),?\s+)*(?:let me (?:also |just )?ask"
+    r"(?: you)?|(?:I )?(?:have|want|need) to ask(?: you)?|I ask (?:everyone|all my clients|"
+    r"every time))\b[,:]?\s+",
+    re.IGNORECASE,
+)
 # "Any thoughts of hurting yourself, anything like that?": the tail asks nothing more.
 _ANYTHING_LIKE_THAT = re.compile(
     r",?\s*(?:or\s+)?(?:anything|something)\s+(?:like\s+that|else\s+like\s+that)(?=\s*\?\s*$)",
@@ -1082,7 +1094,7 @@ def fuse(question: str, answer: str) -> str | None:
     Scales: "Rates readiness 6-7 of 10." "How many/much": "Reports 4 to 6 glasses of
     juice a day." Other wh-questions: "<topic>: <answer>." ("Duration: about 5 weeks.").
     """
-    question = _ANYTHING_LIKE_THAT.sub("", _VOCATIVE.sub("", question))
+    question = _ANYTHING_LIKE_THAT.sub("", _VOCATIVE.sub("", _ASKING.sub("", question)))
     doc = parse(question.rstrip("?").strip())
     answer = answer.rstrip(".!").strip()
     scale = _SCALE.search(question)
@@ -1119,9 +1131,7 @@ _ABOUT = re.compile(r"^(?:how about |what about )?(?:your|the) (?P<np>[a-z][a-z 
 # A name or discourse marker before the question or instruction ("Priya, how was your
 # week?", "Everyone, let's practice …").
 _VOCATIVE = re.compile(
-    r"^(?:(?i:okay|ok|so|and|now|alright|all right|well|everyone|everybody|folks|"
-    r"let me (?:also |just )?ask(?: you)?|(?:I )?(?:have|want) to ask(?: you)?|"
-    r"I ask (?:everyone|all my clients|every time))\b,?\s+)*"
+    r"^(?:(?i:okay|ok|so|and|now|alright|all right|well|everyone|everybody|folks)\b,?\s+)*"
     r"(?:(?!Today|Tonight|Yesterday|However|Also|Then|First|Second|Finally|Again|Yes|No)"
     r"[A-Z][a-z]+,\s+)?(?=[A-Za-z])"
 )

@@ -331,3 +331,14 @@ def test_a_risk_screen_answered_no_is_a_documented_denial(transcript):
         next(p.text for p in found if p.text.startswith("Client denies thoughts of hurting"))
     ]
     assert all(f.negated for p in found for f in risk.find_in_text(p.text))
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("I check every time.", "Clinician checks every time."),
+        ("You check the stove twice.", "Client checks the stove twice."),
+    ],
+)
+def test_a_rewritten_subject_agrees_with_its_verb(said, written):
+    assert clinician_statement(said)[0] == written
