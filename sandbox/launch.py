@@ -149,19 +149,9 @@ def serve_copilot(
     SandboxError when it is not ready within `timeout` seconds."""
     base = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [*command, "config.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_for(f"{base}{ready}", timeout, log)
-            yield base
-        finally:
-            _stop(server)
+    with _running([*command, "config.asgi:application"], env, log):
+        _wait_for(f"{base}{ready}", timeout, log)
+        yield base
 
 
 @contextmanager
@@ -170,18 +160,22 @@ def serve_worker(env: dict[str, str], log: Path) -> Iterator[None]:
     environment `env` (its REDIS_URL is the broker), its output in `log`, for as long
     as the block runs: what the Procfile's `worker` runs beside daphne."""
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"]
+    with _running([*command, "--loglevel=warning"], env, log):
+        yield
+
+
+@contextmanager
+def _running(command: list[str], env: dict[str, str], log: Path) -> Iterator[None]:
+    """`command` run from the project root with environment `env`, its output in `log`,
+    for as long as the block runs; stopped with `_stop` on exit."""
     with log.open("w") as output:
-        worker = subprocess.Popen(
-            [*command, "--loglevel=warning"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
         try:
             yield
         finally:
-            _stop(worker)
+            _stop(process)
 
 
 def _stop(process: subprocess.Popen, grace: float = 10) -> None:

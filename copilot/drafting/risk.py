@@ -138,9 +138,7 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"overdos(?:e|es|ed|ing)",
         # clean time told as a date ("I haven't cut since March"), and a blade taken up
         # (DBT chain analysis: the urge acted on up to the last step)
-        r"cut(?:\s+{_SELF})?\s+(?:since\b|in\s+(?:\w+\s+){0,2}(?:days?|weeks?|months?|years?)\b)".replace(
-            "{_SELF}", _SELF
-        ),
+        rf"cut(?:\s+{_SELF})?\s+(?:since\b|in\s+(?:\w+\s+){{0,2}}(?:days?|weeks?|months?|years?)\b)",
         r"(?:looked\s+at|held|picked\s+up|got\s+out|took\s+out)\s+(?:the|a|my)\s+"
         r"(?:razor|blade|box\s+cutter)",
     ),

@@ -208,24 +208,22 @@ class SalienceModel:
         client's report of a symptom are kept: the rest is small talk."""
         scores = self.scores(props, vectors)
         assessing = risk_assessment(props)
-        return [
-            (
-                (bool(s >= self.threshold) and not (therapy and conversational(p)))
+        kept = []
+        for p, s, assessed in zip(props, scores, assessing, strict=True):
+            # what a therapy note records whatever the score, in the opening too
+            recorded = documented_in_therapy(p.text) or (
+                _reports(p) and bool(_SYMPTOM.search(p.text))
+            )
+            salient = (
+                recorded
+                or (bool(s >= self.threshold) and not (therapy and conversational(p)))
                 or p.kind in always
-                or documented_in_therapy(p.text)
                 or (p.kind == "answer" and bool(_NUMBER.search(p.text)))
                 or bool(_QUANTITY.search(p.text))
-                or (_reports(p) and bool(_SYMPTOM.search(p.text)))
                 or assessed
             )
-            and (
-                p.position >= opening
-                or p.kind == "risk"
-                or documented_in_therapy(p.text)
-                or (_reports(p) and bool(_SYMPTOM.search(p.text)))
-            )
-            for p, s, assessed in zip(props, scores, assessing, strict=True)
-        ]
+            kept.append(salient and (recorded or p.kind == "risk" or p.position >= opening))
+        return kept
 
 
 def conversational(p: Proposition) -> bool:

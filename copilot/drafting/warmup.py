@@ -14,12 +14,14 @@ def warm_up() -> float:
     once; returns the seconds it took. Raises what a missing model raises (OSError)."""
     started = time.perf_counter()
     from .classifier import get_classifier
+    from .interventions import catalogue
     from .propositions import fuse, is_fragment
     from .salience import get_salience
     from .vectors import embed_sentences
 
     get_classifier()
     get_salience()
+    catalogue()
     embed_sentences(["warm up"])
     fuse("Do you have any allergies?", "No.")
     is_fragment("Low.")

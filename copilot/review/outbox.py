@@ -184,7 +184,7 @@ class Outbox:
             row = self.model.objects.select_for_update().get(pk=pk)
             attempt_failed(row, error)
             row.save()
-            if row.status == "failed":
+            if row.status == WriteBack.Status.FAILED:
                 record(entry(row, [], error=row.last_error))
             return row
 

@@ -74,9 +74,12 @@ class Command(BaseCommand):
         owner, sentence_texts, positive = _sentences(texts, urgent)
         vectors = embed([*texts, *sentence_texts])
         features = shell.features(texts, vectors[: len(texts)])
-        own = vectors[len(texts) :]
+        # each message's sentences are consecutive rows (owner is sorted)
+        per_message = np.split(
+            vectors[len(texts) :], np.cumsum(np.bincount(owner, minlength=len(texts)))[:-1]
+        )
         sentence_features = np.vstack(  # wording only: the cues are not its input
-            [sentence_context(own[owner == row], vectors[row]) for row in range(len(texts))]
+            [sentence_context(own, vectors[row]) for row, own in enumerate(per_message)]
         )
         ruled = np.array([any(not c.discounted for c in urgent_cues(t)) for t in texts])
         folds = list(StratifiedKFold(5, shuffle=True, random_state=seed).split(texts, labels))
