@@ -54,7 +54,9 @@ from .lexicon import (
     ELSEWHERE,
     HEDGE,
     IDIOMS,
+    MY_CHILD,
     NEGATION,
+    STILL_UNSAFE,
     NOW,
     PAST,
     URGENT_CONTEXT,
@@ -133,7 +135,7 @@ def sentences(text: str) -> list[Span]:
 def urgent_cues(text: str) -> list[UrgentCue]:
     """Every urgent cue in `text`, counted or discounted (see the module docstring)."""
     cues = []
-    benign = BENIGN.search(text) is not None
+    benign = _benign(text)
     spans = sentences(text)
     for index, sentence in enumerate(spans):
         idioms = [m.span() for m in IDIOMS.finditer(sentence.text)]
@@ -144,6 +146,8 @@ def urgent_cues(text: str) -> list[UrgentCue]:
                 start, end = sentence.start + match.start(), sentence.start + match.end()
                 span = Span(start, end, text[start:end])
                 reason = _discount(sentence.text, match, idioms)
+                if reason == "elsewhere" and family == "abuse or danger" and MY_CHILD.search(nearby):
+                    reason = ""  # a child's disclosure is the news, not someone else's words
                 if not reason and context is not None and not context.search(nearby):
                     reason = "no risk context"
                 if not reason and (benign or BENIGN_NEARBY.search(nearby)):
@@ -397,12 +401,18 @@ def _hedged(text: str, sentence: Span) -> bool:
     planning not to be here") is no denial: NegEx finds no negated risk statement
     there."""
     said = sentence.text
-    if BENIGN.search(text) or ELSEWHERE.search(said) or IDIOMS.search(said):
+    if _benign(text) or ELSEWHERE.search(said) or IDIOMS.search(said):
         return True
     if PAST.search(said) and not NOW.search(said):
         return True
     findings = find_in_text(said)
     return bool(findings) and all(f.negated for f in findings)
+
+
+def _benign(text: str) -> bool:
+    """Does the message say the danger has passed (lexicon.BENIGN) and not that it is
+    still there (lexicon.STILL_UNSAFE)?"""
+    return BENIGN.search(text) is not None and STILL_UNSAFE.search(text) is None
 
 
 def _best_sentence(spans: list[Span], vectors, category: str, model: TriageModel) -> Span:

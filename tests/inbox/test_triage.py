@@ -32,6 +32,29 @@ def spans_hold(text: str, spans: tuple[Span, ...]) -> bool:
         ),
         ("he choked me last night and I'm scared to go home", "abuse or danger"),
         ("I can't keep myself safe tonight", "not safe now"),
+        (
+            "Can we do Friday instead? The urge to drive into the guardrail on the way "
+            "home keeps coming, I nearly did it yesterday.",
+            "plan or means",
+        ),
+        (
+            "I have a bottle of my lithium and a bottle of vodka on the table. "
+            "How many would it take?",
+            "a lethal dose",
+        ),
+        (
+            "Two weeks on lamotrigine and the rash on my back is blistering now, with a fever",
+            "medical emergency",
+        ),
+        (
+            "My dad took his lithium two times in the morning by mistake and now he walks "
+            "like he's drunk",
+            "medical emergency",
+        ),
+        (
+            "I used the safety plan last night but it didn't help and I still want to die",
+            "suicidal thoughts",
+        ),
     ],
 )
 def test_urgent_messages_are_urgent_with_the_words_that_decided(text, family):
@@ -58,6 +81,26 @@ def test_urgent_messages_are_urgent_with_the_words_that_decided(text, family):
             "clinical",
         ),
         ("refill on my sertraline please, CVS on Main", "medication"),
+        (
+            "Sunday night the old urges to hurt myself came up, but I used my safety plan "
+            "and they passed within an hour. Can we go over the plan again on Monday?",
+            "clinical",
+        ),
+        (
+            "I nearly passed out after missing a dose of venlafaxine, but it passed quickly "
+            "and I'm fine now. Should I take it earlier in the day?",
+            "medication",
+        ),
+        (
+            "A colleague's suicide in the spring was why I started with the EAP. Are my "
+            "remaining sessions billed to my insurance?",
+            "billing",
+        ),
+        (
+            "I've been cutting-free for two years and want to ask about a letter for my "
+            "new employer.",
+            "administrative",
+        ),
     ],
 )
 def test_traps_are_filed_by_their_real_request(text, category):
