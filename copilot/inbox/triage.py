@@ -56,9 +56,9 @@ from .lexicon import (
     IDIOMS,
     MY_CHILD,
     NEGATION,
-    STILL_UNSAFE,
     NOW,
     PAST,
+    STILL_UNSAFE,
     URGENT_CONTEXT,
     URGENT_RES,
 )
@@ -146,7 +146,11 @@ def urgent_cues(text: str) -> list[UrgentCue]:
                 start, end = sentence.start + match.start(), sentence.start + match.end()
                 span = Span(start, end, text[start:end])
                 reason = _discount(sentence.text, match, idioms)
-                if reason == "elsewhere" and family == "abuse or danger" and MY_CHILD.search(nearby):
+                if (
+                    reason == "elsewhere"
+                    and family == "abuse or danger"
+                    and MY_CHILD.search(nearby)
+                ):
                     reason = ""  # a child's disclosure is the news, not someone else's words
                 if not reason and context is not None and not context.search(nearby):
                     reason = "no risk context"
