@@ -216,7 +216,11 @@ def _propositions(
     previous: Turn | None = None
     asked: Segment | None = None  # the question the client and others are answering
     echoes: list[Segment] = []  # the clinician's reflections of what was just said
-    for turn in turns(segments):
+    suicide_talk = -_SUICIDE_TALK_TURNS - 1  # the last turn that spoke of suicide
+    for index, turn in enumerate(turns(segments)):
+        recent = index - suicide_talk <= _SUICIDE_TALK_TURNS
+        if any(_speaks_of_suicide(seg.text, recent) for seg in turn.segments):
+            suicide_talk = index
         other = turn.segments[0].other
         if turn.speaker == "clinician":
             asked = None
@@ -227,7 +231,8 @@ def _propositions(
             asked = _last_question(previous) or (asked if short else None)
             if asked is None and _all_small_talk(previous):
                 asked = previous.segments[-1]  # "That's a beautiful scarf." / "Thank you, …"
-        made = _turn_propositions(turn, asked, seen, max(length, 1))
+        recent = index - suicide_talk <= _SUICIDE_TALK_TURNS
+        made = _turn_propositions(turn, asked, seen, max(length, 1), after_suicide_talk=recent)
         if turn.speaker == "clinician" and previous is not None:
             made = [p for p in made if not _echoes(p, previous, echoes)]
         found += [_said_by(p, other) for p in made] if other else made
@@ -342,8 +347,18 @@ def _last_question(turn: Turn | None) -> Segment | None:
 _REMARK_WORDS = 6  # a remark after a question, not a statement of its own
 
 
+_SUICIDE_KINDS = {"suicidal_ideation", "intent_or_plan"}
+# Turns after suicide was spoken of in which "how would you do it?" asks of it.
+_SUICIDE_TALK_TURNS = 8
+
+
 def _turn_propositions(
-    turn: Turn, question: Segment | None, seen: set[str], length: int
+    turn: Turn,
+    question: Segment | None,
+    seen: set[str],
+    length: int,
+    *,
+    after_suicide_talk: bool = False,
 ) -> list[Proposition]:
     result: list[Proposition] = []
     answering = question is not None
@@ -364,6 +379,9 @@ def _turn_propositions(
                 # "How was the drive?" / "Not bad."
                 continue
             answer = answer_proposition(question, seg, sentence, position)
+            if answer is None or not risk.find_in_text(answer.text):  # "thought about how?"
+                cssrs = cssrs_answer(question, seg, sentence, position, after_suicide_talk)
+                answer = cssrs or answer
             if answer is not None:
                 result.append(answer)
                 continue
@@ -988,6 +1006,81 @@ _NOUNS = {
 }
 
 
+# The Columbia Suicide Severity Rating Scale's screen items (Posner K et al., Am J
+# Psychiatry 2011;168:1266-1277; the C-SSRS Screen Version), most specific first: a
+# clinician's question that asks one of them, and what the note calls the answer.
+_CSSRS_ITEMS = (
+    (
+        6,
+        "Preparation for suicide",
+        r"(?:done|did) anything to (?:get ready|prepare|end your life)|started to do anything|"
+        r"prepared to do anything|(?:rehearsed|practiced)",
+    ),
+    (
+        5,
+        "Suicide plan",
+        r"worked out (?:any |the )?details|details of how|(?:when|where) you would|"
+        r"(?:picked|chosen|set) (?:a|the) (?:time|date|day|place)",
+    ),
+    (
+        4,
+        "Intent to act on suicidal thoughts",
+        r"intend(?:ed)? to act|intent(?:ion)? (?:of|to|on)? ?act|(?:any|some) intent\b|"
+        r"act on (?:these|those|them|the|your) (?:thoughts|urges)|"
+        r"acting on (?:these|those|them|it)",
+    ),
+    (
+        3,
+        "Suicide method considered",
+        r"how (?:you )?(?:might|would|could) (?:do it|do this|kill yourself|end your life)|"
+        r"(?:a|any) (?:method|way) (?:in mind|to do it)",
+    ),
+    (
+        1,
+        "Wish to be dead",
+        r"wish(?:ed)? (?:you were|to be) dead|go to sleep and not wake up",
+    ),
+    (
+        2,
+        "Suicidal thoughts",
+        r"thoughts? (?:of|about) (?:killing yourself|suicide|ending your life)",
+    ),
+)
+_CSSRS = [(n, label, re.compile(pattern, re.I)) for n, label, pattern in _CSSRS_ITEMS]
+_CSSRS_IN_CONTEXT = {3, 4, 5, 6}  # items that ask of suicide only after it was spoken of
+
+
+def _speaks_of_suicide(text: str, recent: bool) -> bool:
+    """Does `text` speak of suicide (risk.py), or ask a C-SSRS item while suicide was
+    spoken of `recent`ly (the screen's questions keep the topic: "Have you worked out any
+    details?")?"""
+    if any(f.kind in _SUICIDE_KINDS for f in risk.find_in_text(text)):
+        return True
+    return any(
+        pattern.search(text) for n, _, pattern in _CSSRS if recent or n not in _CSSRS_IN_CONTEXT
+    )
+
+
+def cssrs_answer(
+    question: Segment, answer: Segment, sentence: str, position: float, after_suicide_talk: bool
+) -> Proposition | None:
+    """A client's answer, other than a denial, to a question asking a C-SSRS screen item
+    (_CSSRS_ITEMS), written as the item with the client's own words quoted: "Have you
+    thought about how you might do it?" / "The gun." -> 'Suicide method considered
+    (C-SSRS item 3): "The gun."'. Items 3-6 ("how would you do it?") count only within
+    _SUICIDE_TALK_TURNS turns of talk of suicide (`after_suicide_talk`); None otherwise
+    or for a denial, which the yes/no rules write ("Denies …")."""
+    asked = tidy(question.text)
+    if _NEGATIVE.match(sentence):
+        return None
+    for number, label, pattern in _CSSRS:
+        if pattern.search(asked) and (after_suicide_talk or number not in _CSSRS_IN_CONTEXT):
+            said = capitalised(tidy(answer.text).strip())
+            text = f'{label} (C-SSRS item {number}): "{said}"'
+            return Proposition(text, (question, answer), "client", "risk", position)
+    return None
+
+
 def answer_proposition(
     question: Segment, answer: Segment, sentence: str, position: float
 ) -> Proposition | None:
@@ -1054,12 +1147,43 @@ def _risk_answer(
     reads the written statement as the same denial; otherwise both are quoted."""
     if not (risk.find_in_text(asked) or risk.find_in_text(sentence)):
         return None
-    if len(re.findall(r"[\w'-]+", sentence)) <= 12:
-        text = fuse(asked, sentence)
-        if text is not None and not has_person(text) and _same_risk(asked, sentence, text):
+    core = core_question(asked)
+    said = sentence
+    # "No. I get down about it, sure, but no, never anything like that.": a denial
+    # throughout (risk.py reads no risk stated in it) is written as its first "No".
+    long_denial = len(re.findall(r"[\w'-]+", sentence)) > 12 and _NEGATIVE.match(sentence)
+    if long_denial and all(f.negated for f in risk.find_in_text(sentence)):
+        said = re.split(r"[.,;!]", sentence, maxsplit=1)[0]
+    if len(re.findall(r"[\w'-]+", said)) <= 12:
+        text = fuse(core, said)
+        if text is not None and not has_person(text) and _same_risk(core, said, text):
             return Proposition(text, (question, answer), "client", "risk", position)
     quote = f'When asked, "{capitalised(asked)}", client answered, "{capitalised(sentence)}"'
     return Proposition(quote, (question, answer), "client", "risk", position)
+
+
+# Where the question itself starts after a lead-in ("Before we plan the week, I ask this
+# every so often — with the pain, have you had any thoughts of …?").
+_CLAUSE_THEN_QUESTION = re.compile(
+    r"(?:,|\s[\u2014\u2013-]|\u2014)\s*(?=(?:and\s+|so\s+)?(?:have|has|had|do|does|did|are|is|were|"
+    r"was|any|anything|ever|can|could|would|will)\b)",
+    re.IGNORECASE,
+)
+
+
+def core_question(question: str) -> str:
+    """The question without its lead-in clauses: the text after the first comma or dash
+    that a yes/no question word follows ("…, with the pain, have you had any thoughts of
+    hurting yourself, or that you'd be better off dead?" -> "have you had any thoughts
+    of hurting yourself, or that you'd be better off dead?"); the whole question when
+    there is none, or when risk.py reads risk in the question and none in the rest."""
+    found = _CLAUSE_THEN_QUESTION.search(question)
+    if found is None:
+        return question
+    rest = re.sub(r"(?i)^(?:and|so)\s+", "", question[found.end() :])
+    if risk.find_in_text(question) and not risk.find_in_text(rest):
+        return question
+    return rest[:1].upper() + rest[1:]
 
 
 def _same_risk(asked: str, answer: str, text: str) -> bool:
@@ -1311,9 +1435,10 @@ _NUMBER_ANSWER = re.compile(
 def _answer_rest(answer: str) -> str:
     """What an answer says after its yes/no ("No, only at night" -> "only at night")."""
     rest = re.sub(
-        r"^(?:(?:yes|yeah|yep|no|nope|nah|none|nothing|never|whatsoever|not at all|not really|"
+        r"^(?:(?:yes|yeah|yep|no|nope|nah|whatsoever|not at all|not really|"
         r"mm-?hmm|uh-huh|sure|maybe|sometimes|a little|kind of|"
-        r"(?:I do|I don't|I have|I haven't|I did|I didn't|I am|I'm not)(?=[,.!]|$))\b[,.!]?\s*)+",
+        r"(?:I do|I don't|I have|I haven't|I did|I didn't|I am|I'm not)(?=[,.!]|$)|"
+        r"(?:none|nothing|never)(?=[,.!]|$|\s+(?:whatsoever|at all|ever)\b))\b[,.!]?\s*)+",
         "",
         answer,
         flags=re.I,

@@ -320,6 +320,9 @@ def test_the_first_person_is_a_word_not_the_end_of_an_acronym(text, person):
         "Client: No, no, nothing like that.",
         "Therapist: Let me also ask, any thoughts of hurting yourself, anything like that?\n"
         "Client: Nah, nothing like that.",
+        "Therapist: Before homework, one thing I ask each month — with the move and all, have "
+        "you had any thoughts of hurting yourself, or that you'd be better off dead?\n"
+        "Client: No. I get overwhelmed, sure, but no, never anything along those lines.",
     ],
 )
 def test_a_risk_screen_answered_no_is_a_documented_denial(transcript):
@@ -342,3 +345,48 @@ def test_a_risk_screen_answered_no_is_a_documented_denial(transcript):
 )
 def test_a_rewritten_subject_agrees_with_its_verb(said, written):
     assert clinician_statement(said)[0] == written
+
+
+CSSRS_SCREEN = """\
+Therapist: Have you actually had thoughts of killing yourself this month?
+Client: Yes. Most nights.
+Therapist: Have you thought about how you might do it?
+Client: Pills. I have my mother's old prescription.
+Therapist: Any sense of when?
+Client: Hmm.
+Therapist: Have you had any intention of acting on these thoughts?
+Client: Some days, yes.
+Therapist: Have you worked out any details, like a day?
+Client: After my sister's wedding.
+Therapist: Have you done anything to get ready?
+Client: I counted them last night.
+Therapist: Have you ever tried to end your life before?
+Client: No, never tried.
+"""
+
+
+def test_the_c_ssrs_screen_is_written_item_by_item_in_the_clients_words():
+    _, segments = segment(CSSRS_SCREEN)
+
+    risks = [p.text for p in propositions(segments, len(CSSRS_SCREEN)) if p.kind == "risk"]
+
+    assert 'Suicide method considered (C-SSRS item 3): "Pills."' in risks
+    assert 'Intent to act on suicidal thoughts (C-SSRS item 4): "Some days, yes."' in risks
+    assert 'Suicide plan (C-SSRS item 5): "After my sister\'s wedding."' in risks
+    assert 'Preparation for suicide (C-SSRS item 6): "I counted them last night."' in risks
+    assert "Client endorses thoughts of killing themselves this month; most nights." in risks
+    assert "Client denies trying to end their life before; never tried." in risks
+    for text in risks[:-1]:
+        assert any(not f.negated for f in risk.find_in_text(text)), text
+
+
+def test_how_would_you_do_it_is_no_c_ssrs_item_without_talk_of_suicide():
+    transcript = (
+        "Therapist: You want to ask your boss for a raise. Have you thought about how you "
+        "might do it?\nClient: An email first, then a meeting.\n"
+    )
+    _, segments = segment(transcript)
+
+    found = propositions(segments, len(transcript))
+
+    assert not any("C-SSRS" in p.text for p in found)
