@@ -756,6 +756,15 @@ _CLINICIAN_FRAMES: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
             "plan",
         ),
         (
+            # "This week, add the bus pole once a day." / "This week: keep the log."
+            r"^(?:so |and |okay,? )*(?:for |over )?(?:this|the) (?:coming |next )?week[,:]? "
+            r"(?=(?:add|keep|practice|try|use|write|log|fill|track|read|listen|take|schedule|"
+            r"notice|start|continue|pick|walk|aim|limit|record|rate|bring|finish|complete|"
+            r"do (?:the|one|two|three|a|an|your)|go (?:for|to|back))\b)",
+            "Homework: ",
+            "plan",
+        ),
+        (
             _LEAD + r"(?:we(?:'ll| will)?|I(?:'ll| will)|let's) (?:meet|get together)"
             r"(?: again)?,? ",
             "Next session: ",
@@ -1403,6 +1412,8 @@ def _yes_no(doc, answer: str) -> str | None:
     if not topic or topic.lower() in _NOT_TOPICS:
         return None
     rest = _answer_rest(answer)
+    if re.match(r"(?:any|anything|something|some|the|a|an)\b", topic, re.I):
+        topic = _lower_start(topic)  # "Anything you've done to prepare?" / "No."
     if negative:
         head = f"Denies {topic}"
     elif hedge:
@@ -1516,7 +1527,18 @@ def you_as_them(text: str) -> str:
     text = re.sub(r"\byou ?'re\b", "they are", text, flags=re.I)
     text = re.sub(r"\byou ?'ve\b", "they have", text, flags=re.I)
     text = re.sub(r"\byour\b", "their", text, flags=re.I)
+    # "you" before its verb is the subject ("a way you might end your life" -> "a way they
+    # might end their life"); elsewhere the object ("scares you" -> "scares them").
+    text = re.sub(r"\byou(?= (?:\w+ly )?(?:" + _SUBJECT_VERBS + r")\b)", "they", text, flags=re.I)
     return re.sub(r"\byou\b", "them", text, flags=re.I)
+
+
+_SUBJECT_VERBS = (
+    r"might|could|would|should|will|can|may|must|were|are|have|had|did|do|was|want|wanted|"
+    r"need|needed|feel|felt|think|thought|know|knew|like|get|got|go|went|take|took|see|saw|"
+    r"wish|wished|tried|try|used|use|said|say|notice|noticed|keep|kept|started|start|"
+    r"drink|drank|ate|eat|sleep|slept"
+)
 
 
 _DOUBLE = {

@@ -26,7 +26,7 @@ import numpy as np
 from . import risk
 from .classifier import TECHNIQUE
 from .propositions import Proposition
-from .text import content_stems
+from .text import content_stems, without_frame
 
 MODEL_FILE = Path(__file__).parent / "data" / "salience.npz"
 KINDS = ("answer", "client", "clinician", "plan", "intervention", "risk", "other")
@@ -70,7 +70,8 @@ _SYMPTOM = re.compile(
     r"\b(?:sleep\w*|slept|insomnia|nightmares?|flashbacks?|appetite|eating|energy|tired\w*|"
     r"fatigue\w*|exhausted|interest|enjoy\w*|mood|depress\w*|sad(?:ness)?|hopeless\w*|"
     r"worthless\w*|guilt\w*|concentrat\w*|focus\w*|restless\w*|irritab\w*|on edge|"
-    r"nervous\w*|anxi\w*|worr\w*|panic\w*|afraid|crav\w*|urges?|drinking|drinks)\b",
+    r"nervous\w*|anxi\w*|worr\w*|panic\w*|afraid|crav\w*|urges?|drinking|drinks|"
+    r"vap(?:e|es|ed|ing)|smok(?:e|es|ed|ing))\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (
@@ -156,6 +157,24 @@ def opening_end(segments: Sequence, length: int) -> float:
     return 0.0
 
 
+CLOSING_SHARE = 0.3  # a session's next appointment is booked within its last 30 %
+_CLOSING_KINDS = {"risk", "plan", "intervention"}  # what a note takes from after the booking
+
+
+def closing_start(props: Sequence[Proposition]) -> float:
+    """Where the closing small talk of a therapy session starts, as a position 0-1: the
+    last next-session booking ("Next session: Tuesday at two.", propositions.next_session)
+    within the last CLOSING_SHARE of the session; 1.0 (no closing) when there is none.
+    After it come the farewells and asides ("my son-in-law is flying in that week",
+    "how's the dog?"); the session's business is done."""
+    booked = [
+        p.position
+        for p in props
+        if p.text.startswith("Next session:") and p.position >= 1.0 - CLOSING_SHARE
+    ]
+    return max(booked, default=1.0)
+
+
 def _reports(p: Proposition) -> bool:
     """Is `p` what the client (or a partner or parent) said of themselves?"""
     return p.kind in {"answer", "client"} or _participant(p)
@@ -197,6 +216,7 @@ class SalienceModel:
         *,
         therapy: bool = False,
         opening: float = 0.0,
+        closing: float = 1.0,
     ) -> list[bool]:
         """Which propositions go in the note: salient enough, of a kind in `always` (by
         default a risk statement, or what the clinician did or decided), what a therapy
@@ -205,7 +225,8 @@ class SalienceModel:
         client's report of a symptom (`_SYMPTOM`), or part of the risk assessment after
         a positive risk statement (`risk_assessment`). Before `opening` (a position 0-1,
         `opening_end`), only a risk statement, what a therapy note documents and the
-        client's report of a symptom are kept: the rest is small talk."""
+        client's report of a symptom are kept: the rest is small talk; after `closing`
+        (`closing_start`), only those, a plan and an intervention."""
         scores = self.scores(props, vectors)
         assessing = risk_assessment(props)
         kept = []
@@ -216,14 +237,38 @@ class SalienceModel:
             )
             salient = (
                 recorded
-                or (bool(s >= self.threshold) and not (therapy and conversational(p)))
+                or (
+                    bool(s >= self.threshold)
+                    and not (therapy and (conversational(p) or says_nothing(p)))
+                )
                 or p.kind in always
                 or (p.kind == "answer" and bool(_NUMBER.search(p.text)))
                 or bool(_QUANTITY.search(p.text))
                 or assessed
             )
-            kept.append(salient and (recorded or p.kind == "risk" or p.position >= opening))
+            inside = opening <= p.position <= closing
+            kept.append(
+                salient
+                and (
+                    recorded
+                    or p.kind == "risk"
+                    or inside
+                    or (p.position > closing and p.kind in _CLOSING_KINDS)
+                )
+            )
         return kept
+
+
+def says_nothing(p: Proposition) -> bool:
+    """Is `p` a report that says nothing without the question it answered: at most one
+    content word and no number ("Client reports that they guess.", "Client reports that
+    it was weird.", "Client reports that will do.")? Only the salience score is
+    overruled, as for `conversational`."""
+    return (
+        _reports(p)
+        and not _NUMBER.search(p.text)
+        and len(content_stems(without_frame(p.text))) <= 1
+    )
 
 
 def conversational(p: Proposition) -> bool:

@@ -1,5 +1,5 @@
-"""Named interventions read from what the clinician says, and the opening small talk
-of a therapy session left out of its note."""
+"""Named interventions read from what the clinician says, and the opening and closing
+small talk of a therapy session left out of its note."""
 
 from __future__ import annotations
 
@@ -129,6 +129,29 @@ def test_a_transcript_that_never_turns_to_business_has_no_opening():
     text = "Therapist: Nice weather.\nClient: It is.\n" * 3 + "Therapist: Homework?\nClient: Done."
 
     assert opening_end(segment(text)[1], len(text)) == 0.0
+
+
+CLOSING = """Therapist: Okay, let's check in. How were the exposures?
+Client: I touched the door handle five of seven days and my SUDS went from sixty to thirty.
+Therapist: What did you notice about the urge to wash afterwards?
+Client: It peaked at the start and faded after about twenty minutes every time.
+Therapist: That's habituation. Did the showers stay at ten minutes?
+Client: Mostly, except Sunday when I went to fifteen minutes after the gym.
+Therapist: Good. This week, add the bus pole once a day.
+Client: Okay, I can do that.
+Therapist: So Thursday at four still works?
+Client: Thursday at four, yes. Oh, my cousin Ottoline is visiting from Lyon that week.
+Therapist: How fun. And how's your cat Waffles?
+Client: Waffles knocked my plant off the shelf again. I'll bring pictures.
+Therapist: Please do. Stay warm out there."""
+
+
+def test_closing_small_talk_after_the_next_session_is_booked_stays_out_of_the_note():
+    note = " ".join(s.text for section in draft(CLOSING).values() for s in section.sentences)
+
+    assert "Next session: Thursday at four." in note
+    assert "Ottoline" not in note and "Lyon" not in note and "Waffles" not in note
+    assert "sixty" in note and "bus pole" in note
 
 
 def test_a_medical_visit_is_not_read_for_psychotherapy_interventions():

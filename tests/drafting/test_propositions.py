@@ -45,6 +45,16 @@ from copilot.drafting.vectors import DIMENSIONS, embed_sentences
         ("Priya, how was your week?", "Honestly awful.", "Describes week as honestly awful."),
         ("How's your mood been?", "Pretty low.", "Describes mood as pretty low."),
         ("How long has this been going on?", "About five weeks.", "Duration: about five weeks."),
+        (
+            "Have you thought about a way you might end your life?",
+            "No.",
+            "Denies thinking about a way they might end their life.",
+        ),
+        (
+            "Anything you've done to prepare, like giving things away?",
+            "No.",
+            "Denies anything they have done to prepare like giving things away.",
+        ),
     ],
 )
 def test_a_question_and_its_short_answer_make_one_statement(question, answer, statement):
@@ -390,3 +400,14 @@ def test_how_would_you_do_it_is_no_c_ssrs_item_without_talk_of_suicide():
     found = propositions(segments, len(transcript))
 
     assert not any("C-SSRS" in p.text for p in found)
+
+
+@pytest.mark.parametrize("said", ["It was weird.", "Will do.", "I know.", "It did."])
+def test_a_report_that_says_nothing_without_its_question_is_left_out(said):
+    transcript = f"Therapist: You practiced the breathing at work this week?\nClient: {said}\n"
+    _, segments = segment(transcript)
+    props = propositions(segments, len(transcript))
+
+    kept = get_salience().keep(props, vectors_of(props), therapy=True)
+
+    assert not any(k for p, k in zip(props, kept, strict=True) if p.kind in {"client", "answer"})
