@@ -85,6 +85,12 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?:easier|better|rather|prefer)\s+(?:to\s+)?not\s+(?:to\s+)?wake\s+up",
         r"(?:of|about)\s+not\s+waking\s+up",
         r"go(?:ing)?\s+to\s+sleep\s+and\s+(?:not|never)\s+wak(?:e|ing)\s+up",
+        # a passive death wish said as a condition or, in grief, as joining the dead
+        # ("if I didn't wake up one morning, that would be all right"; "I'd just like to
+        # go be with him"): C-SSRS item 1 (Posner et al. 2011)
+        r"if\s+(?:I|she|he|they)\s+(?:didn['’]t|did\s+not|never|wouldn['’]t)\s+wake\s+up"
+        r"(?!\s+(?:at|on\s+time|in\s+time|early|until|till|for|by|before|when|to)\b)",
+        r"(?:like|want|wish|ready)(?:s|es|ed|ing)?\s+to\s+(?:just\s+)?go\s+be\s+with\s+(?:him|her|them)",
         rf"{_DONT}\s+want(?:s|ing)?\s+to\s+(?:live|be\s+alive|exist|wake\s+up|be\s+here)",
         r"no\s+reason\s+to\s+live",
         r"(?:not|n['’]t)\s+worth\s+living",
@@ -119,6 +125,15 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         rf"put(?:s|ting)?\s+(?:my\s+|his\s+|her\s+|their\s+)?hands\s+on\s+(?:him|her|{_OTHERS})",
         r"(?:hurt|harm)(?:s|ing)?\s+(?:the|my|our|her|his|their)\s+(?:baby|child|kids?|son|daughter)",
         r"(?:hurt|harm)(?:s|ing)?\s+(?:him|her|them)\b",  # "I would never hurt her"
+        # intrusive images or thoughts of harm coming to an infant ("I'll see her falling",
+        # "what if I just dropped her"), common and mostly ego-dystonic after birth, to be
+        # asked about and documented (Fairbrother N, Woody SR, Arch Womens Ment Health
+        # 2008;11:221-229): flagged so the clinician records the assessment
+        r"(?:see|picture|imagine|pictures?\s+of|images?\s+of)\s+(?:her|him|the\s+baby|my\s+baby)"
+        r"\s+(?:falling(?!\s+(?:asleep|behind|apart|in\s+love|for))|drowning|under\s+the\s+water|"
+        r"getting\s+hurt|dying|dead|hurt)",
+        r"what\s+if\s+I\s+(?:just\s+)?(?:dropped|drowned|hurt|smothered|shook|suffocated)\s+"
+        r"(?:her|him|the\s+baby|my\s+baby)",
         # violence the client does (intake.risk_kind files violence toward others here
         # too): "I shoved her into the doorframe", "I've never laid a hand on him"
         rf"\bI\s+(?:\w+\s+)?(?:pushed|shoved|hit|slapped|punched|kicked|choked|grabbed|strangled)"

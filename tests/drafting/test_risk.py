@@ -158,6 +158,15 @@ SENTENCES: list[tuple[str, list[tuple[str, bool]]]] = [
     ("I've never gotten physical with her or anybody.", [(HI, DENIED)]),
     ("The ball hit him.", []),
     ("I'm cutting caffeine after noon.", []),
+    # a passive death wish as a condition, or in grief as joining the dead
+    ("If I didn't wake up tomorrow, honestly that'd be fine.", [(SI, POSITIVE)]),
+    ("Some nights I'd like to go be with her.", [(SI, POSITIVE)]),
+    ("If I didn't wake up at six I'd miss the train.", []),
+    ("I'd like to be with him on his birthday.", []),
+    # intrusive images of harm coming to an infant: flagged for the assessment
+    ("When I bathe him I picture him under the water.", [(HI, POSITIVE)]),
+    ("What if I just dropped him over the railing.", [(HI, POSITIVE)]),
+    ("I can see her falling asleep on my chest.", []),
 ]
 
 
