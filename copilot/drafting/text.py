@@ -261,10 +261,12 @@ def _finished(text: str) -> str:
 @lru_cache(maxsize=8192)
 def tidy(sentence: str) -> str:
     """Transcript text as written prose: ACI-Bench spacing ("do n't", " ,") joined,
-    "uh"/"um" and stutters ("i feel , i feel") removed, leading "so"/"well" dropped,
+    "uh"/"um", stutters ("i feel , i feel") and stage directions ("(laughs)") removed,
+    leading "so"/"well" dropped,
     "i" capitalised, a final period added. The first letter keeps its case (see
     `capitalised`). Words that carry meaning are kept."""
     text = re.sub(r"\s+", " ", sentence.replace("\u2019", "'")).strip()
+    text = _STAGE_DIRECTION.sub(" ", text).strip()
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = re.sub(r"(\w) (n't)\b", r"\1\2", text)
     text = re.sub(r"\b(wan|gon) na\b", r"\1na", text, flags=re.IGNORECASE)
@@ -280,6 +282,9 @@ def tidy(sentence: str) -> str:
     return _finished(text)
 
 
+# A transcriber's stage direction: "(laughs)", "(long pause)", "(crying)", "(after the
+# call)": a few lower-case words in parentheses, not what anyone said.
+_STAGE_DIRECTION = re.compile(r"\s*\((?:[a-z]+[ ,]*){1,4}\)")
 # An ellipsis, and the false start before it when the clause starts again with the same
 # word(s): "they feel kinda... they feel lightheaded".
 _RESTART = re.compile(r"\b(\w+(?: \w+)?)\b[^,;.…]*?(?:\.{3}|…)\s*(?=\1\b)", re.IGNORECASE)

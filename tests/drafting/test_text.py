@@ -192,6 +192,18 @@ def test_tidy_joins_transcription_spacing_and_drops_stutters_and_uh():
 
 
 @pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("(laughs) That sounds like a spa.", "That sounds like a spa."),
+        ("I thought I was going crazy (crying, long pause).", "I thought I was going crazy."),
+        ("My SUDS were at (SUDS 40) forty.", "My SUDS were at (SUDS 40) forty."),
+    ],
+)
+def test_tidy_drops_a_transcribers_stage_directions(said, written):
+    assert tidy(said) == written
+
+
+@pytest.mark.parametrize(
     "said", ["okay .", "mm-hmm .", "yeah , yeah .", "Thank you.", "All right."]
 )
 def test_filler_is_recognised(said):
