@@ -169,7 +169,38 @@ def propositions(segments: list[Segment], length: int, term: str = "client") -> 
     as the transcript does ("client", or "patient" for [patient] / Patient: tags); a
     "client" transcript is a therapy session, whose named interventions are read."""
     prefetch(segments)
-    return [_named(p, term) for p in _propositions(segments, length, therapy=term == "client")]
+    found = _propositions(segments, length, therapy=term == "client")
+    return [_named(_with_measure(p, segments), term) for p in found]
+
+
+# Rating scales and questionnaires a session names when it gives their score; the
+# acronyms as the measures' authors write them (PHQ-9, GAD-7, PCL-5, EPDS (Edinburgh),
+# AUDIT, SPIN, Y-BOCS, ISI, PG-13, CRAFFT, ASRS, BDI-II, BAI, MDQ, C-SSRS, DAST-10, K10,
+# DASS-21, ORS/SRS), or a capitalised name before "questionnaire"/"scale"/"inventory".
+_MEASURE = re.compile(
+    r"\b(?:PHQ-?(?:9|2|A)|GAD-?7|PCL-?5|EPDS|Edinburgh(?: (?:questionnaire|scale))?|"
+    r"AUDIT(?:-C)?|SPIN|Y-?BOCS|ISI|PG-?13|CRAFFT|ASRS|BDI(?:-II)?|BAI|MDQ|C-?SSRS|DAST(?:-10)?|"
+    r"K-?10|DASS(?:-21)?|ORS|SRS|(?:[A-Z][\w-]+ ){1,3}(?:questionnaire|scale|inventory))\b"
+)
+_SCORE = re.compile(
+    r"\b(?:score[ds]?|scored|scoring|came in at|total(?:led)?)\b", re.IGNORECASE
+)
+_MEASURE_LOOKBACK = 5  # segments before a score in which its measure may be named
+
+
+def _with_measure(p: Proposition, segments: list[Segment]) -> Proposition:
+    """A score without its measure's name, named from the segments just before it ("You
+    did the Edinburgh questionnaire. Your score was seventeen." -> "Edinburgh
+    questionnaire: client's score was seventeen.")."""
+    if p.quoted or not _SCORE.search(p.text) or _MEASURE.search(p.text):
+        return p
+    first = min(seg.start for seg in p.segments)
+    before = [seg for seg in segments if seg.start < first][-_MEASURE_LOOKBACK:]
+    named = [m[0] for seg in before for m in _MEASURE.finditer(seg.text)]
+    if not named:
+        return p
+    text = f"{named[-1]}: {_lower_start(p.text)}"
+    return Proposition(text, p.segments, p.speaker, p.kind, p.position)
 
 
 _SUBJECTLESS = re.compile(r"^(Reports|Denies|Endorses|Rates|Agreed)\b")

@@ -411,3 +411,15 @@ def test_a_report_that_says_nothing_without_its_question_is_left_out(said):
     kept = get_salience().keep(props, vectors_of(props), therapy=True)
 
     assert not any(k for p, k in zip(props, kept, strict=True) if p.kind in {"client", "answer"})
+
+
+def test_a_score_is_written_with_the_measure_named_just_before_it():
+    transcript = (
+        "Therapist: Last week you filled out the AUDIT questionnaire, and I said we'd go "
+        "over it. Still okay?\nClient: Sure. Go ahead.\nTherapist: You scored sixteen.\n"
+    )
+    _, segments = segment(transcript)
+
+    texts = [p.text for p in propositions(segments, len(transcript))]
+
+    assert any(t.startswith("AUDIT: ") and "sixteen" in t for t in texts)
