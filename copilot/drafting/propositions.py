@@ -170,7 +170,7 @@ def propositions(segments: list[Segment], length: int, term: str = "client") -> 
     "client" transcript is a therapy session, whose named interventions are read."""
     prefetch(segments)
     found = _propositions(segments, length, therapy=term == "client")
-    return [_named(_with_measure(p, segments), term) for p in found]
+    return [_with_medication(_with_measure(_named(p, term), segments)) for p in found]
 
 
 # Rating scales and questionnaires a session names when it gives their score; the
@@ -184,6 +184,39 @@ _MEASURE = re.compile(
 )
 _SCORE = re.compile(r"\b(?:score[ds]?|scored|scoring|came in at|total(?:led)?)\b", re.IGNORECASE)
 _MEASURE_LOOKBACK = 5  # segments before a score in which its measure may be named
+
+
+# "Are you still taking the gabapentin the same way?" / "Are you still on the prazosin?":
+# the medication a question asks about, and a dose or schedule an answer gives.
+_ASKED_MEDICATION = re.compile(
+    r"\b(?:on|taking|take|took|using|started|stopped)\s+(?:the|your)\s+(?P<name>[a-z][a-z-]{3,})\b"
+    r"(?!\s+(?:way|time|bus|train|dog|car|kids?|stairs|test|call))",
+    re.IGNORECASE,
+)
+_DOSE = re.compile(
+    r"\b(?:\d+|\w+ hundred|one|two|three|four|five|ten|twenty|fifty)\s*(?:mg|milligrams?|mcg|"
+    r"micrograms?)\b|\b(?:times a day|twice a day|once a day|at bedtime|in the morning|"
+    r"a day)\b",
+    re.IGNORECASE,
+)
+
+
+def _with_medication(p: Proposition) -> Proposition:
+    """An answer giving a dose or schedule, with the medication its question named
+    ("Are you still on the prazosin?" / "Yeah, two milligrams at bedtime." ->
+    "Prazosin: client reports two milligrams at bedtime.")."""
+    if p.quoted or len(p.segments) < 2 or not _DOSE.search(p.text):
+        return p
+    asked = _ASKED_MEDICATION.search(p.segments[0].text)
+    if asked is None or asked["name"].lower() in p.text.lower():
+        return p
+    return Proposition(
+        f"{asked['name'].capitalize()}: {_lower_start(p.text)}",
+        p.segments,
+        p.speaker,
+        p.kind,
+        p.position,
+    )
 
 
 def _with_measure(p: Proposition, segments: list[Segment]) -> Proposition:

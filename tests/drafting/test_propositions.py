@@ -423,3 +423,15 @@ def test_a_score_is_written_with_the_measure_named_just_before_it():
     texts = [p.text for p in propositions(segments, len(transcript))]
 
     assert any(t.startswith("AUDIT: ") and "sixteen" in t for t in texts)
+
+
+def test_a_dose_given_in_answer_is_written_with_the_medication_asked_about():
+    transcript = (
+        "Therapist: Are you still taking the buspirone?\n"
+        "Client: Yeah, fifteen milligrams twice a day.\n"
+    )
+    _, segments = segment(transcript)
+
+    texts = [p.text for p in propositions(segments, len(transcript))]
+
+    assert any(t.startswith("Buspirone: ") and "fifteen" in t.lower() for t in texts), texts
