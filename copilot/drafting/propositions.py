@@ -28,6 +28,7 @@ segments it was written from.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -424,7 +425,10 @@ def _turn_propositions(
 ) -> list[Proposition]:
     result: list[Proposition] = []
     answering = question is not None
-    for seg in turn.segments:
+    skip = 0  # segments a C-SSRS answer took with it
+    for index, seg in enumerate(turn.segments):
+        if index < skip:
+            continue
         sentence = expand_shorthand(tidy(seg.text), seen)
         position = seg.start / length
         if _is_empty(sentence) and not (_POSITIVE.match(sentence) or _NEGATIVE.match(sentence)):
@@ -442,8 +446,10 @@ def _turn_propositions(
                 continue
             answer = answer_proposition(question, seg, sentence, position)
             if answer is None or not risk.find_in_text(answer.text):  # "thought about how?"
-                cssrs = cssrs_answer(question, seg, sentence, position, after_suicide_talk)
-                answer = cssrs or answer
+                said = _answer_sentences(turn.segments[index:])
+                cssrs = cssrs_answer(question, said, sentence, position, after_suicide_talk)
+                if cssrs is not None:
+                    answer, skip = cssrs, index + len(said)
             if answer is not None:
                 result.append(answer)
                 continue
@@ -1079,23 +1085,30 @@ _NOUNS = {
 
 # The Columbia Suicide Severity Rating Scale's screen items (Posner K et al., Am J
 # Psychiatry 2011;168:1266-1277; the C-SSRS Screen Version), most specific first: a
-# clinician's question that asks one of them, and what the note calls the answer.
+# clinician's question that asks one of them; what the note calls a "yes"; what it asks
+# about; and what a "no" denies.
 _CSSRS_ITEMS = (
     (
         6,
         "Preparation for suicide",
+        "preparation for suicide",
+        "preparing for suicide",
         r"(?:done|did) anything to (?:get ready|prepare|end your life)|started to do anything|"
         r"prepared to do anything|(?:rehearsed|practiced)",
     ),
     (
         5,
         "Suicide plan",
+        "a suicide plan",
+        "a suicide plan",
         r"worked out (?:any |the )?details|details of how|(?:when|where) you would|"
         r"(?:picked|chosen|set) (?:a|the) (?:time|date|day|place)",
     ),
     (
         4,
         "Intent to act on suicidal thoughts",
+        "intent to act on suicidal thoughts",
+        "intent to act on suicidal thoughts",
         r"intend(?:ed)? to act|intent(?:ion)? (?:of|to|on)? ?act|(?:any|some) intent\b|"
         r"act on (?:these|those|them|the|your) (?:thoughts|urges)|"
         r"acting on (?:these|those|them|it)",
@@ -1103,22 +1116,40 @@ _CSSRS_ITEMS = (
     (
         3,
         "Suicide method considered",
+        "a suicide method",
+        "having thought of a suicide method",
         r"how (?:you )?(?:might|would|could) (?:do it|do this|kill yourself|end your life)|"
         r"(?:a|any) (?:method|way) (?:in mind|to do it)",
     ),
     (
         1,
         "Wish to be dead",
+        "a wish to be dead",
+        "wishing to be dead",
         r"wish(?:ed)? (?:you were|to be) dead|go to sleep and not wake up",
     ),
     (
         2,
         "Suicidal thoughts",
+        "suicidal thoughts",
+        "suicidal thoughts",
         r"thoughts? (?:of|about) (?:killing yourself|suicide|ending your life)",
     ),
 )
-_CSSRS = [(n, label, re.compile(pattern, re.I)) for n, label, pattern in _CSSRS_ITEMS]
+_CSSRS = [
+    (n, label, topic, denied, re.compile(pattern, re.I))
+    for n, label, topic, denied, pattern in _CSSRS_ITEMS
+]
 _CSSRS_IN_CONTEXT = {3, 4, 5, 6}  # items that ask of suicide only after it was spoken of
+# An answer that says no without starting with it: "I wouldn't do that to Linda. No.",
+# "I'm not gonna do something."
+_DENIAL = re.compile(
+    r"(?:\bno\.?$|^(?:I|I'm|I am)\s+(?:not|never|wouldn't|won't|would never|haven't|"
+    r"have not|didn't|did not|don't|do not)\b)",
+    re.IGNORECASE,
+)
+_ANY_NEGATION = re.compile(r"\b(?:no|not|never|nothing|\w+n't)\b", re.IGNORECASE)
+_AFFIRMED = re.compile(r"\b(?:yes|yeah|yep|sometimes|a little|kind of|sort of|maybe)\b", re.I)
 
 
 def _speaks_of_suicide(text: str, recent: bool) -> bool:
@@ -1128,27 +1159,67 @@ def _speaks_of_suicide(text: str, recent: bool) -> bool:
     if any(f.kind in _SUICIDE_KINDS for f in risk.find_in_text(text)):
         return True
     return any(
-        pattern.search(text) for n, _, pattern in _CSSRS if recent or n not in _CSSRS_IN_CONTEXT
+        pattern.search(text)
+        for n, _, _, _, pattern in _CSSRS
+        if recent or n not in _CSSRS_IN_CONTEXT
     )
 
 
+_ANSWER_WORDS = 40  # the most of a client's turn a C-SSRS answer quotes
+
+
+def _answer_sentences(segments: Sequence[Segment]) -> tuple[Segment, ...]:
+    """The first sentences of a turn that answer the question before it: the first, and
+    those after it while the answer stays within _ANSWER_WORDS words ("I wouldn't do
+    that to my son. No.")."""
+    taken: list[Segment] = []
+    words = 0
+    for seg in segments:
+        words += len(seg.text.split())
+        if taken and words > _ANSWER_WORDS:
+            break
+        taken.append(seg)
+    return tuple(taken)
+
+
 def cssrs_answer(
-    question: Segment, answer: Segment, sentence: str, position: float, after_suicide_talk: bool
+    question: Segment,
+    answer: Sequence[Segment],
+    sentence: str,
+    position: float,
+    after_suicide_talk: bool,
 ) -> Proposition | None:
-    """A client's answer, other than a denial, to a question asking a C-SSRS screen item
-    (_CSSRS_ITEMS), written as the item with the client's own words quoted: "Have you
-    thought about how you might do it?" / "The gun." -> 'Suicide method considered
-    (C-SSRS item 3): "The gun."'. Items 3-6 ("how would you do it?") count only within
-    _SUICIDE_TALK_TURNS turns of talk of suicide (`after_suicide_talk`); None otherwise
-    or for a denial, which the yes/no rules write ("Denies …")."""
+    """A client's answer to a question asking a C-SSRS screen item (_CSSRS_ITEMS),
+    written as the item, in one of three forms by what the answer says:
+
+    - a denial (it starts or ends with "no", or is "I wouldn't / I'm not …" without a
+      yes): "Denies a suicide plan (C-SSRS item 5).";
+    - a yes, or what the answer holds, without a word of negation: the item with the
+      client's own words quoted, 'Suicide method considered (C-SSRS item 3): "The gun."';
+    - anything mixed ("Part of me means it. Part of me doesn't."): 'Asked about intent to
+      act on suicidal thoughts (C-SSRS item 4), client answered, "…"', which asserts
+      nothing the client did not say.
+
+    risk.py reads the first as a denial and the others as suicidal ideation, whose flag
+    the clinician acknowledges. Items 3-6 ("how would you do it?") count only within
+    _SUICIDE_TALK_TURNS turns of talk of suicide (`after_suicide_talk`). `answer` is the
+    answer's sentences (_answer_sentences), `sentence` its first, tidied. None when the
+    question asks no item."""
     asked = tidy(question.text)
-    if _NEGATIVE.match(sentence):
-        return None
-    for number, label, pattern in _CSSRS:
-        if pattern.search(asked) and (after_suicide_talk or number not in _CSSRS_IN_CONTEXT):
-            said = capitalised(tidy(answer.text).strip())
-            text = f'{label} (C-SSRS item {number}): "{said}"'
-            return Proposition(text, (question, answer), "client", "risk", position)
+    said = capitalised(" ".join(tidy(seg.text) for seg in answer).strip())
+    for number, label, topic, denied, pattern in _CSSRS:
+        if not pattern.search(asked):
+            continue
+        if not (after_suicide_talk or number not in _CSSRS_IN_CONTEXT):
+            return None
+        item = f"C-SSRS item {number}"
+        if (_NEGATIVE.match(sentence) or _DENIAL.search(said)) and not _AFFIRMED.match(said):
+            text = f"Denies {denied} ({item})."
+        elif _ANY_NEGATION.search(said):
+            text = f'Asked about {topic} ({item}), client answered, "{said}"'
+        else:
+            text = f'{label} ({item}): "{said}"'
+        return Proposition(text, (question, *answer), "client", "risk", position)
     return None
 
 

@@ -380,7 +380,10 @@ def test_the_c_ssrs_screen_is_written_item_by_item_in_the_clients_words():
 
     risks = [p.text for p in propositions(segments, len(CSSRS_SCREEN)) if p.kind == "risk"]
 
-    assert 'Suicide method considered (C-SSRS item 3): "Pills."' in risks
+    assert (
+        "Suicide method considered (C-SSRS item 3): \"Pills. I have my mother's old "
+        'prescription."' in risks
+    )
     assert 'Intent to act on suicidal thoughts (C-SSRS item 4): "Some days, yes."' in risks
     assert 'Suicide plan (C-SSRS item 5): "After my sister\'s wedding."' in risks
     assert 'Preparation for suicide (C-SSRS item 6): "I counted them last night."' in risks
@@ -388,6 +391,31 @@ def test_the_c_ssrs_screen_is_written_item_by_item_in_the_clients_words():
     assert "Client denies trying to end their life before; never tried." in risks
     for text in risks[:-1]:
         assert any(not f.negated for f in risk.find_in_text(text)), text
+
+
+def test_a_c_ssrs_no_is_a_denial_and_a_mixed_answer_is_quoted_not_asserted():
+    transcript = (
+        "Therapist: Have you had thoughts of killing yourself?\n"
+        "Client: Sometimes, when it gets bad at night.\n"
+        "Therapist: Have you thought about how you might do it?\n"
+        "Client: No. I haven't gone there.\n"
+        "Therapist: Any intention of acting on these thoughts?\n"
+        "Client: I wouldn't do that to my son. No.\n"
+        "Therapist: Have you worked out any details, a day or a place?\n"
+        "Client: Part of me has, part of me won't let it.\n"
+    )
+    _, segments = segment(transcript)
+
+    risks = [p.text for p in propositions(segments, len(transcript)) if p.kind == "risk"]
+
+    assert "Client denies having thought of a suicide method (C-SSRS item 3)." in risks
+    assert "Client denies intent to act on suicidal thoughts (C-SSRS item 4)." in risks
+    assert (
+        'Asked about a suicide plan (C-SSRS item 5), client answered, "Part of me has, part '
+        "of me won't let it.\"" in risks
+    )
+    denials = [t for t in risks if t.startswith("Client denies")]
+    assert all(f.negated for t in denials for f in risk.find_in_text(t))
 
 
 def test_how_would_you_do_it_is_no_c_ssrs_item_without_talk_of_suicide():
