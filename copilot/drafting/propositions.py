@@ -1084,12 +1084,22 @@ _NOUNS = {
 
 
 # The Columbia Suicide Severity Rating Scale's screen items (Posner K et al., Am J
-# Psychiatry 2011;168:1266-1277; the C-SSRS Screen Version), most specific first: a
-# clinician's question that asks one of them; what the note calls a "yes"; what it asks
-# about; and what a "no" denies.
+# Psychiatry 2011;168:1266-1277; the C-SSRS Screen Version) and the intensity of
+# ideation its full version rates (frequency, duration, controllability, deterrents),
+# most specific first: the reference; what the note calls a "yes"; what the question
+# asks about; what a "no" denies (None: an intensity question has no yes or no); and a
+# clinician's question that asks it.
 _CSSRS_ITEMS = (
     (
-        6,
+        "C-SSRS intensity: deterrents",
+        "Deterrents to acting on suicidal thoughts",
+        "what keeps client from acting on suicidal thoughts",
+        None,
+        r"(?:kept|keeps|stopped|stops|stopping|keeping) you from (?:acting|doing|going)|"
+        r"reasons? (?:for living|to (?:live|stay|keep going))",
+    ),
+    (
+        "C-SSRS item 6",
         "Preparation for suicide",
         "preparation for suicide",
         "preparing for suicide",
@@ -1097,7 +1107,7 @@ _CSSRS_ITEMS = (
         r"prepared to do anything|(?:rehearsed|practiced)",
     ),
     (
-        5,
+        "C-SSRS item 5",
         "Suicide plan",
         "a suicide plan",
         "a suicide plan",
@@ -1105,7 +1115,7 @@ _CSSRS_ITEMS = (
         r"(?:picked|chosen|set) (?:a|the) (?:time|date|day|place)",
     ),
     (
-        4,
+        "C-SSRS item 4",
         "Intent to act on suicidal thoughts",
         "intent to act on suicidal thoughts",
         "intent to act on suicidal thoughts",
@@ -1114,7 +1124,7 @@ _CSSRS_ITEMS = (
         r"acting on (?:these|those|them|it)",
     ),
     (
-        3,
+        "C-SSRS item 3",
         "Suicide method considered",
         "a suicide method",
         "having thought of a suicide method",
@@ -1122,25 +1132,42 @@ _CSSRS_ITEMS = (
         r"(?:a|any) (?:method|way) (?:in mind|to do it)",
     ),
     (
-        1,
+        "C-SSRS item 1",
         "Wish to be dead",
         "a wish to be dead",
         "wishing to be dead",
         r"wish(?:ed)? (?:you were|to be) dead|go to sleep and not wake up",
     ),
     (
-        2,
+        "C-SSRS item 2",
         "Suicidal thoughts",
         "suicidal thoughts",
         "suicidal thoughts",
         r"thoughts? (?:of|about) (?:killing yourself|suicide|ending your life)",
     ),
+    (
+        "C-SSRS intensity: frequency",
+        "Frequency of suicidal thoughts",
+        "how often the suicidal thoughts come",
+        None,
+        r"how (?:often|many times|frequently)\b[^?]*"
+        r"\b(?:thoughts?|they|them|it|feelings?|urges?)\b",
+    ),
+    (
+        "C-SSRS intensity: duration",
+        "Duration of suicidal thoughts",
+        "how long the suicidal thoughts last",
+        None,
+        r"how long do (?:they|these|those|the thoughts)\b|how long (?:does|did) (?:it|that) last",
+    ),
 )
 _CSSRS = [
-    (n, label, topic, denied, re.compile(pattern, re.I))
-    for n, label, topic, denied, pattern in _CSSRS_ITEMS
+    (ref, label, topic, denied, re.compile(pattern, re.I))
+    for ref, label, topic, denied, pattern in _CSSRS_ITEMS
 ]
-_CSSRS_IN_CONTEXT = {3, 4, 5, 6}  # items that ask of suicide only after it was spoken of
+# Items that ask of suicide only after it was spoken of ("how would you do it?"); items 1
+# and 2 name it.
+_CSSRS_NAMING = {"C-SSRS item 1", "C-SSRS item 2"}
 # An answer that says no without starting with it: "I wouldn't do that to Linda. No.",
 # "I'm not gonna do something."
 _DENIAL = re.compile(
@@ -1159,9 +1186,7 @@ def _speaks_of_suicide(text: str, recent: bool) -> bool:
     if any(f.kind in _SUICIDE_KINDS for f in risk.find_in_text(text)):
         return True
     return any(
-        pattern.search(text)
-        for n, _, _, _, pattern in _CSSRS
-        if recent or n not in _CSSRS_IN_CONTEXT
+        pattern.search(text) for ref, *_, pattern in _CSSRS if recent or ref in _CSSRS_NAMING
     )
 
 
@@ -1201,19 +1226,21 @@ def cssrs_answer(
       nothing the client did not say.
 
     risk.py reads the first as a denial and the others as suicidal ideation, whose flag
-    the clinician acknowledges. Items 3-6 ("how would you do it?") count only within
-    _SUICIDE_TALK_TURNS turns of talk of suicide (`after_suicide_talk`). `answer` is the
+    the clinician acknowledges; an intensity question (how often, how long, what keeps
+    client from acting) has no denial form. Items other than 1 and 2 ("how would you do
+    it?") count only within _SUICIDE_TALK_TURNS turns of talk of suicide
+    (`after_suicide_talk`). `answer` is the
     answer's sentences (_answer_sentences), `sentence` its first, tidied. None when the
     question asks no item."""
     asked = tidy(question.text)
-    said = capitalised(" ".join(tidy(seg.text) for seg in answer).strip())
-    for number, label, topic, denied, pattern in _CSSRS:
+    said = " ".join(capitalised(tidy(seg.text)) for seg in answer).strip()
+    for item, label, topic, denied, pattern in _CSSRS:
         if not pattern.search(asked):
             continue
-        if not (after_suicide_talk or number not in _CSSRS_IN_CONTEXT):
+        if not (after_suicide_talk or item in _CSSRS_NAMING):
             return None
-        item = f"C-SSRS item {number}"
-        if (_NEGATIVE.match(sentence) or _DENIAL.search(said)) and not _AFFIRMED.match(said):
+        no = _NEGATIVE.match(sentence) or _DENIAL.search(said)
+        if denied is not None and no and not _AFFIRMED.match(said):
             text = f"Denies {denied} ({item})."
         elif _ANY_NEGATION.search(said):
             text = f'Asked about {topic} ({item}), client answered, "{said}"'

@@ -418,6 +418,26 @@ def test_a_c_ssrs_no_is_a_denial_and_a_mixed_answer_is_quoted_not_asserted():
     assert all(f.negated for t in denials for f in risk.find_in_text(t))
 
 
+def test_how_often_and_what_holds_client_back_are_the_c_ssrs_intensity_of_ideation():
+    transcript = (
+        "Client: Lately I keep thinking everyone would be better off without me.\n"
+        "Therapist: How often are those thoughts coming?\n"
+        "Client: Most evenings, after work.\n"
+        "Therapist: What's kept you from acting on them?\n"
+        "Client: My dog, honestly. And my sister.\n"
+        "Therapist: How often do you get to the gym these days?\n"
+    )
+    _, segments = segment(transcript)
+
+    risks = [p.text for p in propositions(segments, len(transcript)) if p.kind == "risk"]
+
+    assert (
+        'Frequency of suicidal thoughts (C-SSRS intensity: frequency): "Most evenings, after '
+        'work."' in risks
+    )
+    assert any(t.startswith("Deterrents to acting on suicidal thoughts") for t in risks)
+
+
 def test_how_would_you_do_it_is_no_c_ssrs_item_without_talk_of_suicide():
     transcript = (
         "Therapist: You want to ask your boss for a raise. Have you thought about how you "
