@@ -21,7 +21,7 @@ from . import risk
 from .chart_facts import all_facts, chart_sentences, disclosable
 from .classifier import Classified, get_classifier
 from .propositions import Proposition, propositions
-from .salience import ALWAYS_KEPT, closing_start, get_salience, opening_end
+from .salience import ALWAYS_KEPT, asides, closing_start, get_salience, opening_end
 from .templates import NoteTemplate, RequiredItem, SectionSpec
 from .text import Segment, Statement, segment, split_sentences, statements, tidy, without_frame
 from .types import DraftedSection, DraftRequest, DraftSentence, InputKind, Source
@@ -110,8 +110,9 @@ def transcript_statements(
     therapy = term == "client"
     opening = opening_end(segments, length) if therapy else 0.0
     closing = closing_start(props) if therapy else 1.0
+    aside = asides(segments, length) if therapy else []
     keep = get_salience().keep(
-        props, vectors, always, therapy=therapy, opening=opening, closing=closing
+        props, vectors, always, therapy=therapy, opening=opening, closing=closing, aside=aside
     )
     chosen = [i for i, k in enumerate(keep) if k]
     merged = condense([props[i] for i in chosen], vectors[chosen])

@@ -157,6 +157,40 @@ def opening_end(segments: Sequence, length: int) -> float:
     return 0.0
 
 
+# A client's aside in the middle of a session ("Sorry, that's my phone. My sister's
+# staying with us and her dog ate a sock.") and the clinician's way back ("Okay. So back
+# to the thought."; or the next move to the session's business, SESSION_START).
+ASIDE_OPENER = re.compile(
+    r"^(?:sorry|by the way|btw|random(?:ly)?|speaking of|side note|unrelated|totally unrelated|"
+    r"oh,? (?:and|also|by the way|before I forget))\b|\bthat'?s my phone\b",
+    re.IGNORECASE,
+)
+ASIDE_CLOSER = re.compile(
+    r"\b(?:back to|anyway|anyways|where were we|get back to|getting back to|returning to)\b",
+    re.IGNORECASE,
+)
+ASIDE_SEGMENTS = 16  # an aside the clinician does not close within 16 sentences is none
+
+
+def asides(segments: Sequence, length: int) -> list[tuple[float, float]]:
+    """The client's asides in a therapy transcript, as [start, end) positions 0-1: from a
+    client sentence that opens one (ASIDE_OPENER) to the clinician's next sentence that
+    returns to the session (ASIDE_CLOSER or SESSION_START) within ASIDE_SEGMENTS
+    sentences; none where the clinician does not return. `segments` are text.Segment in
+    order, `length` the text's characters."""
+    found = []
+    for i, seg in enumerate(segments):
+        if seg.speaker != "client" or not ASIDE_OPENER.search(seg.text):
+            continue
+        for later in segments[i + 1 : i + 1 + ASIDE_SEGMENTS]:
+            if later.speaker == "clinician" and (
+                ASIDE_CLOSER.search(later.text) or SESSION_START.search(later.text)
+            ):
+                found.append((seg.start / max(length, 1), later.start / max(length, 1)))
+                break
+    return found
+
+
 CLOSING_SHARE = 0.3  # a session's next appointment is booked within its last 30 %
 _CLOSING_KINDS = {"risk", "plan", "intervention"}  # what a note takes from after the booking
 
@@ -217,6 +251,7 @@ class SalienceModel:
         therapy: bool = False,
         opening: float = 0.0,
         closing: float = 1.0,
+        aside: Sequence[tuple[float, float]] = (),
     ) -> list[bool]:
         """Which propositions go in the note: salient enough, of a kind in `always` (by
         default a risk statement, or what the clinician did or decided), what a therapy
@@ -226,7 +261,8 @@ class SalienceModel:
         a positive risk statement (`risk_assessment`). Before `opening` (a position 0-1,
         `opening_end`), only a risk statement, what a therapy note documents and the
         client's report of a symptom are kept: the rest is small talk; after `closing`
-        (`closing_start`), only those, a plan and an intervention."""
+        (`closing_start`) and within an `aside` (`asides`), only those, a plan and an
+        intervention."""
         scores = self.scores(props, vectors)
         assessing = risk_assessment(props)
         kept = []
@@ -246,14 +282,16 @@ class SalienceModel:
                 or bool(_QUANTITY.search(p.text))
                 or assessed
             )
-            inside = opening <= p.position <= closing
+            inside = opening <= p.position <= closing and not any(
+                a <= p.position < b for a, b in aside
+            )
             kept.append(
                 salient
                 and (
                     recorded
                     or p.kind == "risk"
                     or inside
-                    or (p.position > closing and p.kind in _CLOSING_KINDS)
+                    or (p.position > opening and p.kind in _CLOSING_KINDS)
                 )
             )
         return kept

@@ -10,7 +10,7 @@ import pytest
 from copilot.chart import ChartContext, Client
 from copilot.drafting.grounded import compose
 from copilot.drafting.interventions import catalogue, named_interventions, statement
-from copilot.drafting.salience import opening_end
+from copilot.drafting.salience import asides, opening_end
 from copilot.drafting.templates import get_template
 from copilot.drafting.text import segment
 from copilot.drafting.types import DraftRequest
@@ -152,6 +152,38 @@ def test_closing_small_talk_after_the_next_session_is_booked_stays_out_of_the_no
     assert "Next session: Thursday at four." in note
     assert "Ottoline" not in note and "Lyon" not in note and "Waffles" not in note
     assert "sixty" in note and "bus pole" in note
+
+
+ASIDE = """Therapist: Okay, let's check in. How many panic attacks this week?
+Client: Three, all on the train, each about ten minutes.
+Therapist: And what did you do when one started?
+Client: I did the paced breathing and stayed on until my stop.
+Client: Sorry, that's my phone. My neighbour Bartholomew is feeding our parrot Kiwi while we're away.
+Therapist: No problem. Is Kiwi a talker?
+Client: He whistles the theme from a cooking show, all day long.
+Therapist: Ha. Okay, back to the train. What did you notice about the panic when you stayed on?
+Client: It peaked and then came down on its own after a few minutes.
+Therapist: That's what we hoped. This week, ride two stops further each day."""
+
+
+def test_a_clients_aside_mid_session_stays_out_of_the_note():
+    _, segments = segment(ASIDE)
+    (start, end), *_ = asides(segments, len(ASIDE))
+    note = " ".join(s.text for section in draft(ASIDE).values() for s in section.sentences)
+
+    assert ASIDE[int(start * len(ASIDE)) :].startswith("Sorry, that's my phone.")
+    assert ASIDE[int(end * len(ASIDE)) :].startswith("Okay, back to the train.")
+    assert "Bartholomew" not in note and "Kiwi" not in note and "cooking" not in note
+    assert "paced breathing" in note and "came down on its own" in note
+
+
+def test_a_sorry_the_clinician_does_not_close_is_no_aside():
+    text = (
+        "Therapist: How was the week?\nClient: Sorry, I'm late. The week was rough, I "
+        "skipped two classes.\nTherapist: Which classes?\nClient: Chemistry both times.\n"
+    )
+
+    assert asides(segment(text)[1], len(text)) == []
 
 
 def test_a_medical_visit_is_not_read_for_psychotherapy_interventions():
