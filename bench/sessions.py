@@ -2,7 +2,7 @@
 check before signing.
 
 For each set (tests/drafting/therapy/, which the engine's rules were written against;
-tests/drafting/heldout/ to heldout5/, written separately and never trained on)
+tests/drafting/heldout/ to heldout6/, written separately and never trained on)
 prints:
 
 - facts: the share of the `must` patterns (facts the therapist's note holds) that
@@ -52,8 +52,9 @@ SETS = {
     "heldout2 (written blind after the static vectors)": SESSIONS / "heldout2",
     "heldout3 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout3",
     "heldout4 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout4",
-    "heldout5 (written blind 2026-12-07; first run before this stop's engine changes)": SESSIONS
-    / "heldout5",
+    "heldout5 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout5",
+    "heldout6 (written blind 2026-12-07; measured once after this stop's changes)": SESSIONS
+    / "heldout6",
 }
 CHATTER = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon)|welcome|thanks?|thank you|okay|ok|"

@@ -158,7 +158,8 @@ ASIDE = """Therapist: Okay, let's check in. How many panic attacks this week?
 Client: Three, all on the train, each about ten minutes.
 Therapist: And what did you do when one started?
 Client: I did the paced breathing and stayed on until my stop.
-Client: Sorry, that's my phone. My neighbour Bartholomew is feeding our parrot Kiwi while we're away.
+Client: Sorry, that's my phone. Our neighbour Bartholomew is feeding Kiwi, our parrot.
+Client: We are away next week.
 Therapist: No problem. Is Kiwi a talker?
 Client: He whistles the theme from a cooking show, all day long.
 Therapist: Ha. Okay, back to the train. What did you notice about the panic when you stayed on?
