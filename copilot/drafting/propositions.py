@@ -1258,7 +1258,7 @@ def answer_proposition(
     stand alone or the question cannot be read. Sources: both segments."""
     words = re.findall(r"[\w'-]+", sentence)
     asked = expand_shorthand(tidy(question.text))
-    if not words or len(words) > 12 or risk.find_in_text(asked) or risk.find_in_text(sentence):
+    if not words or len(words) > 12 or _asks_of_risk(asked) or risk.find_in_text(sentence):
         return _risk_answer(question, answer, asked, sentence, position)
     text = fuse(asked, sentence) or _bare_answer(asked, sentence)
     if (text is None or has_person(text)) and is_fragment(sentence):
@@ -1314,7 +1314,7 @@ def _risk_answer(
 ) -> Proposition | None:
     """A risk question and its answer: a denial is written "Denies …" only when risk.py
     reads the written statement as the same denial; otherwise both are quoted."""
-    if not (risk.find_in_text(asked) or risk.find_in_text(sentence)):
+    if not (_asks_of_risk(asked) or risk.find_in_text(sentence)):
         return None
     core = core_question(asked)
     said = sentence
@@ -1327,8 +1327,52 @@ def _risk_answer(
         text = fuse(core, said)
         if text is not None and not has_person(text) and _same_risk(core, said, text):
             return Proposition(text, (question, answer), "client", "risk", position)
+    denied = _denied_risks(core, sentence)
+    if denied:
+        return Proposition(denied, (question, answer), "client", "risk", position)
     quote = f'When asked, "{capitalised(asked)}", client answered, "{capitalised(sentence)}"'
     return Proposition(quote, (question, answer), "client", "risk", position)
+
+
+def _asks_of_risk(question: str) -> bool:
+    """Does risk.py read risk in the question, its "you" read as the client ("push you
+    toward hurting yourself"; risk.py reads no second person)?"""
+    return bool(risk.find_in_text(question) or risk.find_in_text(you_as_them(question)))
+
+
+# What a note calls each kind of risk a question asks about, when the client says no.
+_DENIED_KIND = {
+    "suicidal_ideation": "suicidal ideation",
+    "self_harm": "thoughts of self-harm",
+    "homicidal_ideation": "thoughts of harming others",
+    "intent_or_plan": "a plan or intent",
+    "abuse": "abuse",
+}
+
+
+def _denied_risks(question: str, answer: str) -> str | None:
+    """ "Denies suicidal ideation and thoughts of self-harm." for a clear no ("No. It's
+    mean, but it's not that kind of mean.") to a risk question no rule fuses ("Does it
+    ever say you'd be better off not here, or push you toward hurting yourself?"): the
+    kinds risk.py reads in the question, when the answer starts or ends with no and
+    states no risk of its own; what the answer says beyond its no follows ("; they
+    haven't cut in three weeks"). None otherwise."""
+    if not (_NEGATIVE.match(answer) or _DENIAL.search(answer)) or _AFFIRMED.match(answer):
+        return None
+    if any(not f.negated for f in risk.find_in_text(answer)):
+        return None
+    asked = you_as_them(question)  # risk.py reads no second person: "hurting yourself"
+    kinds = [f.kind for f in risk.find_in_text(asked) if f.kind in _DENIED_KIND]
+    kinds += [f.kind for f in risk.find_in_text(answer) if f.kind in _DENIED_KIND]  # its own
+    names = list(dict.fromkeys(_DENIED_KIND[k] for k in kinds))
+    if not names:
+        return None
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    text = terminated(f"Denies {listed}")
+    rest = _answer_rest(answer)  # "No. I haven't cut in three weeks." keeps its weeks
+    longer = terminated(f"Denies {listed}; {rest}") if rest else text
+    # "No, no thoughts of killing myself" loses its "no" with the yes/no: not kept so
+    return longer if all(f.negated for f in risk.find_in_text(longer)) else text
 
 
 # Where the question itself starts after a lead-in ("Before we plan the week, I ask this
@@ -1346,6 +1390,9 @@ def core_question(question: str) -> str:
     hurting yourself, or that you'd be better off dead?" -> "have you had any thoughts
     of hurting yourself, or that you'd be better off dead?"); the whole question when
     there is none, or when risk.py reads risk in the question and none in the rest."""
+    last = re.split(r"(?<=[.!])\s+", question.strip())[-1]
+    if last != question.strip() and risk.find_in_text(last):  # "One more question. Any …?"
+        question = last
     found = _CLAUSE_THEN_QUESTION.search(question)
     if found is None:
         return question

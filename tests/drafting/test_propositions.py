@@ -483,3 +483,28 @@ def test_a_dose_given_in_answer_is_written_with_the_medication_asked_about():
     texts = [p.text for p in propositions(segments, len(transcript))]
 
     assert any(t.startswith("Buspirone: ") and "fifteen" in t.lower() for t in texts), texts
+
+
+@pytest.mark.parametrize(
+    ("transcript", "denial"),
+    [
+        (
+            "Therapist: When the critic gets loud, does it ever tell you that you'd be better "
+            "off gone, or push you toward hurting yourself?\n"
+            "Client: No. It's harsh, but it's not that kind of harsh.\n",
+            "Client denies",
+        ),
+        (
+            "Therapist: Any times you've felt low enough to think about hurting yourself?\n"
+            "Client: No, no thoughts of killing myself, nothing like that.\n",
+            "suicidal ideation",
+        ),
+    ],
+)
+def test_a_clear_no_to_a_risk_question_no_rule_fuses_is_a_denial(transcript, denial):
+    _, segments = segment(transcript)
+
+    (found,) = [p for p in propositions(segments, len(transcript)) if p.kind == "risk"]
+
+    assert found.text.startswith("Client denies") and denial in found.text
+    assert all(f.negated for f in risk.find_in_text(found.text))
