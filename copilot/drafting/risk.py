@@ -136,9 +136,13 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?:her|him|the\s+baby|my\s+baby)",
         # violence the client does (intake.risk_kind files violence toward others here
         # too): "I shoved her into the doorframe", "I've never laid a hand on him"
-        rf"\bI\s+(?:\w+\s+)?(?:pushed|shoved|hit|slapped|punched|kicked|choked|grabbed|strangled)"
+        rf"\bI(?:['’]ve|\s+have)?\s+(?:(?!never\b|not\b)\w+\s+)?(?:pushed|shoved|hit|slapped|punched|"
+        rf"kicked|choked|grabbed|strangled)"
         rf"\s+(?:her|him|them|{_POSS}\s+{_RELATION})\b",
         rf"(?:laid|lay|put)\s+a\s+hand\s+on\s+(?:him|her|them|{_OTHERS})",
+        # "I've never hit her": the verb after "never", so that NegEx reads the denial
+        rf"(?<=never\s)(?:pushed|shoved|hit|slapped|punched|kicked|choked|grabbed|strangled)"
+        rf"\s+(?:her|him|them|{_POSS}\s+{_RELATION})\b",
         r"(?:gotten|got|get|getting|gets)\s+physical\s+with",
     ),
     "self_harm": (
@@ -164,6 +168,8 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?:hits?|hitting|beats?|beating|chokes?|choked|choking|kicks?|kicked|slaps?|slapped)"
         r"\s+me\b",
         r"molest\w*",
+        r"(?:assaulted|raped|attacked|molested)\s+me\b",
+        r"(?:he|she|they)(?:['’]d|\s+would|\s+used\s+to)?\s+lock(?:s|ed)?\s+me\s+(?:out|in)\b",
         r"(?:sexually|physically)\s+assault\w*",
         rf"(?:afraid|scared)\s+(?:of|to\s+go\s+home\s+to)\s+(?:him|her|{_POSS}\s+{_RELATION})",
         r"(?:domestic|intimate[-\s]partner)\s+violence",

@@ -167,6 +167,12 @@ SENTENCES: list[tuple[str, list[tuple[str, bool]]]] = [
     ("When I bathe him I picture him under the water.", [(HI, POSITIVE)]),
     ("What if I just dropped him over the railing.", [(HI, POSITIVE)]),
     ("I can see her falling asleep on my chest.", []),
+    # abuse disclosed in plain words; violence the client denies doing
+    ("He's the coach who assaulted me.", [(ABUSE, POSITIVE)]),
+    ("As a kid, she'd lock me out on the balcony when I cried.", [(ABUSE, POSITIVE)]),
+    ("The wind slammed the door and locked me in the shed.", []),
+    ("I've never hit her, not once.", [(HI, DENIED)]),
+    ("I've hit a wall with the thesis.", []),
 ]
 
 
