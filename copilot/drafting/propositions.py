@@ -445,7 +445,8 @@ def _turn_propositions(
                 # "How was the drive?" / "Not bad."
                 continue
             answer = answer_proposition(question, seg, sentence, position)
-            if answer is None or not risk.find_in_text(answer.text):  # "thought about how?"
+            asks_item = _CSSRS_ANY.search(question.text) is not None
+            if asks_item and (answer is None or not risk.find_in_text(answer.text)):
                 said = _answer_sentences(turn.segments[index:])
                 cssrs = cssrs_answer(question, said, sentence, position, after_suicide_talk)
                 if cssrs is not None:
@@ -1168,6 +1169,10 @@ _CSSRS = [
 # Items that ask of suicide only after it was spoken of ("how would you do it?"); items 1
 # and 2 name it.
 _CSSRS_NAMING = {"C-SSRS item 1", "C-SSRS item 2"}
+_CSSRS_ANY = re.compile("|".join(f"(?:{p})" for *_, p in _CSSRS_ITEMS), re.IGNORECASE)
+_CSSRS_NAMING_ANY = re.compile(
+    "|".join(f"(?:{p})" for ref, *_, p in _CSSRS_ITEMS if ref in _CSSRS_NAMING), re.IGNORECASE
+)
 # An answer that says no without starting with it: "I wouldn't do that to Linda. No.",
 # "I'm not gonna do something."
 _DENIAL = re.compile(
@@ -1179,15 +1184,26 @@ _ANY_NEGATION = re.compile(r"\b(?:no|not|never|nothing|\w+n't)\b", re.IGNORECASE
 _AFFIRMED = re.compile(r"\b(?:yes|yeah|yep|sometimes|a little|kind of|sort of|maybe)\b", re.I)
 
 
+# Words without one of which risk.py finds no suicidal ideation or plan: a cheap test
+# before it reads every sentence of a transcript.
+_SUICIDE_WORDS = re.compile(
+    r"suicid|kill|\bdie\b|dead|death|dying|\bend\b|\blife\b|wake|better off|burden|\bSI\b|"
+    r"s/i|alive|exist|point|plan|intent|means|firearm|gun|weapon|pill|med|stockpil|sav|hoard|"
+    r"collect|count|go through",
+    re.IGNORECASE,
+)
+
+
 def _speaks_of_suicide(text: str, recent: bool) -> bool:
     """Does `text` speak of suicide (risk.py), or ask a C-SSRS item while suicide was
     spoken of `recent`ly (the screen's questions keep the topic: "Have you worked out any
     details?")?"""
-    if any(f.kind in _SUICIDE_KINDS for f in risk.find_in_text(text)):
-        return True
-    return any(
-        pattern.search(text) for ref, *_, pattern in _CSSRS if recent or ref in _CSSRS_NAMING
-    )
+    if _SUICIDE_WORDS.search(text):
+        if any(f.kind in _SUICIDE_KINDS for f in risk.find_in_text(text)):
+            return True
+        if _CSSRS_NAMING_ANY.search(text):
+            return True
+    return recent and _CSSRS_ANY.search(text) is not None
 
 
 _ANSWER_WORDS = 40  # the most of a client's turn a C-SSRS answer quotes
@@ -1337,7 +1353,19 @@ def _risk_answer(
 def _asks_of_risk(question: str) -> bool:
     """Does risk.py read risk in the question, its "you" read as the client ("push you
     toward hurting yourself"; risk.py reads no second person)?"""
+    if not _RISK_WORDS.search(question):
+        return False
     return bool(risk.find_in_text(question) or risk.find_in_text(you_as_them(question)))
+
+
+# Words without one of which risk.py finds nothing in a question: a cheap test first.
+_RISK_WORDS = re.compile(
+    r"suicid|kill|\bdie\b|dead|death|dying|hurt|harm|\bcut|burn|abus|\bhit|push|shov|slap|"
+    r"punch|kick|chok|strangl|assault|rape|molest|lock|safe|weapon|gun|firearm|pill|overdos|"
+    r"plan|intent|\bend|life|wake|better off|burden|\bSI\b|\bHI\b|s/i|h/i|point|alive|exist|"
+    r"violen|physical|hand on|stockpil|sav|hoard|collect|count|razor|blade|injur|self",
+    re.IGNORECASE,
+)
 
 
 # What a note calls each kind of risk a question asks about, when the client says no.
