@@ -1181,29 +1181,20 @@ _DENIAL = re.compile(
     re.IGNORECASE,
 )
 _ANY_NEGATION = re.compile(r"\b(?:no|not|never|nothing|\w+n't)\b", re.IGNORECASE)
-_AFFIRMED = re.compile(r"\b(?:yes|yeah|yep|sometimes|a little|kind of|sort of|maybe)\b", re.I)
 
 
-# Words without one of which risk.py finds no suicidal ideation or plan: a cheap test
-# before it reads every sentence of a transcript.
-_SUICIDE_WORDS = re.compile(
-    r"suicid|kill|\bdie\b|dead|death|dying|\bend\b|\blife\b|wake|better off|burden|\bSI\b|"
-    r"s/i|alive|exist|point|plan|intent|means|firearm|gun|weapon|pill|med|stockpil|sav|hoard|"
-    r"collect|count|go through",
-    re.IGNORECASE,
-)
+def _affirmed(answer: str) -> bool:
+    """Does the answer start with a yes or a hedge ("Yeah, sometimes", "Maybe")?"""
+    return bool(_POSITIVE.match(answer) or _HEDGE.match(answer))
 
 
 def _speaks_of_suicide(text: str, recent: bool) -> bool:
     """Does `text` speak of suicide (risk.py), or ask a C-SSRS item while suicide was
     spoken of `recent`ly (the screen's questions keep the topic: "Have you worked out any
     details?")?"""
-    if _SUICIDE_WORDS.search(text):
-        if any(f.kind in _SUICIDE_KINDS for f in risk.find_in_text(text)):
-            return True
-        if _CSSRS_NAMING_ANY.search(text):
-            return True
-    return recent and _CSSRS_ANY.search(text) is not None
+    if any(f.kind in _SUICIDE_KINDS for f in risk.find_in_text(text)):
+        return True
+    return (_CSSRS_ANY if recent else _CSSRS_NAMING_ANY).search(text) is not None
 
 
 _ANSWER_WORDS = 40  # the most of a client's turn a C-SSRS answer quotes
@@ -1256,7 +1247,7 @@ def cssrs_answer(
         if not (after_suicide_talk or item in _CSSRS_NAMING):
             return None
         no = _NEGATIVE.match(sentence) or _DENIAL.search(said)
-        if denied is not None and no and not _AFFIRMED.match(said):
+        if denied is not None and no and not _affirmed(said):
             text = f"Denies {denied} ({item})."
         elif _ANY_NEGATION.search(said):
             text = f'Asked about {topic} ({item}), client answered, "{said}"'
@@ -1353,19 +1344,7 @@ def _risk_answer(
 def _asks_of_risk(question: str) -> bool:
     """Does risk.py read risk in the question, its "you" read as the client ("push you
     toward hurting yourself"; risk.py reads no second person)?"""
-    if not _RISK_WORDS.search(question):
-        return False
     return bool(risk.find_in_text(question) or risk.find_in_text(you_as_them(question)))
-
-
-# Words without one of which risk.py finds nothing in a question: a cheap test first.
-_RISK_WORDS = re.compile(
-    r"suicid|kill|\bdie\b|dead|death|dying|hurt|harm|\bcut|burn|abus|\bhit|push|shov|slap|"
-    r"punch|kick|chok|strangl|assault|rape|molest|lock|safe|weapon|gun|firearm|pill|overdos|"
-    r"plan|intent|\bend|life|wake|better off|burden|\bSI\b|\bHI\b|s/i|h/i|point|alive|exist|"
-    r"violen|physical|hand on|stockpil|sav|hoard|collect|count|razor|blade|injur|self",
-    re.IGNORECASE,
-)
 
 
 # What a note calls each kind of risk a question asks about, when the client says no.
@@ -1385,7 +1364,7 @@ def _denied_risks(question: str, answer: str) -> str | None:
     kinds risk.py reads in the question, when the answer starts or ends with no and
     states no risk of its own; what the answer says beyond its no follows ("; they
     haven't cut in three weeks"). None otherwise."""
-    if not (_NEGATIVE.match(answer) or _DENIAL.search(answer)) or _AFFIRMED.match(answer):
+    if not (_NEGATIVE.match(answer) or _DENIAL.search(answer)) or _affirmed(answer):
         return None
     if any(not f.negated for f in risk.find_in_text(answer)):
         return None

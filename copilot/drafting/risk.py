@@ -370,6 +370,8 @@ def find_in_text(text: str) -> list[RiskFinding]:
 def find_in_text_cached(text: str) -> tuple[RiskFinding, ...]:
     """`find_in_text` as a tuple, kept for repeats: a draft reads each sentence from
     several rules, and findings are frozen."""
+    if _ANY_TRIGGER.search(text) is None:  # most sentences of a transcript: nothing to read
+        return ()
     return tuple(f for start, end in _sentences(text) for f in _sentence_findings(text, start, end))
 
 
@@ -450,6 +452,14 @@ def _compile_triggers() -> tuple[tuple[RiskKind, re.Pattern[str], bool], ...]:
 
 
 _TRIGGER_RES = _compile_triggers()
+# Every trigger in one pattern, each with its own case rule: where none matches, there
+# is no finding.
+_ANY_TRIGGER = re.compile(
+    "|".join(
+        f"(?i:{pattern.pattern})" if pattern.flags & re.I else f"(?:{pattern.pattern})"
+        for _, pattern, _ in _TRIGGER_RES
+    )
+)
 _NOT_RISK_RES = {kind: re.compile(_words(ps), re.I) for kind, ps in NOT_RISK.items()}
 _CUE_RE = re.compile(  # group order settles ties: "no longer denies" before "no"
     rf"(?P<pseudo>{_words(PSEUDO_NEGATIONS)})|(?P<post>{_words(POST_NEGATIONS)})"

@@ -192,7 +192,8 @@ def asides(segments: Sequence, length: int) -> list[tuple[float, float]]:
 
 
 CLOSING_SHARE = 0.3  # a session's next appointment is booked within its last 30 %
-_CLOSING_KINDS = {"risk", "plan", "intervention"}  # what a note takes from after the booking
+# What a note takes from after the booking and from an aside, besides risk statements.
+_CLOSING_KINDS = {"plan", "intervention"}
 
 
 def closing_start(props: Sequence[Proposition]) -> float:

@@ -438,6 +438,20 @@ def test_how_often_and_what_holds_client_back_are_the_c_ssrs_intensity_of_ideati
     assert any(t.startswith("Deterrents to acting on suicidal thoughts") for t in risks)
 
 
+def test_an_unsure_c_ssrs_answer_is_quoted_not_written_as_a_denial():
+    transcript = (
+        "Therapist: Have you had thoughts of killing yourself?\nClient: Most days.\n"
+        "Therapist: Any intention of acting on these thoughts?\n"
+        "Client: I don't know. Part of me wants it all to stop.\n"
+    )
+    _, segments = segment(transcript)
+
+    risks = [p.text for p in propositions(segments, len(transcript)) if p.kind == "risk"]
+
+    assert any(t.startswith("Asked about intent to act on suicidal thoughts") for t in risks)
+    assert not any(t.startswith("Client denies intent") for t in risks)
+
+
 def test_how_would_you_do_it_is_no_c_ssrs_item_without_talk_of_suicide():
     transcript = (
         "Therapist: You want to ask your boss for a raise. Have you thought about how you "
