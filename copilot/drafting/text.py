@@ -316,7 +316,8 @@ def polish(sentence: str) -> str:
     ("they-they", "it it"), and "yeah"/"okay" after the reporting frame. Words that
     carry meaning, numbers and negations are kept."""
     trailed_off = re.search(r"(?:-|\.{3}|…)\s*[.!?]?\s*$", sentence) is not None
-    text = _RESTART.sub("", sentence)
+    # (_RESTART looks back from every word for an ellipsis: only where there is one.)
+    text = _RESTART.sub("", sentence) if "..." in sentence or "…" in sentence else sentence
     text = _ELLIPSIS.sub(" ", text)
     text = re.sub(r"\b([\w']+)-\1\b", r"\1", text, flags=re.IGNORECASE)  # "they-they"
     text = _CUT.sub(lambda m: "" if m[1].lower() in _FUNCTION_WORDS else m[1], text)

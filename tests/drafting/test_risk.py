@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from copilot.chart import ChartContext, Client, Note
+from copilot.drafting import risk
 from copilot.drafting.risk import RiskFinding, find_in_chart, find_in_text, find_risk
 from copilot.drafting.types import Source
 from copilot.measures import PHQ9, MeasureResult, MeasureSeries
@@ -402,3 +404,25 @@ def test_abuse_is_flagged_where_it_is_disclosed_not_from_a_charts_condition_list
     chart = chart_of(notes=(listed,))
     assert find_in_chart(chart) == []
     assert kinds(find_risk("He hits me when he drinks.", chart)) == [(ABUSE, POSITIVE)]
+
+
+def _session_lines() -> list[str]:
+    folder = Path(__file__).parent
+    return [
+        line.split(": ", 1)[-1]
+        for path in sorted(folder.glob("*/*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def test_the_quick_trigger_check_agrees_with_every_trigger_read_one_by_one():
+    # The check skips sentences before the negation reading; it reads case-blind
+    # triggers lowered, on lower-cased text. A sentence it wrongly skipped would lose
+    # its flag, so it is compared with the triggers themselves on every sentence of the
+    # test sessions and of the table above, in their own case and in capitals.
+    texts = [s for s, _ in SENTENCES] + _session_lines()
+    texts += [t.upper() for t in texts]
+    triggered = [t for t in texts if any(p.search(t) for _, p, _ in risk._TRIGGER_RES)]
+    assert len(triggered) > 300  # the comparison covers many sentences with a trigger
+    assert [t for t in texts if risk._any_trigger(t)] == triggered
