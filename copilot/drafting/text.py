@@ -342,7 +342,8 @@ def content_stems(text: str, ignore: frozenset[str] = frozenset()) -> set[str]:
     written: words of three letters or more, not function words nor those in `ignore`
     (lower case). For word overlaps: salience labels, a clinician's echo of the client."""
     words = re.findall(r"[a-z][a-z']+|\d+", text.lower())
-    return {w[:5] for w in words if w.isdigit() or (len(w) > 2 and w not in _CONTENT_STOP | ignore)}
+    stop = _CONTENT_STOP | ignore
+    return {w[:5] for w in words if w.isdigit() or (len(w) > 2 and w not in stop)}
 
 
 def capitalised(sentence: str) -> str:
