@@ -38,6 +38,7 @@ from . import risk
 from .interventions import named_interventions
 from .interventions import statement as intervention_statement
 from .text import (
+    ASIDE_OPENER,
     Segment,
     Speaker,
     capitalised,
@@ -284,6 +285,7 @@ def _propositions(
     asked: Segment | None = None  # the question the client and others are answering
     echoes: list[Segment] = []  # the clinician's reflections of what was just said
     suicide_talk = -_SUICIDE_TALK_TURNS - 1  # the last turn that spoke of suicide
+    endorsed: tuple[int, str] | None = None  # the last turn that endorsed a risk, its kind
     for index, turn in enumerate(turns(segments)):
         recent = index - suicide_talk <= _SUICIDE_TALK_TURNS
         if any(_speaks_of_suicide(seg.text, recent) for seg in turn.segments):
@@ -299,7 +301,13 @@ def _propositions(
             if asked is None and _all_small_talk(previous):
                 asked = previous.segments[-1]  # "That's a beautiful scarf." / "Thank you, …"
         recent = index - suicide_talk <= _SUICIDE_TALK_TURNS
-        made = _turn_propositions(turn, asked, seen, max(length, 1), after_suicide_talk=recent)
+        topic = endorsed[1] if endorsed and index - endorsed[0] <= _RISK_TALK_TURNS else None
+        made = _turn_propositions(
+            turn, asked, seen, max(length, 1), after_suicide_talk=recent, risk_topic=topic
+        )
+        if turn.speaker != "clinician":
+            kind = _endorsed_risk(turn, made)
+            endorsed = (index, kind) if kind else endorsed
         if turn.speaker == "clinician" and previous is not None:
             made = [p for p in made if not _echoes(p, previous, echoes)]
         found += [_said_by(p, other) for p in made] if other else made
@@ -426,6 +434,7 @@ def _turn_propositions(
     length: int,
     *,
     after_suicide_talk: bool = False,
+    risk_topic: str | None = None,
 ) -> list[Proposition]:
     result: list[Proposition] = []
     answering = question is not None
@@ -455,6 +464,11 @@ def _turn_propositions(
                 cssrs = cssrs_answer(question, said, sentence, position, after_suicide_talk)
                 if cssrs is not None:
                     answer, skip = cssrs, index + len(said)
+            if answer is None or not risk.find_in_text(answer.text):
+                said = _answer_sentences(turn.segments[index:], _CONTEXT_WORDS)
+                in_context = risk_answer_in_context(question, said, sentence, position, risk_topic)
+                if in_context is not None:
+                    answer, skip = in_context, index + len(said)
             if answer is not None:
                 result.append(answer)
                 continue
@@ -1204,18 +1218,101 @@ def _speaks_of_suicide(text: str, recent: bool) -> bool:
 _ANSWER_WORDS = 40  # the most of a client's turn a C-SSRS answer quotes
 
 
-def _answer_sentences(segments: Sequence[Segment]) -> tuple[Segment, ...]:
+def _answer_sentences(
+    segments: Sequence[Segment], most: int = _ANSWER_WORDS
+) -> tuple[Segment, ...]:
     """The first sentences of a turn that answer the question before it: the first, and
-    those after it while the answer stays within _ANSWER_WORDS words ("I wouldn't do
-    that to my son. No.")."""
+    those after it while the answer stays within `most` words ("I wouldn't do that to my
+    son. No.") and until a sentence opens an aside ("Sorry. Can I have a tissue?")."""
     taken: list[Segment] = []
     words = 0
     for seg in segments:
         words += len(seg.text.split())
-        if taken and words > _ANSWER_WORDS:
+        if taken and (words > most or ASIDE_OPENER.search(seg.text)):
             break
         taken.append(seg)
     return tuple(taken)
+
+
+# Turns after a client endorsed a risk in which a short answer is part of its assessment
+# ("About how many of the sleeping pills?" / "Forty."): as for the C-SSRS items.
+_RISK_TALK_TURNS = _SUICIDE_TALK_TURNS
+_CONTEXT_WORDS = 25  # the most of a client's turn an answer in a risk's context quotes
+# What an answer in a risk assessment is about, by the kind risk.py reads; each names the
+# risk in words risk.py reads as that kind again, so the sentence keeps its flag.
+_RISK_TOPIC = {
+    "suicidal_ideation": "suicidal thoughts",
+    "intent_or_plan": "suicidal thoughts",
+    "self_harm": "self-harm",
+    "homicidal_ideation": "harm to others",
+    "abuse": "the abuse",
+}
+
+
+def _endorsed_risk(turn: Turn, made: Sequence[Proposition]) -> str | None:
+    """The kind of the first risk endorsed (a positive finding, not about another
+    person) in a client's `turn` or in what was `made` of it; None when there is none.
+    An answer that is risk only by the risk before it (risk_answer_in_context) does not
+    renew that risk; one to a question that reads risk itself does."""
+    texts = [seg.text for seg in turn.segments] + [
+        p.text
+        for p in made
+        if not (p.text.startswith(_IN_CONTEXT) and not _asked_risks(p.segments[0].text))
+    ]
+    for text in texts:
+        for finding in risk.find_in_text(text):
+            if finding.positive and not finding.about_other:
+                return finding.kind
+    return None
+
+
+# A suggestion for someone else, not a question of the risk ("Could Jonah take one of the
+# night feeds?", "Have her take them to the pharmacy?").
+_FOR_SOMEONE_ELSE = re.compile(
+    r"^(?:(?:so|and|okay),?\s+)?(?:(?:could|can|would|will|should|might)\s+(?!you\b|I\b|we\b)\w+"
+    r"|have\s+(?:her|him|them)\b)",
+    re.IGNORECASE,
+)
+_IN_CONTEXT = tuple(f"About {topic}, " for topic in _RISK_TOPIC.values()) + tuple(
+    f"Denies, asked about {topic}, " for topic in _RISK_TOPIC.values()
+)
+
+
+def _asked_risks(question: str) -> list[str]:
+    """The kinds of risk (_RISK_TOPIC) risk.py reads in a clinician's question, its
+    "you" read as the client."""
+    return [f.kind for f in risk.find_in_text(you_as_them(tidy(question))) if f.kind in _RISK_TOPIC]
+
+
+def risk_answer_in_context(
+    question: Segment,
+    answer: Sequence[Segment],
+    sentence: str,
+    position: float,
+    topic: str | None,
+) -> Proposition | None:
+    """A client's answer whose risk lies in the question: to a question that reads risk
+    itself ("Have you ever tried to end your life before?" / "Once. In college."), or to
+    any question within _RISK_TALK_TURNS turns of an endorsed risk (`topic`, its kind)
+    ("About how many of the sleeping pills?" / "Forty. Maybe a little more."). Written
+    with the question and the client's words, named by the risk so that risk.py flags
+    it: 'About suicidal thoughts, asked "About how many …?": "Forty. …"';
+    a clear no: 'Denies, asked about suicidal thoughts, "Did you write a note?": "No."'.
+    `answer`: the answer's sentences (_answer_sentences), `sentence` its first, tidied.
+    None without a risk to name, or when the question is not one."""
+    asked = tidy(question.text)
+    own = _asked_risks(question.text)
+    kind = own[0] if own else topic
+    if kind is None or not is_question(asked) or (not own and _FOR_SOMEONE_ELSE.match(asked)):
+        return None
+    said = " ".join(capitalised(tidy(seg.text)) for seg in answer).strip()
+    core = capitalised(core_question(asked))
+    no = (_NEGATIVE.match(sentence) or _DENIAL.search(said)) and not _affirmed(said)
+    if no and not any(f.positive for f in risk.find_in_text(said)):
+        text = f'Denies, asked about {_RISK_TOPIC[kind]}, "{core}": "{said}"'
+    else:
+        text = f'About {_RISK_TOPIC[kind]}, asked "{core}": "{said}"'
+    return Proposition(text, (question, *answer), "client", "risk", position)
 
 
 def cssrs_answer(

@@ -88,7 +88,7 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         # a passive death wish said as a condition or, in grief, as joining the dead
         # ("if I didn't wake up one morning, that would be all right"; "I'd just like to
         # go be with him"): C-SSRS item 1 (Posner et al. 2011)
-        r"if\s+(?:I|she|he|they)\s+(?:didn['’]t|did\s+not|never|wouldn['’]t)\s+wake\s+up"
+        r"if\s+(?:I|she|he|they)\s+(?:just\s+)?(?:didn['’]t|did\s+not|never|wouldn['’]t)\s+wake\s+up"
         r"(?!\s+(?:at|on\s+time|in\s+time|early|until|till|for|by|before|when|to)\b)",
         r"(?:like|want|wish|ready)(?:s|es|ed|ing)?\s+to\s+(?:just\s+)?go\s+be\s+with\s+(?:him|her|them)",
         rf"{_DONT}\s+want(?:s|ing)?\s+to\s+(?:live|be\s+alive|exist|wake\s+up|be\s+here)",
@@ -130,7 +130,7 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         # asked about and documented (Fairbrother N, Woody SR, Arch Womens Ment Health
         # 2008;11:221-229): flagged so the clinician records the assessment
         r"(?:see|picture|imagine|pictures?\s+of|images?\s+of)\s+(?:her|him|the\s+baby|my\s+baby)"
-        r"\s+(?:falling(?!\s+(?:asleep|behind|apart|in\s+love|for))|drowning|under\s+the\s+water|"
+        r"\s+(?:going\s+(?=under\b))?(?:falling(?!\s+(?:asleep|behind|apart|in\s+love|for))|drowning|under\s+the\s+water|"
         r"getting\s+hurt|dying|dead|hurt)",
         r"what\s+if\s+I\s+(?:just\s+)?(?:dropped|drowned|hurt|smothered|shook|suffocated)\s+"
         r"(?:her|him|the\s+baby|my\s+baby)",
@@ -160,6 +160,10 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         rf"cut(?:\s+{_SELF})?\s+(?:since\b|in\s+(?:\w+\s+){{0,2}}(?:days?|weeks?|months?|years?)\b)",
         r"(?:looked\s+at|held|picked\s+up|got\s+out|took\s+out)\s+(?:the|a|my)\s+"
         r"(?:razor|blade|box\s+cutter)",
+        # the act said without an object ("I cut. On Saturday night.", "I cut again last
+        # week"), not "I cut back on coffee" or "I cut the grass"
+        r"I(?:['’]ve)?\s+cut(?:\s+again)?(?=\s*(?:[.!;,]|$)|\s+(?:again|last|yesterday|twice|"
+        r"once|this\s+(?:week|weekend|morning)|on\s+\w+day)\b)",
     ),
     # Abuse or violence the client suffers (a disclosure may oblige a report, and
     # intimate-partner violence is screened for: USPSTF, JAMA 2018;320(16):1678-1687).
@@ -169,6 +173,13 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"\s+me\b",
         r"molest\w*",
         r"(?:assaulted|raped|attacked|molested)\s+me\b",
+        # violence against the client said plainly ("he pushed me. Shoved me.", "he grabbed
+        # my arm, hard"), not a push to do something ("she pushed me to apply", "pushed me
+        # away")
+        r"(?:shoved|punched|strangled)\s+me\b",
+        r"pushed\s+me\b(?!\s+(?:to\b|into\s+(?!the\b|a\b)|out\s+of\s+my\s+comfort|away|forward|"
+        r"along|harder|too|through))",
+        r"grabbed\s+(?:me\s+by|my\s+(?:arm|wrist|neck|throat|hair|shoulders?))\b",
         r"(?:he|she|they)(?:['’]d|\s+would|\s+used\s+to)?\s+lock(?:s|ed)?\s+me\s+(?:out|in)\b",
         r"(?:sexually|physically)\s+assault\w*",
         rf"(?:afraid|scared)\s+(?:of|to\s+go\s+home\s+to)\s+(?:him|her|{_POSS}\s+{_RELATION})",
@@ -267,6 +278,8 @@ PSEUDO_NEGATIONS = (
     r"not\s+(?:sure|certain|necessarily)",
     r"(?:do|does|did)(?:n['’]t|\s+not)\s+know",
     r"without\s+difficulty",
+    # "I wouldn't mind if I just didn't wake up": a wish, not a denial
+    r"(?:wouldn['’]t|would\s+not|don['’]t|do\s+not)\s+mind(?=\s+if\b)",
 )
 PRE_NEGATIONS = (  # also act as post-negations right after a trigger: "SI/HI: denied"
     rf"{_NEG_AUX}(?:\s+{_REPORT_VERB})?",

@@ -26,7 +26,7 @@ import numpy as np
 from . import risk
 from .classifier import TECHNIQUE
 from .propositions import Proposition
-from .text import content_stems, without_frame
+from .text import ASIDE_OPENER, content_stems, without_frame
 
 MODEL_FILE = Path(__file__).parent / "data" / "salience.npz"
 KINDS = ("answer", "client", "clinician", "plan", "intervention", "risk", "other")
@@ -160,11 +160,6 @@ def opening_end(segments: Sequence, length: int) -> float:
 # A client's aside in the middle of a session ("Sorry, that's my phone. My sister's
 # staying with us and her dog ate a sock.") and the clinician's way back ("Okay. So back
 # to the thought."; or the next move to the session's business, SESSION_START).
-ASIDE_OPENER = re.compile(
-    r"^(?:sorry|by the way|btw|random(?:ly)?|speaking of|side note|unrelated|totally unrelated|"
-    r"oh,? (?:and|also|by the way|before I forget))\b|\bthat'?s my phone\b",
-    re.IGNORECASE,
-)
 ASIDE_CLOSER = re.compile(
     r"\b(?:back to|anyway|anyways|where were we|get back to|getting back to|returning to)\b",
     re.IGNORECASE,

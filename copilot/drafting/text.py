@@ -307,6 +307,14 @@ _INTERJECTION = re.compile(
 )
 
 
+# A client's sentence that opens an aside: "Sorry, that's my phone", "By the way, …".
+ASIDE_OPENER = re.compile(
+    r"^(?:sorry|by the way|btw|random(?:ly)?|speaking of|side note|unrelated|totally unrelated|"
+    r"oh,? (?:and|also|by the way|before I forget))\b|\bthat'?s my phone\b",
+    re.IGNORECASE,
+)
+
+
 def polish(sentence: str) -> str:
     """What `tidy` leaves of speech once a proposition is written: ellipses and the
     false starts before them ("they feel kinda... they feel lightheaded" -> "they feel

@@ -522,3 +522,52 @@ def test_a_clear_no_to_a_risk_question_no_rule_fuses_is_a_denial(transcript, den
 
     assert found.text.startswith("Client denies") and denial in found.text
     assert all(f.negated for f in risk.find_in_text(found.text))
+
+
+RISK_ASSESSMENT = """\
+Therapist: Have you been having thoughts of killing yourself?
+Client: Yes. Most days. I've got oxycodone left from the knee surgery.
+Therapist: About how many are left?
+Client: Twenty-something. Sorry, that's my sister texting. She's at the mall.
+Therapist: Where are they kept?
+Client: Kitchen drawer.
+Therapist: Could your sister hold them for a while?
+Client: She'd do it. She's been asking.
+Therapist: Have you written a note or given anything away?
+Client: No. Nothing like that.
+Therapist: How was the drive over, by the way?
+Client: Fine.
+Therapist: How's the knee now?
+Client: Stiff in the mornings.
+Therapist: And the physical therapy?
+Client: Twice a week.
+Therapist: How many sessions are left?
+Client: Four.
+"""
+
+
+def test_an_answer_whose_risk_lies_in_the_question_before_it_is_written_with_it():
+    # "Twenty-something." written as "Reports twenty-something." would lose what it is
+    # the number of: in a risk assessment the question goes with it, named by the risk
+    # so that risk.py flags it; a no is a denial; an aside ends the answer.
+    _, segments = segment(RISK_ASSESSMENT)
+
+    risks = [p.text for p in propositions(segments, len(RISK_ASSESSMENT)) if p.kind == "risk"]
+
+    assert 'About suicidal thoughts, asked "About how many are left?": "Twenty-something."' in risks
+    assert 'About suicidal thoughts, asked "Where are they kept?": "Kitchen drawer."' in risks
+    assert (
+        'Denies, asked about suicidal thoughts, "Have you written a note or given anything '
+        'away?": "No. Nothing like that."' in risks
+    )
+    about = [t for t in risks if t.startswith("About suicidal thoughts")]
+    assert about and all(
+        any(f.kind == "suicidal_ideation" and not f.negated for f in risk.find_in_text(t))
+        for t in about
+    )
+    assert all(f.negated for f in risk.find_in_text(next(t for t in risks if "note" in t)))
+    assert not any("mall" in t for t in risks)  # the aside is not part of the answer
+    # a suggestion for someone else is not a question of the risk
+    assert not any("sister hold them" in t for t in risks)
+    # eight turns after the last endorsement the assessment is over
+    assert not any("sessions are left" in t or "Four" in t for t in risks)

@@ -175,6 +175,25 @@ SENTENCES: list[tuple[str, list[tuple[str, bool]]]] = [
     ("The wind slammed the door and locked me in the shed.", []),
     ("I've never hit her, not once.", [(HI, DENIED)]),
     ("I've hit a wall with the thesis.", []),
+    # violence against the client said plainly, and a push to do something
+    ("He pushed me. Shoved me.", [(ABUSE, POSITIVE), (ABUSE, POSITIVE)]),
+    ("She grabbed my arm, hard, when I tried to leave.", [(ABUSE, POSITIVE)]),
+    ("He pushed me into the wall.", [(ABUSE, POSITIVE)]),
+    ("No, he's never shoved me.", [(ABUSE, DENIED)]),
+    ("My sister pushed me to apply for the job.", []),
+    ("She pushed me away when I tried to talk.", []),
+    ("My coach pushed me into running.", []),
+    # cutting said without an object, and other cuts
+    ("I cut. On Saturday night.", [(SH, POSITIVE)]),
+    ("I cut again last week.", [(SH, POSITIVE)]),
+    ("I cut back on coffee.", []),
+    ("I cut the grass on Saturday.", []),
+    ("I cut class on Friday.", []),
+    # a passive death wish said as not minding, and not minding a lie-in
+    ("Sometimes. I wouldn't mind if I just didn't wake up.", [(SI, POSITIVE)]),
+    ("I wouldn't mind if I slept in.", []),
+    ("And then in the bath, I see her going under the water.", [(HI, POSITIVE)]),
+    ("I see her going under anesthesia tomorrow.", []),
 ]
 
 
