@@ -164,23 +164,36 @@ ASIDE_CLOSER = re.compile(
     r"\b(?:back to|anyway|anyways|where were we|get back to|getting back to|returning to)\b",
     re.IGNORECASE,
 )
-ASIDE_SEGMENTS = 16  # an aside the clinician does not close within 16 sentences is none
+ASIDE_SEGMENTS = 16  # an aside nobody closes within 16 sentences is none
+# The client's own way back ("Anyway, the three a.m. thing.", "So, um, what were we
+# doing?"): said at the start of a sentence, not "I went anyway".
+CLIENT_RETURN = re.compile(
+    r"^(?:(?:so|but|okay|ok|um|uh|well)\W+)*(?:anyway|anyways|back to|where was I|where were we|"
+    r"what were we (?:doing|talking about|saying|on))\b",
+    re.IGNORECASE,
+)
 
 
 def asides(segments: Sequence, length: int) -> list[tuple[float, float]]:
-    """The client's asides in a therapy transcript, as [start, end) positions 0-1: from a
-    client sentence that opens one (ASIDE_OPENER) to the clinician's next sentence that
-    returns to the session (ASIDE_CLOSER or SESSION_START) within ASIDE_SEGMENTS
-    sentences; none where the clinician does not return. `segments` are text.Segment in
+    """The asides in a therapy transcript, as [start, end) positions 0-1: from a sentence
+    that opens one (ASIDE_OPENER: the client's "Sorry, that's my phone", the clinician's
+    "Is that your phone?") to the clinician's next sentence that returns to the session
+    (ASIDE_CLOSER or SESSION_START) or the client's own way back (CLIENT_RETURN) within
+    ASIDE_SEGMENTS sentences; none where nobody returns. `segments` are text.Segment in
     order, `length` the text's characters."""
     found = []
     for i, seg in enumerate(segments):
-        if seg.speaker != "client" or not ASIDE_OPENER.search(seg.text):
+        if seg.speaker not in {"client", "clinician"} or not ASIDE_OPENER.search(seg.text):
             continue
+        if seg.speaker == "clinician" and not re.search(r"\bphone\b", seg.text, re.I):
+            continue  # the clinician's "Sorry, …" is an apology, not an aside
         for later in segments[i + 1 : i + 1 + ASIDE_SEGMENTS]:
-            if later.speaker == "clinician" and (
+            back = (
                 ASIDE_CLOSER.search(later.text) or SESSION_START.search(later.text)
-            ):
+                if later.speaker == "clinician"
+                else CLIENT_RETURN.search(later.text)
+            )
+            if back:
                 found.append((seg.start / max(length, 1), later.start / max(length, 1)))
                 break
     return found

@@ -307,10 +307,12 @@ _INTERJECTION = re.compile(
 )
 
 
-# A client's sentence that opens an aside: "Sorry, that's my phone", "By the way, …".
+# A sentence that opens an aside: "Sorry, that's my phone", "Oh — sorry.", "By the way, …",
+# the clinician's "Sorry — is that your phone?".
 ASIDE_OPENER = re.compile(
-    r"^(?:sorry|by the way|btw|random(?:ly)?|speaking of|side note|unrelated|totally unrelated|"
-    r"oh,? (?:and|also|by the way|before I forget))\b|\bthat'?s my phone\b",
+    r"^(?:(?:oh|um|uh|ah|huh|wait)\W+)*(?:sorry|by the way|btw|random(?:ly)?|speaking of|"
+    r"side note|unrelated|totally unrelated|oh,? (?:and|also|by the way|before I forget))\b"
+    r"|\b(?:that'?s my|is that your) phone\b",
     re.IGNORECASE,
 )
 

@@ -193,3 +193,27 @@ def test_a_medical_visit_is_not_read_for_psychotherapy_interventions():
     note = " ".join(s.text for section in draft(visit, "soap").values() for s in section.sentences)
 
     assert "Interventions:" not in note
+
+
+CLIENT_CLOSED_ASIDE = """Therapist: Okay, let's check in. How was the exposure practice?
+Client: I did the elevator four times, anxiety about a five at the peak.
+Therapist: Good. Sorry, is that your phone?
+Client: Oh, it's my cousin Ottavio. He's selling his kayak again.
+Therapist: Oh yeah?
+Client: Third time this year. Nobody wants a purple kayak.
+Therapist: Fair.
+Client: So, um, what were we doing? The elevator. It came down faster each time.
+Therapist: That's habituation. This week, add the stairwell."""
+
+
+def test_an_aside_the_client_closes_or_the_clinician_opens_stays_out_of_the_note():
+    _, segments = segment(CLIENT_CLOSED_ASIDE)
+    (start, end), *_ = asides(segments, len(CLIENT_CLOSED_ASIDE))
+    note = " ".join(
+        s.text for section in draft(CLIENT_CLOSED_ASIDE).values() for s in section.sentences
+    )
+
+    assert CLIENT_CLOSED_ASIDE[int(start * len(CLIENT_CLOSED_ASIDE)) :].startswith("Sorry, is")
+    assert CLIENT_CLOSED_ASIDE[int(end * len(CLIENT_CLOSED_ASIDE)) :].startswith("So, um, what")
+    assert "Ottavio" not in note and "kayak" not in note
+    assert "elevator" in note and "faster each time" in note
