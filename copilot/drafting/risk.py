@@ -292,6 +292,7 @@ PRE_NEGATIONS = (  # also act as post-negations right after a trigger: "SI/HI: d
     r"absence\s+of",
     r"negative\s+for",
     r"never\s+had",
+    r"zero(?=\s+(?:thoughts?|urges?|plans?|intent))",  # "zero thoughts of harming myself"
     # "Nobody's ever abused me", not "Nobody knows I've been thinking of killing myself"
     r"(?:nobody|no\s+one)(?:['’]s|\s+has|\s+had)?(?:\s+ever)?"
     r"(?=\s+(?:abus|hurt|hit|beat|touch|molest|assault|threaten)\w*)",

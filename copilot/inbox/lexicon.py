@@ -137,14 +137,20 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"records to (?:my \w+ )?(?:\w+ )?after\b|(?:send|mail) (?:\w+ ){0,4}after\.|before i go\b|if i'?m gone|won'?t be at my address|or anywhere",
         r"won'?t (?:need|be needing) (?:an? |my |the )?\w+ (?:after that|after this|after then|after the \w+)|"
         r"won'?t (?:need|needing|be needing|require) (?:any ?more|appointments|anything|it|them)|(?:won'?t|wont) need it\. or any|cancel all (?:of )?my (?:future )?(?:sessions|appointments)",
-        r"close my file|nobody will be coming back|one more week is all i need|then i'?m finished|(?:give|gave) my (?:\w+ )?slot to someone else\. permanently",
+        r"see you on the other side|(?:stop|quit) being a (?:problem|burden|bother) (?:for|to) (?:anyone|"
+        r"everyone|everybody|you all|my family)|close my file|nobody will be coming back|one more week is all i need|then i'?m finished|(?:give|gave) my (?:\w+ )?slot to someone else\. permanently",
     ),
     "plan or means": (
         r"sav(?:ed|ing) (?:up )?(?:my |some |all my )?(?:pills|meds|medication|\w+ pills)|stockpil\w+|hoard\w*",
         r"sav(?:ed|ing) up (?:my |some |all my )?(?:\w+)|enough saved(?: up)?|saved up enough",
         r"(?:pills|meds|medications?|tablets) (?:\w+ )?saved(?: up)?|keeping (?:the |my |all the )?(?:old )?(?:bottles|pills|meds)|(?:months|weeks)'?s? worth|a stash",
         r"engine running|in the garage",
-        r"(?:have|got|made|making) a plan\b|a plan and a date|(?:picked|set|chose) a date",
+        r"(?:have|got|made|making) a plan\b|a plan and a date|(?:picked|set|chose) a date|"
+        r"(?:a|the) date (?:picked|set|chosen)(?: out)?",
+        # medication gathered past the prescription ("fill my Seroquel early at two
+        # different places", "a good amount on hand")
+        r"(?:at|from) (?:two|2|three|3|different|multiple|several) (?:different )?(?:places|pharmacies)|"
+        r"(?:a good|a big|a lot|enough|a large) (?:amount |supply )?(?:of (?:them|it) )?on hand",
         r"going to do it|gonna do it|do it tonight|doing it tonight",
         r"how i'?d do it|how to do it|looked up how",
         r"(?:took|take|taking) (?:their|my|a) (?:whole|full|entire) (?:month|bottle|supply|pack)|full bottle",
@@ -313,7 +319,7 @@ HEDGE = re.compile(r"\b(?:not sure|don'?t know if|don'?t think|not certain|no id
 # An urgent cue in the same sentence as one of these (and no "now" word) is not urgent.
 NEGATION = re.compile(
     r"\b(?:not|no|never|nothing|none|don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|wasn'?t|"
-    r"haven'?t|hasn'?t|without|denies|deny)\b",
+    r"haven'?t|hasn'?t|without|denies|deny|zero)\b",
     re.I,
 )
 PAST = re.compile(
@@ -335,7 +341,7 @@ NOW = re.compile(
 ELSEWHERE = re.compile(  # media, other people's words, hypotheticals
     r"\b(?:documentary|podcast|show|movie|film|book|novel|news|article|character|episode|"
     r"13 reasons|series|video game|in class|lecture|my friend'?s|coworker keeps saying|"
-    r"jokes?|joked|joking|lol|haha|lmao|anniversary|thesis|research|prevention|phq-?9 question|"
+    r"jokes?|joked|joking|anniversary|thesis|research|prevention|phq-?9 question|"
     r"phq-?9 (?:asks?|item)|questionnaire|the question (?:about|that asks)|life insurance|"
     r"died by suicide|(?:overdose|suicide) risk|risk of (?:an? )?(?:overdose|suicide)|warn(?:ed|ing|s) (?:me )?about|"
     r"\bocd\b|intrusive|told me (?:that )?(?:her|his|their)|(?:brother|sister|friend|cousin|"
@@ -361,7 +367,11 @@ IDIOMS = re.compile(
     r"through the roof|killer (?:headache|migraine)|dead battery|deadline|"
     r"died laughing|kill(?:ed)? it|kill(?:s|ed)? the (?:effect\w*|mood|vibe|buzz|momentum)|"
     r"hit (?:me )?(?:close to home|so hard|hard|harder)|(?:it|this|that) hit me|"
-    r"murder (?:a|some) (?:pizza|burger|coffee|beer|drink|sandwich|taco)|(?:'ll|will|gonna|going to) kill me if)\b",
+    r"murder (?:a|some) (?:pizza|burger|coffee|beer|drink|sandwich|taco)|(?:'ll|will|gonna|going to) kill me if|"
+    r"die of (?:embarrassment|shame|boredom|laughter)|rather die than|(?:'d|would) rather die\W*\s+than|"
+    r"overdos\w+ on (?:coffee|caffeine|sugar|chocolate|candy|netflix|tv|cake)|the end of me|"
+    r"disappear from (?:your |the )?(?:mailing|email|e-mail|contact) list|"
+    r"(?:i'?ll|gonna|going to) jump off a (?:bridge|cliff|roof) if)\b",
     re.I,
 )
 _POSSESSION = re.compile(

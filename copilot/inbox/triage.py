@@ -201,7 +201,7 @@ def _risk_statements(text: str) -> list[UrgentCue]:
 
 def _discount(sentence: str, match: re.Match[str], idioms) -> str:
     """Why a cue does not count, judged within its clause ("" when it counts)."""
-    if any(a <= match.start() and match.end() <= b for a, b in idioms):
+    if any(a < match.end() and match.start() < b for a, b in idioms):  # shares its words
         return "idiom"
     start = _clause_start(sentence, match.start())
     clause = _clause(sentence, match.start(), match.end())

@@ -55,6 +55,25 @@ def spans_hold(text: str, spans: tuple[Span, ...]) -> bool:
             "I used the safety plan last night but it didn't help and I still want to die",
             "suicidal thoughts",
         ),
+        # laughter does not make a plan a joke
+        (
+            "haha random but I looked up how high the overpass on 9th is. high enough. "
+            "see u thursday maybe",
+            "plan or means",
+        ),
+        (
+            "Can I get my quetiapine filled early, at two different pharmacies? I'd like a "
+            "good amount on hand",
+            "plan or means",
+        ),
+        (
+            "I'll do the reading. Not sure I'll be at group though, I have a date picked out",
+            "plan or means",
+        ),
+        (
+            "After the 15th I'll stop being a burden to anyone lol. Can I pay the rest now?",
+            "goodbye or affairs in order",
+        ),
     ],
 )
 def test_urgent_messages_are_urgent_with_the_words_that_decided(text, family):
@@ -100,6 +119,15 @@ def test_urgent_messages_are_urgent_with_the_words_that_decided(text, family):
             "I've been cutting-free for two years and want to ask about a letter for my "
             "new employer.",
             "administrative",
+        ),  # an idiom that shares a cue's words, and "zero" as a negation
+        (
+            "I want to die of embarrassment, I cried in a meeting today. Can we work on that "
+            "Thursday?",
+            "clinical",
+        ),
+        (
+            "zero thoughts of hurting myself before u ask lol, just need to move Monday to 3",
+            "scheduling",
         ),
     ],
 )
