@@ -94,6 +94,11 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"(?:want|wish|hope|hoping|rather|would like) (?:\w+ ){0,4}(?:to )?(?:die|be dead)",
         r"not wake up|never wake up|go to sleep (?:and|forever)|stop existing|disappear forever",
         r"(?:didn'?t|did not|wouldn'?t|would not) wake up",
+        # an urge to step in front of a train or off a height (a side effect to ask about on
+        # an antidepressant started under 25: FDA boxed warning, 2004, to age 24 since 2007),
+        # however it is framed
+        r"(?:urges?|want(?:ing)?|tempted|feel like) to (?:step|jump|walk|throw myself) (?:in front of|"
+        r"off|into traffic)",
         r"better off (?:dead|without me)|don'?t want to (?:be here|be alive|live|exist|wake up)",
         r"(?:no|don'?t see the|what'?s (?:even )?the) point (?:in |of )?(?:\w+ ){0,3}(?:anymore|living|going on)",
         r"(?:don'?t|do not) (?:really |even )?see the point|what'?s (?:even )?the point anymore",

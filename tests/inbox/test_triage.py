@@ -55,6 +55,11 @@ def spans_hold(text: str, spans: tuple[Span, ...]) -> bool:
             "I used the safety plan last night but it didn't help and I still want to die",
             "suicidal thoughts",
         ),
+        (
+            "Side effect question: since the new sertraline dose I get this urge to jump off "
+            "the platform when the subway comes. Is that common?",
+            "suicidal thoughts",
+        ),
         # laughter does not make a plan a joke
         (
             "haha random but I looked up how high the overpass on 9th is. high enough. "
