@@ -159,10 +159,11 @@ class Turn:
 
 
 def turns(segments: list[Segment]) -> list[Turn]:
-    """Consecutive segments of one speaker as one turn."""
+    """Consecutive segments of one speaker as one turn (a son and his mother, both
+    others in the room, are two speakers)."""
     result: list[list[Segment]] = []
     for seg in segments:
-        if result and result[-1][0].speaker == seg.speaker:
+        if result and (result[-1][0].speaker, result[-1][0].other) == (seg.speaker, seg.other):
             result[-1].append(seg)
         else:
             result.append([seg])
@@ -384,8 +385,13 @@ _VERB_FIRST = re.compile(r"^(Reports|Denies|Endorses|Rates|Agreed|Describes|Unce
 def _said_by(p: Proposition, other: str) -> Proposition:
     """A proposition of a partner's or parent's turn, with them as its subject."""
     role = other.capitalize()
-    if p.kind == "risk" or p.text.startswith(f"{role} "):
+    if p.text.startswith(f"{role} "):
         return p
+    if p.kind == "risk":  # "Denies …" / "Client denies …" -> "Son denies …"; risk.py reads
+        # it the same; a C-SSRS item or a quote keeps its form
+        text = _VERB_FIRST.sub(lambda m: f"{role} {m[1].lower()}", p.text, count=1)
+        text = re.sub(r"^Client (?=[a-z])", f"{role} ", text)
+        return Proposition(text, p.segments, p.speaker, p.kind, p.position)
     text = _VERB_FIRST.sub(lambda m: f"{role} {m[1].lower()}", p.text, count=1)
     if text == p.text:
         text = f"Per {other}, {p.text[:1].lower()}{p.text[1:]}"
@@ -1257,7 +1263,7 @@ def _endorsed_risk(turn: Turn, made: Sequence[Proposition]) -> str | None:
     texts = [seg.text for seg in turn.segments] + [
         p.text
         for p in made
-        if not (p.text.startswith(_IN_CONTEXT) and not _asked_risks(p.segments[0].text))
+        if not (_IN_CONTEXT.match(p.text) and not _asked_risks(p.segments[0].text))
     ]
     for text in texts:
         for finding in risk.find_in_text(text):
@@ -1273,8 +1279,8 @@ _FOR_SOMEONE_ELSE = re.compile(
     r"|have\s+(?:her|him|them)\b)",
     re.IGNORECASE,
 )
-_IN_CONTEXT = tuple(f"About {topic}, " for topic in _RISK_TOPIC.values()) + tuple(
-    f"Denies, asked about {topic}, " for topic in _RISK_TOPIC.values()
+_IN_CONTEXT = re.compile(
+    rf"^(?:About (?:{'|'.join(_RISK_TOPIC.values())}), asked|(?:\w+ )?[Dd]enies, asked about)"
 )
 
 
@@ -1308,10 +1314,13 @@ def risk_answer_in_context(
     said = " ".join(capitalised(tidy(seg.text)) for seg in answer).strip()
     core = capitalised(core_question(asked))
     no = (_NEGATIVE.match(sentence) or _DENIAL.search(said)) and not _affirmed(said)
+    other = answer[0].other  # a partner or parent answering: named, not taken for the client
     if no and not any(f.positive for f in risk.find_in_text(said)):
-        text = f'Denies, asked about {_RISK_TOPIC[kind]}, "{core}": "{said}"'
+        who = f"{other.capitalize()} denies" if other else "Denies"
+        text = f'{who}, asked about {_RISK_TOPIC[kind]}, "{core}": "{said}"'
     else:
-        text = f'About {_RISK_TOPIC[kind]}, asked "{core}": "{said}"'
+        who = f", {other} answered" if other else ""
+        text = f'About {_RISK_TOPIC[kind]}, asked "{core}"{who}: "{said}"'
     return Proposition(text, (question, *answer), "client", "risk", position)
 
 
@@ -1832,10 +1841,11 @@ def _phrase(tokens) -> str:
         if t.dep_ == "relcl" and any(d.lower_ in _FIRST_SECOND for d in t.subtree)
         for d in t.subtree
     }
-    words = [t.text for t in tokens if t.i not in dropped]
-    while words and words[0].lower() in _DETERMINERS:
-        words = words[1:]
-    phrase = you_as_them(" ".join(words)).strip()
+    kept = [t for t in tokens if t.i not in dropped]
+    while kept and kept[0].lower_ in _DETERMINERS:
+        kept = kept[1:]
+    joined = re.sub(r" (n['’]t)\b", r"\1", " ".join(t.text for t in kept))  # "don't", not "do n't"
+    phrase = you_as_them(joined).strip()
     # "you 're able": a statement asked as a question, not a topic
     return "" if re.search(r"(?:^| )'\w", phrase) else phrase
 
@@ -1850,7 +1860,9 @@ def you_as_them(text: str) -> str:
     text = re.sub(r"\byour\b", "their", text, flags=re.I)
     # "you" before its verb is the subject ("a way you might end your life" -> "a way they
     # might end their life"); elsewhere the object ("scares you" -> "scares them").
-    text = re.sub(r"\byou(?= (?:\w+ly )?(?:" + _SUBJECT_VERBS + r")\b)", "they", text, flags=re.I)
+    text = re.sub(
+        r"\byou(?= (?:\w+ly )?(?:" + _SUBJECT_VERBS + r")(?:n?['’]t)?\b)", "they", text, flags=re.I
+    )
     return re.sub(r"\byou\b", "them", text, flags=re.I)
 
 

@@ -103,6 +103,8 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?:wasn['’]t|weren['’]t|was\s+not|were\s+not)\s+(?:here|around|alive)",
         r"(?:easier|better)\s+(?:for\s+(?:\w+\s+){1,2})?if\s+(?:I|she|he|they)\s+(?:just\s+)?"
         r"(?:was|were)\s+(?:gone|dead)",
+        r"(?:easier|better)\s+(?:for\s+(?:\w+\s+){1,2})?(?:to\s+)?not\s+(?:to\s+)?be\s+(?:here|around|alive)"
+        r"(?!\s+(?:when|while|during|at|for|on|in|after|before)\b)",
         r"wish(?:es|ed|ing)?\s+(?:I|she|he|they)\s+(?:wasn['’]t|weren['’]t|was\s+not|were\s+not)"
         r"\s+(?:here|alive|around|born)",
         rf"(?:a\s+)?burden\s+(?:to|on)\s+(?:everyone|everybody|{_POSS}\s+{_RELATION})",
@@ -144,6 +146,9 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         rf"(?<=never\s)(?:pushed|shoved|hit|slapped|punched|kicked|choked|grabbed|strangled)"
         rf"\s+(?:her|him|them|{_POSS}\s+{_RELATION})\b",
         r"(?:gotten|got|get|getting|gets)\s+physical\s+with",
+        # "is there anyone else you've had thoughts of hurting?"
+        r"(?:anyone|anybody|someone)\s+(?:else\s+)?(?:[\w'’]+\s+){0,4}thoughts?\s+(?:of|about)\s+"
+        r"(?:hurting|harming|killing)(?!\s+(?:myself|yourself|themselves|herself|himself))",
     ),
     "self_harm": (
         r"self[-\s]?(?:harm|injur|mutilat)\w*",
@@ -155,6 +160,11 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?:want(?:s|ed|ing)?|tempted)\s+to\s+cut\b(?!\s+(?:back|down|out|off|ties|corners))",
         r"(?:self|cigarette)[-\s]?burn\w*",
         r"overdos(?:e|es|ed|ing)",
+        # an overdose told as what was taken ("I took a bunch of pills"), not taking one's
+        # medication as prescribed
+        r"took\s+(?:a\s+(?:bunch|handful|lot|whole\s+bottle|full\s+bottle)\s+of|all\s+(?:of\s+)?"
+        r"(?:my|the|her|his|their)\s+(?:\w+\s+)?(?:pills|tablets|meds)\s+at\s+once|too\s+many)\s+"
+        r"(?:(?:my|her|his|their|the)\s+)?(?:\w+\s+)?(?:pills|tablets|meds|medications?)",
         # clean time told as a date ("I haven't cut since March"), and a blade taken up
         # (DBT chain analysis: the urge acted on up to the last step)
         rf"cut(?:\s+{_SELF})?\s+(?:since\b|in\s+(?:\w+\s+){{0,2}}(?:days?|weeks?|months?|years?)\b)",

@@ -60,8 +60,10 @@ class Statement:
 
 _TAG = re.compile(
     r"^[ \t]*(?:\[(?P<bracket>[A-Za-z_ ]+)\]"
-    r"|(?P<named>(?i:therapist|counsell?or|clinician|client|patient|doctor|partner|spouse|"
-    r"parent|mother|father|guardian|caregiver)"
+    r"|(?P<named>(?i:therapist|counsell?or|clinician|client|patient|doctor|"
+    r"(?:step|foster\s|grand)?(?:parent|mother|father|mom|dad|son|daughter|child)|grandma|"
+    r"grandpa|partner|spouse|husband|wife|boyfriend|girlfriend|guardian|caregiver|teen|teenager|"
+    r"adolescent|youth|sibling|brother|sister)"
     r"|Dr\.?[ \t]*[A-Z][\w'-]*|T|C)[ \t]*:)[ \t]*",
     re.MULTILINE,
 )
@@ -69,7 +71,14 @@ _CLINICIAN_TAGS = {"doctor", "therapist", "counselor", "counsellor", "clinician"
 _CLIENT_TAGS = {"patient", "client", "c"}
 # Others in the room in couples and family sessions, tagged by their role.
 OTHER_ROLES = frozenset(
-    {"partner", "spouse", "parent", "mother", "father", "guardian", "caregiver"}
+    {"partner", "spouse", "husband", "wife", "boyfriend", "girlfriend", "guardian", "caregiver"}
+    | {"teen", "teenager", "adolescent", "youth", "sibling", "brother", "sister", "grandma"}
+    | {"grandpa"}
+    | {
+        f"{prefix}{role}"
+        for prefix in ("", "step", "foster ", "grand")
+        for role in ("parent", "mother", "father", "mom", "dad", "son", "daughter", "child")
+    }
 )
 
 _BULLET = re.compile(

@@ -38,6 +38,11 @@ from copilot.drafting.vectors import DIMENSIONS, embed_sentences
         ),
         ("Any trouble sleeping?", "Not really, no.", "Denies trouble sleeping."),
         (
+            "Any thoughts of hurting yourself, or feeling like you don't want to be around?",
+            "Nah.",
+            "Denies thoughts of hurting themselves or feeling like they don't want to be around.",
+        ),
+        (
             "Have you had any panic attacks since last time?",
             "Yes, two.",
             "Endorses panic attacks since last time; two.",
@@ -571,3 +576,27 @@ def test_an_answer_whose_risk_lies_in_the_question_before_it_is_written_with_it(
     assert not any("sister hold them" in t for t in risks)
     # eight turns after the last endorsement the assessment is over
     assert not any("sessions are left" in t or "Four" in t for t in risks)
+
+
+FAMILY_SESSION = """\
+Therapist: Kai, has anything physical happened at home?
+Son: She slapped me. Two weeks ago.
+Therapist: Has anything like that happened before?
+Son: No, never before.
+Mother: Never. I saw red. I'm not proud of it.
+Therapist: Kai, any thoughts of hurting yourself?
+Son: Nah.
+"""
+
+
+def test_each_family_member_is_a_speaker_of_their_own():
+    # "Son:" and "Mother:" are two people in the room: the mother's words are not the
+    # son's answer, and each denial names who denies.
+    _, segments = segment(FAMILY_SESSION)
+
+    risks = [p.text for p in propositions(segments, len(FAMILY_SESSION)) if p.kind == "risk"]
+
+    assert [s.other for s in segments if s.text.startswith("She slapped")] == ["son"]
+    assert any(t.startswith("Son denies") and "saw red" not in t for t in risks)
+    assert any(t.startswith("Mother denies") and "saw red" in t for t in risks)
+    assert "Son denies thoughts of hurting themselves." in risks

@@ -194,6 +194,14 @@ SENTENCES: list[tuple[str, list[tuple[str, bool]]]] = [
     ("I wouldn't mind if I slept in.", []),
     ("And then in the bath, I see her going under the water.", [(HI, POSITIVE)]),
     ("I see her going under anesthesia tomorrow.", []),
+    # an overdose told as what was taken, and medication taken as prescribed
+    ("Saturday night, I took a bunch of pills.", [(SH, POSITIVE)]),
+    ("I took all my pills this week like you said.", []),
+    ("I took a bunch of vitamins.", []),
+    # a wish not to be here, and not being somewhere
+    ("Sometimes it'd be easier not to be here.", [(SI, POSITIVE)]),
+    ("It's easier not to be here when he's yelling.", []),
+    ("No, there isn't anyone else I've had thoughts of hurting.", [(HI, DENIED)]),
 ]
 
 
