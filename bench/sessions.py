@@ -55,8 +55,7 @@ SETS = {
     "heldout5 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout5",
     "heldout6 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout6",
     "heldout7 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout7",
-    "heldout8 (written blind 2026-12-07; measured once after this stop's changes)": SESSIONS
-    / "heldout8",
+    "heldout8 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout8",
 }
 CHATTER = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon)|welcome|thanks?|thank you|okay|ok|"
