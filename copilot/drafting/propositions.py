@@ -287,6 +287,7 @@ def _propositions(
     echoes: list[Segment] = []  # the clinician's reflections of what was just said
     suicide_talk = -_SUICIDE_TALK_TURNS - 1  # the last turn that spoke of suicide
     endorsed: tuple[int, str] | None = None  # the last turn that endorsed a risk, its kind
+    means: set[str] = set()  # the means spoken of in risk statements so far ("pills")
     for index, turn in enumerate(turns(segments)):
         recent = index - suicide_talk <= _SUICIDE_TALK_TURNS
         if any(_speaks_of_suicide(seg.text, recent) for seg in turn.segments):
@@ -303,12 +304,15 @@ def _propositions(
                 asked = previous.segments[-1]  # "That's a beautiful scarf." / "Thank you, …"
         recent = index - suicide_talk <= _SUICIDE_TALK_TURNS
         topic = endorsed[1] if endorsed and index - endorsed[0] <= _RISK_TALK_TURNS else None
+        if topic is None and endorsed and asked is not None and _back_to_risk(asked.text, means):
+            topic = endorsed[1]  # "Where are the pills now?" later in the session
         made = _turn_propositions(
             turn, asked, seen, max(length, 1), after_suicide_talk=recent, risk_topic=topic
         )
         if turn.speaker != "clinician":
             kind = _endorsed_risk(turn, made)
             endorsed = (index, kind) if kind else endorsed
+        means |= {_means_word(m) for p in made if p.kind == "risk" for m in _MEANS.findall(p.text)}
         if turn.speaker == "clinician" and previous is not None:
             made = [p for p in made if not _echoes(p, previous, echoes)]
         found += [_said_by(p, other) for p in made] if other else made
@@ -1253,6 +1257,32 @@ _RISK_TOPIC = {
     "homicidal_ideation": "harm to others",
     "abuse": "the abuse",
 }
+
+
+# The means of a suicide or self-harm plan, as a risk assessment names them (lethal-means
+# counselling: medication, firearms, sharps, ligatures; CALM, Johnson et al. 2011).
+_MEANS = re.compile(
+    r"\b(pills?|tablets?|meds|bottles?|blades?|razors?|knife|knives|guns?|firearms?|rifles?|"
+    r"pistols?|weapons?|ammunition|rope)\b",
+    re.IGNORECASE,
+)
+
+
+def _means_word(word: str) -> str:
+    """A means word in the singular ("pills" -> "pill", "knives" -> "knife")."""
+    word = word.lower()
+    if word in {"meds", "ammunition"}:
+        return word
+    return "knife" if word == "knives" else word.removesuffix("s")
+
+
+def _back_to_risk(question: str, means: set[str]) -> bool:
+    """Does a question return to a risk spoken of earlier in the session: the means named
+    in its risk statements ("Where are the pills now?"), or how safe the client is ("How
+    safe do you feel going home today?")?"""
+    if re.search(r"\bsafe(?:ly)?\b", question, re.IGNORECASE):
+        return True
+    return any(_means_word(m) in means for m in _MEANS.findall(question))
 
 
 def _endorsed_risk(turn: Turn, made: Sequence[Proposition]) -> str | None:

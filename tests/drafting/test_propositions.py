@@ -600,3 +600,41 @@ def test_each_family_member_is_a_speaker_of_their_own():
     assert any(t.startswith("Son denies") and "saw red" not in t for t in risks)
     assert any(t.startswith("Mother denies") and "saw red" in t for t in risks)
     assert "Son denies thoughts of hurting themselves." in risks
+
+
+LATER_BACK_TO_RISK = """\
+Therapist: Any thoughts of killing yourself since the hospital?
+Client: Some days. I've thought about the pills again.
+Therapist: What's been helping?
+Client: Walks with my brother.
+Therapist: How's work?
+Client: Busy. Quarter end.
+Therapist: And sleep?
+Client: Six hours or so.
+Therapist: Any headaches?
+Client: Not lately.
+Therapist: How are the guitar lessons going?
+Client: Slowly. Chords are hard.
+Therapist: How's your appetite?
+Client: Better than last month.
+Therapist: Where are the pills now?
+Client: My brother has them.
+Therapist: How safe do you feel going home today?
+Client: Like a seven.
+Therapist: Are you still taking the vitamins?
+Client: Every morning.
+"""
+
+
+def test_a_question_back_to_the_means_of_a_risk_is_part_of_its_assessment():
+    # Thirteen turns after the endorsement, "Where are the pills now?" still asks about the
+    # pills the client spoke of; a question about something else does not.
+    _, segments = segment(LATER_BACK_TO_RISK)
+
+    risks = [p.text for p in propositions(segments, len(LATER_BACK_TO_RISK)) if p.kind == "risk"]
+
+    assert (
+        'About suicidal thoughts, asked "Where are the pills now?": "My brother has them."' in risks
+    )
+    assert any("How safe do you feel" in t and "seven" in t for t in risks)
+    assert not any("vitamins" in t or "appetite" in t for t in risks)
