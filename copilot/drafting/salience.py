@@ -284,7 +284,7 @@ class SalienceModel:
                 recorded
                 or (
                     bool(s >= self.threshold)
-                    and not (therapy and (conversational(p) or says_nothing(p)))
+                    and not (therapy and (conversational(p) or says_nothing(p) or chit_chat(p)))
                 )
                 or p.kind in always
                 or (p.kind == "answer" and bool(_NUMBER.search(p.text)))
@@ -331,6 +331,55 @@ def conversational(p: Proposition) -> bool:
         or documented_in_therapy(p.text)
         or _TECHNIQUE_WORDS.search(p.text)
         or _FUTURE.search(p.text)
+    )
+
+
+# A name inside a sentence ("Client reports that Marisol is threatening to write a letter
+# to the network", "the Molar Rollers"): a capitalised word after the first, not "I".
+# Not the first word of a reported clause ("Client reports that Maybe …"), nor a
+# relation said as a title ("Mommy", "Grandpa").
+_NAME = re.compile(
+    r"(?:(?<=\w )|(?<=\w[,;:] ))(?<!\bthat )(?!I\b|I'|Client\b|Clinician\b)(?!(?:Mom|Mommy|Mama|"
+    r"Dad|Daddy|Papa|Grandma|Grandpa|Nana|Granny)\b)[A-Z][a-z]+"
+)
+_MONTHS_AND_DAYS = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?)\b"
+)
+# What a therapy note records of a named person or place besides symptoms: a loss, a
+# break-up or a move (a precipitant), a conflict, a body's alarm ("about jumped out of
+# their skin", "their tummy hurts").
+_EVENT = re.compile(
+    r"\b(?:moved (?:out|away|in)|broke up|break-?up|divorc\w*|separat\w*|died|passed away|"
+    r"funeral|fired|laid off|let go|arrest\w*|fight\w*|fought|argu\w*|yell\w*|scream\w*|"
+    r"hit|hurt\w*|jump\w* out of (?:my|their|his|her) skin|startl\w*|tummy|stomach\w*|"
+    r"headache\w*|critic\w*)\b"
+    # a condition named after a person
+    r"|\b(?:Parkinson|Alzheimer|Huntington|Crohn|Asperger|Tourette|Lyme|Hashimoto|Graves|"
+    r"Addison|Cushing|Bell|Raynaud|Meniere|Lou Gehrig)(?:['’]s)?\b",
+    re.IGNORECASE,
+)
+# What a medication's name looks like, generic or brand ("sertraline", "Zoloft",
+# "Lamictal", "lorazepam") when no dose is said.
+_DRUG_LIKE = re.compile(
+    r"\b\w+(?:ine|ol|am|pam|lam|one|ide|ate|ex|al|ax|il|in|ft|ta|ra|za|x)\b", re.IGNORECASE
+)
+
+
+def chit_chat(p: Proposition) -> bool:
+    """Is `p` a client's or family member's report about someone or something named that
+    states nothing a therapy note records: a name ("Marisol", "the Strike Kings"), and no
+    number, symptom, technique, measure, risk or medication-like word?"""
+    if p.kind not in {"client", "other"}:
+        return False
+    text = _MONTHS_AND_DAYS.sub("", p.text)
+    return bool(_NAME.search(text)) and not (
+        _NUMBER.search(text)
+        or _SYMPTOM.search(text)
+        or documented_in_therapy(text)
+        or _TECHNIQUE_WORDS.search(text)
+        or _EVENT.search(text)
+        or any(_DRUG_LIKE.fullmatch(m) for m in _NAME.findall(text))
     )
 
 

@@ -16,7 +16,13 @@ from copilot.drafting.propositions import (
     next_session,
     propositions,
 )
-from copilot.drafting.salience import ALWAYS_KEPT, N_FEATURES, SalienceModel, get_salience
+from copilot.drafting.salience import (
+    ALWAYS_KEPT,
+    N_FEATURES,
+    SalienceModel,
+    chit_chat,
+    get_salience,
+)
 from copilot.drafting.templates import get_template
 from copilot.drafting.text import segment, without_frame
 from copilot.drafting.vectors import DIMENSIONS, embed_sentences
@@ -638,3 +644,29 @@ def test_a_question_back_to_the_means_of_a_risk_is_part_of_its_assessment():
     )
     assert any("How safe do you feel" in t and "seven" in t for t in risks)
     assert not any("vitamins" in t or "appetite" in t for t in risks)
+
+
+@pytest.mark.parametrize(
+    ("text", "chatter"),
+    [
+        ("Client reports that they lost to a team of retired dentists; the Molar Rollers.", True),
+        ("Client reports that their cousin Dante got a pit bull puppy, Tank.", True),
+        ("Partner reports that they would probably take Pretzel.", True),
+        # what a note records of a named person: a precipitant, a symptom, a medication
+        ("Client reports that then Dev moved out on Sunday.", False),
+        (
+            "Client reports that someone honked in the Kroger lot and they jumped out of their "
+            "skin.",
+            False,
+        ),
+        ("Client reports that their tummy hurts when they think about Mommy in a car.", False),
+        ("Client reports that Zoloft helps with the worry.", False),
+        ("Client reports that their husband has Parkinson's.", False),
+        ("Client reports asking not to close on Thursdays.", False),
+        ("Client reports that Maybe if they didn't have the pen in their room.", False),
+    ],
+)
+def test_a_report_about_someone_named_that_states_nothing_clinical_is_chit_chat(text, chatter):
+    # Its salience score no longer keeps it in a therapy note: a rule that keeps it for
+    # what it states (a number, a symptom, a risk) still does.
+    assert chit_chat(Proposition(text, (), "client", "client", 0.5)) is chatter
