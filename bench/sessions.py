@@ -2,7 +2,7 @@
 check before signing.
 
 For each set (tests/drafting/therapy/, which the engine's rules were written against;
-tests/drafting/heldout/ to heldout8/, written separately and never trained on)
+tests/drafting/heldout/ to heldout9/, written separately and never trained on)
 prints:
 
 - facts: the share of the `must` patterns (facts the therapist's note holds) that
@@ -56,6 +56,8 @@ SETS = {
     "heldout6 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout6",
     "heldout7 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout7",
     "heldout8 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout8",
+    "heldout9 (written blind 2026-12-07; measured once after this stop's changes)": SESSIONS
+    / "heldout9",
 }
 CHATTER = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon)|welcome|thanks?|thank you|okay|ok|"
