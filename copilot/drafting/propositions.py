@@ -189,7 +189,11 @@ _MEASURE = re.compile(
     r"AUDIT(?:-C)?|SPIN|Y-?BOCS|ISI|PG-?13|CRAFFT|ASRS|BDI(?:-II)?|BAI|MDQ|C-?SSRS|DAST(?:-10)?|"
     r"K-?10|DASS(?:-21)?|ORS|SRS|(?:[A-Z][\w-]+ ){1,3}(?:questionnaire|scale|inventory))\b"
 )
-_SCORE = re.compile(r"\b(?:score[ds]?|scored|scoring|came in at|total(?:led)?)\b", re.IGNORECASE)
+_SCORE = re.compile(
+    r"\b(?:score[ds]?|scored|scoring|came in at|total(?:led)?|got an? (?=(?:\d+|one|two|three|"
+    r"four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty)\b))",
+    re.IGNORECASE,
+)
 _MEASURE_LOOKBACK = 5  # segments before a score in which its measure may be named
 
 

@@ -354,8 +354,9 @@ _EVENT = re.compile(
     r"funeral|fired|laid off|let go|arrest\w*|fight\w*|fought|argu\w*|yell\w*|scream\w*|"
     r"hit|hurt\w*|jump\w* out of (?:my|their|his|her) skin|startl\w*|tummy|stomach\w*|"
     r"headache\w*|critic\w*)\b"
-    # a condition named after a person
-    r"|\b(?:Parkinson|Alzheimer|Huntington|Crohn|Asperger|Tourette|Lyme|Hashimoto|Graves|"
+    # a condition or a measure named after a person or place
+    r"|\b(?:Edinburgh|Beck|Hamilton|Rosenberg|Zarit|Yale|Columbia|Vanderbilt|Conners|Epworth|"
+    r"Pittsburgh|Parkinson|Alzheimer|Huntington|Crohn|Asperger|Tourette|Lyme|Hashimoto|Graves|"
     r"Addison|Cushing|Bell|Raynaud|Meniere|Lou Gehrig)(?:['’]s)?\b",
     re.IGNORECASE,
 )

@@ -670,3 +670,21 @@ def test_a_report_about_someone_named_that_states_nothing_clinical_is_chit_chat(
     # Its salience score no longer keeps it in a therapy note: a rule that keeps it for
     # what it states (a number, a symptom, a risk) still does.
     assert chit_chat(Proposition(text, (), "client", "client", 0.5)) is chatter
+
+
+def test_a_score_said_alone_carries_the_measure_named_just_before_it():
+    transcript = (
+        "Therapist: You filled out the Edinburgh questionnaire with your OB?\n"
+        "Client: Yeah. I got a nine.\n"
+        "Therapist: And the GAD-7 today?\n"
+        "Client: That one I scored eleven.\n"
+        "Therapist: Did you get a dog?\n"
+        "Client: We got a puppy last week.\n"
+    )
+    _, segments = segment(transcript)
+
+    texts = [p.text for p in propositions(segments, len(transcript))]
+
+    assert any(t.startswith("Edinburgh questionnaire: ") and "nine" in t for t in texts), texts
+    assert any(t.startswith("GAD-7: ") and ("eleven" in t or "11" in t) for t in texts), texts
+    assert not any(t.startswith(("Edinburgh", "GAD-7")) and "puppy" in t for t in texts), texts
