@@ -56,8 +56,7 @@ SETS = {
     "heldout6 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout6",
     "heldout7 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout7",
     "heldout8 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout8",
-    "heldout9 (written blind 2026-12-07; its first run's lost facts read)": SESSIONS
-    / "heldout9",
+    "heldout9 (written blind 2026-12-07; its first run's lost facts read)": SESSIONS / "heldout9",
 }
 CHATTER = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon)|welcome|thanks?|thank you|okay|ok|"
