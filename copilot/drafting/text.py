@@ -58,15 +58,6 @@ class Statement:
 
 # --- segmentation -------------------------------------------------------------------
 
-_TAG = re.compile(
-    r"^[ \t]*(?:\[(?P<bracket>[A-Za-z_ ]+)\]"
-    r"|(?P<named>(?i:therapist|counsell?or|clinician|client|patient|doctor|"
-    r"(?:step|foster\s|grand)?(?:parent|mother|father|mom|dad|son|daughter|child)|grandma|"
-    r"grandpa|partner|spouse|husband|wife|boyfriend|girlfriend|guardian|caregiver|teen|teenager|"
-    r"adolescent|youth|sibling|brother|sister)"
-    r"|Dr\.?[ \t]*[A-Z][\w'-]*|T|C)[ \t]*:)[ \t]*",
-    re.MULTILINE,
-)
 _CLINICIAN_TAGS = {"doctor", "therapist", "counselor", "counsellor", "clinician", "t"}
 _CLIENT_TAGS = {"patient", "client", "c"}
 # Others in the room in couples and family sessions, tagged by their role.
@@ -79,6 +70,21 @@ OTHER_ROLES = frozenset(
         for prefix in ("", "step", "foster ", "grand")
         for role in ("parent", "mother", "father", "mom", "dad", "son", "daughter", "child")
     }
+)
+_NAMED_TAGS = "|".join(  # longest first: "grandmother" before "grand…", "mother"
+    re.escape(tag).replace(r"\ ", r"\s+")
+    for tag in sorted(
+        OTHER_ROLES
+        | {"therapist", "counsellor", "counselor", "clinician"}
+        | {"client", "patient", "doctor"},
+        key=len,
+        reverse=True,
+    )
+)
+_TAG = re.compile(
+    r"^[ \t]*(?:\[(?P<bracket>[A-Za-z_ ]+)\]"
+    rf"|(?P<named>(?i:{_NAMED_TAGS})|Dr\.?[ \t]*[A-Z][\w'-]*|T|C)[ \t]*:)[ \t]*",
+    re.MULTILINE,
 )
 
 _BULLET = re.compile(
@@ -124,8 +130,13 @@ def segment(text: str) -> tuple[InputKind, list[Segment]]:
     return "notes", _note_segments(text)
 
 
+def _tag_name(tag: re.Match[str]) -> str:
+    """A speaker tag's name, lower case, single-spaced ("Foster  Mom" -> "foster mom")."""
+    return " ".join((tag["bracket"] or tag["named"]).split()).lower()
+
+
 def _speaker_of(tag: re.Match[str]) -> Speaker | None:
-    name = (tag["bracket"] or tag["named"]).strip().lower()
+    name = _tag_name(tag)
     if name in _CLINICIAN_TAGS or name.startswith("dr"):
         return "clinician"
     return "client" if name in _CLIENT_TAGS else None
@@ -138,8 +149,7 @@ def _transcript_segments(text: str, tags: list[re.Match[str]]) -> list[Segment]:
     for tag, following in zip(tags, [*tags[1:], None], strict=True):
         end = following.start() if following else len(text)
         speaker = _speaker_of(tag)
-        name = (tag["bracket"] or tag["named"]).strip().lower()
-        other = name if name in OTHER_ROLES else None
+        other = name if (name := _tag_name(tag)) in OTHER_ROLES else None
         for start, stop in split_sentences(text, tag.end(), end):
             segments.append(Segment(start, stop, text[start:stop], speaker, other=other))
     return segments

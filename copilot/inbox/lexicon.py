@@ -5,7 +5,7 @@ an idiom).
 The patterns were written from the project's training messages
 (data/train_messages*.json, among them the misses of sets first held out and later
 trained on) and general clinical knowledge of how clients phrase risk in writing,
-never from the held-out set bench/triage_heldout7.json. They are features
+never from the held-out set bench/triage_heldout9.json. They are features
 of the triage model (copilot.inbox.triage) and the "why" shown with each message: the
 matched words are the source spans. Sources for the urgent families:
 

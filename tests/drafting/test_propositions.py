@@ -28,6 +28,12 @@ from copilot.drafting.text import segment, without_frame
 from copilot.drafting.vectors import DIMENSIONS, embed_sentences
 
 
+def risk_texts(transcript: str) -> list[str]:
+    """The risk statements propositions() writes of a transcript, in order."""
+    _, segments = segment(transcript)
+    return [p.text for p in propositions(segments, len(transcript)) if p.kind == "risk"]
+
+
 @pytest.mark.parametrize(
     ("question", "answer", "statement"),
     [
@@ -387,9 +393,7 @@ Client: No, never tried.
 
 
 def test_the_c_ssrs_screen_is_written_item_by_item_in_the_clients_words():
-    _, segments = segment(CSSRS_SCREEN)
-
-    risks = [p.text for p in propositions(segments, len(CSSRS_SCREEN)) if p.kind == "risk"]
+    risks = risk_texts(CSSRS_SCREEN)
 
     assert (
         "Suicide method considered (C-SSRS item 3): \"Pills. I have my mother's old "
@@ -415,9 +419,7 @@ def test_a_c_ssrs_no_is_a_denial_and_a_mixed_answer_is_quoted_not_asserted():
         "Therapist: Have you worked out any details, a day or a place?\n"
         "Client: Part of me has, part of me won't let it.\n"
     )
-    _, segments = segment(transcript)
-
-    risks = [p.text for p in propositions(segments, len(transcript)) if p.kind == "risk"]
+    risks = risk_texts(transcript)
 
     assert "Client denies having thought of a suicide method (C-SSRS item 3)." in risks
     assert "Client denies intent to act on suicidal thoughts (C-SSRS item 4)." in risks
@@ -438,9 +440,7 @@ def test_how_often_and_what_holds_client_back_are_the_c_ssrs_intensity_of_ideati
         "Client: My dog, honestly. And my sister.\n"
         "Therapist: How often do you get to the gym these days?\n"
     )
-    _, segments = segment(transcript)
-
-    risks = [p.text for p in propositions(segments, len(transcript)) if p.kind == "risk"]
+    risks = risk_texts(transcript)
 
     assert (
         'Frequency of suicidal thoughts (C-SSRS intensity: frequency): "Most evenings, after '
@@ -455,9 +455,7 @@ def test_an_unsure_c_ssrs_answer_is_quoted_not_written_as_a_denial():
         "Therapist: Any intention of acting on these thoughts?\n"
         "Client: I don't know. Part of me wants it all to stop.\n"
     )
-    _, segments = segment(transcript)
-
-    risks = [p.text for p in propositions(segments, len(transcript)) if p.kind == "risk"]
+    risks = risk_texts(transcript)
 
     assert any(t.startswith("Asked about intent to act on suicidal thoughts") for t in risks)
     assert not any(t.startswith("Client denies intent") for t in risks)
@@ -561,9 +559,7 @@ def test_an_answer_whose_risk_lies_in_the_question_before_it_is_written_with_it(
     # "Twenty-something." written as "Reports twenty-something." would lose what it is
     # the number of: in a risk assessment the question goes with it, named by the risk
     # so that risk.py flags it; a no is a denial; an aside ends the answer.
-    _, segments = segment(RISK_ASSESSMENT)
-
-    risks = [p.text for p in propositions(segments, len(RISK_ASSESSMENT)) if p.kind == "risk"]
+    risks = risk_texts(RISK_ASSESSMENT)
 
     assert 'About suicidal thoughts, asked "About how many are left?": "Twenty-something."' in risks
     assert 'About suicidal thoughts, asked "Where are they kept?": "Kitchen drawer."' in risks
@@ -635,9 +631,7 @@ Client: Every morning.
 def test_a_question_back_to_the_means_of_a_risk_is_part_of_its_assessment():
     # Thirteen turns after the endorsement, "Where are the pills now?" still asks about the
     # pills the client spoke of; a question about something else does not.
-    _, segments = segment(LATER_BACK_TO_RISK)
-
-    risks = [p.text for p in propositions(segments, len(LATER_BACK_TO_RISK)) if p.kind == "risk"]
+    risks = risk_texts(LATER_BACK_TO_RISK)
 
     assert (
         'About suicidal thoughts, asked "Where are the pills now?": "My brother has them."' in risks
