@@ -5,9 +5,9 @@ an idiom).
 The patterns were written from the project's training messages
 (data/train_messages*.json, among them the misses of sets first held out and later
 trained on) and general clinical knowledge of how clients phrase risk in writing,
-never from the held-out set bench/triage_heldout9.json. They are features
-of the triage model (copilot.inbox.triage) and the "why" shown with each message: the
-matched words are the source spans. Sources for the urgent families:
+never from the held-out sets bench/triage_heldout10.json and triage_heldout12.json.
+They are features of the triage model (copilot.inbox.triage) and the "why" shown with
+each message: the matched words are the source spans. Sources for the urgent families:
 
 - passive death wishes, perceived burdensomeness, goodbyes, giving possessions away,
   putting affairs in order, stockpiling medication and a plan or date are the warning
@@ -26,6 +26,11 @@ from __future__ import annotations
 
 import re
 
+# Someone else's opioid or benzodiazepine, as taken ("a few of my roommate's percs")
+_BORROWED = (
+    r"(?:\w+ ){0,2}(?:percs?|percocets?|oxys?|oxycodone|xans|xanax|bars|fentanyl|vicodin|norcos?|"
+    r"klonopin|valium)\b"
+)
 _MEDS = (
     r"zoloft|sertraline|lexapro|escitalopram|celexa|citalopram|prozac|fluoxetine|paxil|"
     r"paroxetine|effexor|venlafaxine|pristiq|cymbalta|duloxetine|wellbutrin|bupropion|"
@@ -103,6 +108,7 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"(?:no|don'?t see the|what'?s (?:even )?the) point (?:in |of )?(?:\w+ ){0,3}(?:anymore|living|going on)",
         r"(?:don'?t|do not) (?:really |even )?see the point|what'?s (?:even )?the point anymore",
         r"tired of (?:living|fighting|being alive|being a burden|trying)|want (?:it|this) all to stop",
+        r"(?:will|would) not be a (?:burden|problem|bother) (?:\w+ ){0,4}(?:any longer|anymore|much longer)",
         r"\ba burden\b|won'?t be (?:a problem|a burden|around|here)|not (?:be )?(?:around|here) (?:much longer|by then|past|after|anymore)",
         r"(?:not|won'?t be) (?:sticking|hanging) around (?:after|for long|much longer|past|for (?:it|that))|(?:already )?figured out how (?:i'?d|i would|to) do it|already figured out how\b|"
         r"(?:don'?t|do not) think i'?ll (?:be here|be around|still be (?:here|around)|make it) (?:for|by|to|until|past)|"
@@ -124,6 +130,9 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"way out (?:i|you)|(?:decided|ready) to (?:take it|walk through|go through with)|i get to choose when",
         r"made (?:a|my|his|her) decision|made (?:my |his |her |their )?peace|everything (?:feels|is) settled|figured it all out|all be over soon|it'?s fine now|at peace",
         r"making it stop myself|make it stop (?:for good|myself|permanently)",
+        # Spanish, as clients write it (the C-SSRS's Spanish version asks "quitarse la vida")
+        r"ya no puedo m[aá]s|no quiero (?:vivir|seguir(?: viviendo)?|despertar)|(?:me )?quiero morir|"
+        r"quitarme la vida|matarme|mejor (?:muerto|muerta)|estar[ií]an mejor sin m[ií]",
     ),
     "goodbye or affairs in order": (
         r"goodbye|good-bye|last message|final message|farewell",
@@ -142,16 +151,23 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"records to (?:my \w+ )?(?:\w+ )?after\b|(?:send|mail) (?:\w+ ){0,4}after\.|before i go\b|if i'?m gone|won'?t be at my address|or anywhere",
         r"won'?t (?:need|be needing) (?:an? |my |the )?\w+ (?:after that|after this|after then|after the \w+)|"
         r"won'?t (?:need|needing|be needing|require) (?:any ?more|appointments|anything|it|them)|(?:won'?t|wont) need it\. or any|cancel all (?:of )?my (?:future )?(?:sessions|appointments)",
+        r"cartas? (?:a|para) (?:mis|mi) (?:hijos|hijas|ni[nñ]os|familia|mam[aá]|pap[aá]|esposo|esposa)|"
+        r"escrib[ií] (?:\w+ )?cartas|despedirme|"
+        r"not that i'?ll (?:need|be needing|be using) (?:them|it|any of (?:it|this|them)|\w+) "
+        r"(?:after|anymore|much longer|for long)|(?:papers|affairs) (?:are|is) (?:all )?in order|"
+        r"put (?:my|all my) (?:papers|affairs) in order|"
         r"see you on the other side|(?:stop|quit) being a (?:problem|burden|bother) (?:for|to) (?:anyone|"
         r"everyone|everybody|you all|my family)|close my file|nobody will be coming back|one more week is all i need|then i'?m finished|(?:give|gave) my (?:\w+ )?slot to someone else\. permanently",
     ),
     "plan or means": (
-        r"sav(?:ed|ing) (?:up )?(?:my |some |all my )?(?:pills|meds|medication|\w+ pills)|stockpil\w+|hoard\w*",
+        r"sav(?:ed|ing) (?:up )?(?:my |some |all my )?(?:pills|meds|medication|\w+ pills)|stockpil\w+|"
+        r"hoard\w* (?:\w+ ){0,2}(?:pills|meds|medications?|tablets|them)|"
+        r"(?:pills|meds|medications?|tablets) (?:\w+ ){0,2}hoard\w*",
         r"sav(?:ed|ing) up (?:my |some |all my )?(?:\w+)|enough saved(?: up)?|saved up enough",
         r"(?:pills|meds|medications?|tablets) (?:\w+ )?saved(?: up)?|keeping (?:the |my |all the )?(?:old )?(?:bottles|pills|meds)|(?:months|weeks)'?s? worth|a stash",
         r"engine running|in the garage",
         r"(?:have|got|made|making) a plan\b|a plan and a date|(?:picked|set|chose) a date|"
-        r"(?:a|the) date (?:picked|set|chosen)(?: out)?",
+        r"(?:a|the) date (?:picked|set|chosen)(?: out)?|(?:picked|set|chose|chosen) (?:the|my) date",
         # medication gathered past the prescription ("fill my Seroquel early at two
         # different places", "a good amount on hand")
         r"(?:at|from) (?:two|2|three|3|different|multiple|several) (?:different )?(?:places|pharmacies)|"
@@ -166,6 +182,10 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"search(?:ed|ing)? (?:history )?(?:for )?(?:how (?:long|to)|which pills|what happens if)|bleed out|strongest pills",
         r"driv(?:e|es|ing) (?:\w+ ){0,2}(?:into|off) (?:the (?:median|guardrail|overpass|bridge|road|embankment)|oncoming|a (?:tree|wall|pole|semi|truck|bridge))",
         r"(?:almost|nearly) (?:did|went through with) it\b|into oncoming traffic",
+        # researching a method, said without naming it ("the best way to do it")
+        r"(?:research\w*|look(?:ed|ing) up|googl\w*|search(?:ed|ing)|read(?:ing)? (?:up )?(?:on|about)) "
+        r"(?:\w+ ){0,2}(?:the )?(?:best|easiest|quickest|fastest|surest|least painful|most painless|"
+        r"painless) (?:ways?|methods?)(?: to (?:do it|go|end it|not wake up)|[.,!?]|$)",
     ),
     "a lethal dose": (
         r"(?:how (?:much|many)|what amount|maximum amount|enough|would \d+) (?:\w+ ){0,8}(?:before|too much|too many|enough|would happen|does (?:permanent )?damage|to survive|you don'?t wake|the heart stops)",
@@ -189,6 +209,11 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"(?:can'?t|cannot|not able to|won'?t be able to) (?:keep myself|stay|be) safe|not safe\b",
         r"can'?t promise (?:i'?ll|i will|to) (?:be|stay) safe|don'?t trust myself",
         r"scared (?:of )?what i (?:might|could|will) do",
+        # means that will not leave the mind (an early-treatment warning sign on an
+        # antidepressant: FDA boxed warning, 2004)
+        r"can'?t stop thinking about (?:the |my |his |her |those |that )?(?:knives|knife|pills|gun|"
+        r"rope|razors?|blades?|bridge|train|tracks|jumping|dying|ending it|overdosing)\b"
+        r"(?! (?:trip|ride|set|game|club|party|repairs?|toll|project|show|museum))",
     ),
     "self-harm now": (
         r"\bcut(?:ting)? (?:again|myself|deep\w*|pretty badly|badly|my)|relapsed and cut",
@@ -253,7 +278,23 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"rash (?:\w+ ){0,6}blister\w*|blistering rash|sores? (?:in|inside) (?:my|her|his) mouth|mouth sores",
         r"walk(?:s|ing)? like (?:a |he'?s |she'?s |i'?m )?drunk|can'?t walk straight|(?:shaking|trembling) (?:very|so|really) (?:much|bad|hard)",
         r"seeing (?:bugs|insects|spiders|things that aren'?t there)|heart (?:won'?t|will not|doesn'?t) slow down|cold turkey (?:\w+ ){0,8}(?:shaking|seizure|seeing)",
+        r"(?:\d+[- ]?(?:year|yr|month)[- ]?old|toddler|baby|kid|child|son|daughter|niece|nephew|"
+        r"grandson|granddaughter) (?:\w+ )?got into (?:my|the|his|her|our) (?:\w+ ){0,2}(?:bottle|pills|"
+        r"meds|medications?|tablets|gummies|patch(?:es)?|purse|bag)"
+        r"(?!(?:\W+\w+){0,12}\W+(?:vet|nothing happened|(?:is|was|'?s) (?:fine|ok|okay)|no harm))",
         r"two times in the (?:morning|evening|night)|(?:took|taken) (?:it |them )?twice",
+        # serotonin syndrome's clonus (Hunter criteria: Dunkley EJC et al., QJM 2003;96:635-642),
+        # not the jerk of falling asleep
+        r"(?:legs?|arms?|muscles?|whole body|body) (?:keeps? |won'?t stop |are |is |started |keep on )?"
+        r"(?:jerk|twitch|spasm)\w*(?! (?:\w+ ){0,3}(?:as|when|while|just as) (?:i'?m |i )?"
+        r"(?:fall|falling|drift|drifting|doze|dozing|nod))",
+        # alcohol with a sedative or opioid, or someone else's opioid or benzodiazepine
+        r"(?:drank|drinking|had|downed) (?:\w+ ){0,6}(?:vodka|whiskey|whisky|tequila|rum|gin|wine|"
+        r"beers?|alcohol|shots|drinks)\W+(?:\w+\W+){0,8}?(?:took|popped|taking|with|plus|on top of) "
+        r"(?:\w+\W+){0,6}?(?:percs?|percocets?|oxy\w*|xanax|xans|bars|klonopin|ativan|valium|benzos?|"
+        r"opioids?|fentanyl|vicodin|norcos?|sleeping pills|ambien|seroquel)",
+        r"(?:took|taking|had|popped|swallowed|used) (?:\w+ ){0,8}?(?:roommate|friend|mom|dad|mother|"
+        r"father|brother|sister|boyfriend|girlfriend|grandma|grandpa)'?s " + _BORROWED,
     ),
     "psychosis with danger": (
         r"voices? (?:\w+ ){0,3}(?:telling|told|tells|says|said) (?:me|her|him) to",
@@ -324,7 +365,9 @@ HEDGE = re.compile(r"\b(?:not sure|don'?t know if|don'?t think|not certain|no id
 # An urgent cue in the same sentence as one of these (and no "now" word) is not urgent.
 NEGATION = re.compile(
     r"\b(?:not|no|never|nothing|none|don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|wasn'?t|"
-    r"haven'?t|hasn'?t|without|denies|deny|zero)\b",
+    r"haven'?t|hasn'?t|without|denies|deny|zero)\b"
+    # "nobody is threatening me": only right before the cue ("nobody knows he hits me" stays)
+    r"|\b(?:nobody|no one|no-one) (?:is|was|has been|'s)(?: actually| really| ever)?$",
     re.I,
 )
 PAST = re.compile(
@@ -345,7 +388,9 @@ NOW = re.compile(
 )
 ELSEWHERE = re.compile(  # media, other people's words, hypotheticals
     r"\b(?:documentary|podcast|show|movie|film|book|novel|news|article|character|episode|"
-    r"13 reasons|series|video game|in class|lecture|my friend'?s|coworker keeps saying|"
+    r"13 reasons|series|video game|in class|lecture|suicide[- ]loss|loss survivors?|survivors? of suicide|(?:asked|wondered|thought) (?:me )?(?:if|whether) i (?:was|were|am)|my friend'?s(?! "
+    + _BORROWED
+    + r")|coworker keeps saying|"
     r"jokes?|joked|joking|anniversary|thesis|research|prevention|phq-?9 question|"
     r"phq-?9 (?:asks?|item)|questionnaire|the question (?:about|that asks)|life insurance|"
     r"died by suicide|(?:overdose|suicide) risk|risk of (?:an? )?(?:overdose|suicide)|warn(?:ed|ing|s) (?:me )?about|"

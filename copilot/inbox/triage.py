@@ -27,7 +27,7 @@ How a message is sorted:
    counts of each category's cues (copilot.inbox.lexicon.CATEGORY_RES) and of the
    discounted urgent cues picks the category.
 
-Both models are trained on data/train_messages*.json (2,335 messages written for the
+Both models are trained on data/train_messages*.json (4,015 messages written for the
 project; see the README's "Triage quality") by `manage.py train_triage`, weights in
 data/triage.npz.
 

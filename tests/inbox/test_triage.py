@@ -79,6 +79,36 @@ def spans_hold(text: str, spans: tuple[Span, ...]) -> bool:
             "After the 15th I'll stop being a burden to anyone lol. Can I pay the rest now?",
             "goodbye or affairs in order",
         ),
+        # serotonin syndrome's clonus; alcohol on top of someone else's opioid
+        (
+            "Started tramadol with my escitalopram, now sweating and my legs won't stop twitching",
+            "medical emergency",
+        ),
+        (
+            "had a few shots and then took two of my friend's oxys, everything is slow",
+            "medical emergency",
+        ),
+        ("Spent the night looking up the easiest way to do it. Anyway, Tuesday?", "plan or means"),
+        (
+            "Two weeks on the new antidepressant and I can't stop thinking about the pills in "
+            "the cabinet",
+            "not safe now",
+        ),
+        ("Ya no puedo más con todo esto. Perdón.", "suicidal thoughts"),
+        # a child who got into medication; a date, and records not needed after it
+        (
+            "our 3-year-old got into the bottle of my clonidine, some are gone and he's very "
+            "drowsy",
+            "medical emergency",
+        ),
+        (
+            "Please send my chart to Dr. Yoon. Not that I'll need it after June, I set my date.",
+            "goodbye or affairs in order",
+        ),
+        (
+            "I have decided I will not be a burden to my family any longer. Thank you.",
+            "suicidal thoughts",
+        ),
     ],
 )
 def test_urgent_messages_are_urgent_with_the_words_that_decided(text, family):
@@ -141,6 +171,29 @@ def test_traps_are_filed_by_their_real_request(text, category):
 
     assert found.category == category
     assert spans_hold(text, found.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My legs jerk just as I'm falling asleep, is that the new med?",
+        "My eye keeps twitching since the dose went up",
+        "I want to start journaling, what's the best way to do it?",
+        "I researched the best ways to ask my boss for a raise.",
+        "Had a glass of wine with dinner and took my lamictal after. Is that ok?",
+        "My mom's valium is in the cabinet, should I lock it up while my teen is home?",
+        "I can't stop thinking about the train trip to Spain next month!",
+        "Puedo cambiar mi cita del jueves? Ya no puedo ir por la mañana.",
+        "My dog got into my bag and ate two of my buspirone, the vet says he's fine.",
+        "My mom has been hoarding newspapers for years, how do I help her?",
+        "Nobody is actually threatening me, I just check the locks a lot. Is that OCD?",
+        "A coworker asked if I was self-harming because of the cat scratches. I'm not.",
+        "Does the practice run a grief group for suicide-loss survivors?",
+        "I will not be a burden on the front desk, I'll fill the form in myself.",
+    ],
+)
+def test_false_friends_of_the_cues_count_no_urgent_cue(text):
+    assert [c for c in urgent_cues(text) if not c.discounted] == []
 
 
 def test_a_negated_cue_is_kept_but_does_not_count():
