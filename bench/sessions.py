@@ -10,9 +10,10 @@ prints:
 - leaks: `must_not` patterns (small talk, asides) found in the draft;
 - register: sentences with first/second person outside quotes, and greeting or
   backchannel sentences;
-- risk: risk statements whose finding (risk.py, kind and polarity; where risk.py
-  reads nothing in the quote alone, the author's polarity) a draft sentence citing
-  them states, of all the risk statements the session's author marked;
+- risk: risk statements whose finding (the kinds risk.py reads in the quote, any kind
+  where it reads none; the author's polarity, since risk.py reads a screening question
+  as if it asserted what it asks) a draft sentence citing them states, of all the risk
+  statements the session's author marked;
 - length: draft words / the therapist's note words (median, min, max).
 
 The chart is minimal (the client only). Usage: python bench/sessions.py
@@ -95,9 +96,11 @@ def measure(folder: Path, case: dict) -> dict:
         risks += 1
         if "kind" in stated:
             held = (stated["kind"], stated["negated"]) in written
-        else:  # the author's polarity; the kind is what risk.py reads, in the quote or fused
-            found = {(f.kind, f.negated) for f in risk.find_in_text(stated["quote"])}
-            held = found <= written if found else stated["negated"] in {n for _, n in written}
+        else:  # the author's polarity ("any thoughts of suicide?" asks, it does not assert);
+            # the kinds are what risk.py reads in the quote, any kind where it reads none
+            kinds = {f.kind for f in risk.find_in_text(stated["quote"])}
+            expected = {(kind, stated["negated"]) for kind in kinds}
+            held = expected <= written if kinds else stated["negated"] in {n for _, n in written}
         kept += held
         if not held:
             missed_risks.append(stated["quote"])

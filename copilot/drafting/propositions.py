@@ -1390,17 +1390,27 @@ def cssrs_answer(
     return None
 
 
+_SAID_YES = re.compile(r"^\W*(?P<word>yeah|yes|yep|yup)\b", re.IGNORECASE)
+
+
 def answer_proposition(
     question: Segment, answer: Segment, sentence: str, position: float
 ) -> Proposition | None:
     """The clinician's `question` and the client's short `answer` (its first sentence,
     tidied as `sentence`) as one statement, or None when the answer is long enough to
     stand alone or the question cannot be read. Sources: both segments."""
+    said = sentence  # tidy() drops a leading "yeah"; the answer to a yes/no question keeps it
+    yes = _SAID_YES.match(answer.text)
+    if yes and sentence and not _POSITIVE.match(sentence):
+        said = f"{capitalised(yes['word'])}, {sentence}"
     words = re.findall(r"[\w'-]+", sentence)
     asked = expand_shorthand(tidy(question.text))
     if not words or len(words) > 12 or _asked_risks(asked) or risk.find_in_text(sentence):
-        return _risk_answer(question, answer, asked, sentence, position)
-    text = fuse(asked, sentence) or _bare_answer(asked, sentence)
+        return _risk_answer(question, answer, asked, said, position)
+    if _DOSE.search(sentence):  # "Yeah, 2 milligrams at bedtime." is named by its medication
+        text = fuse(asked, sentence) or _bare_answer(asked, sentence) or fuse(asked, said)
+    else:
+        text = fuse(asked, said) or fuse(asked, sentence) or _bare_answer(asked, sentence)
     if (text is None or has_person(text)) and is_fragment(sentence):
         text = _asked_and_answered(asked, sentence)
     if text is None or has_person(text):
@@ -1593,7 +1603,29 @@ def fuse(question: str, answer: str) -> str | None:
     plain = not (_NEGATIVE.match(answer) or _POSITIVE.match(answer) or _HEDGE.match(answer))
     if about and plain and is_fragment(answer):
         return terminated(f"Describes {about['np']} as {third_person(_lower_start(answer))}")
-    return _yes_no(doc, answer)
+    return _yes_no(doc, answer) or _confirmed(doc, answer)
+
+
+def _confirmed(doc, answer: str) -> str | None:
+    """A yes to a question with no verb that checks a number or a dose ("And the
+    sertraline, still 50 milligrams in the morning?" / "Yeah, 50.") as "Confirms
+    sertraline, still 50 milligrams in the morning."; what the answer adds beyond the
+    question follows. None for any other question or answer ("Your mom's party
+    Saturday?" / "Yeah.")."""
+    if not _POSITIVE.match(answer) or any(t.pos_ in {"VERB", "AUX"} for t in doc):
+        return None
+    body = re.sub(r"^(?:(?:and|so|okay|ok|now|but|the)\b,?\s*)+", "", doc.text, flags=re.I)
+    words = re.findall(r"[\w'-]+", body)
+    if not 2 <= len(words) <= 12 or not (re.search(r"\d", body) or _DOSE.search(body)):
+        return None
+    body = you_as_them(body)
+    if has_person(body):
+        return None
+    rest = _answer_rest(answer)
+    if rest and set(re.findall(r"\w+", rest.lower())) <= set(re.findall(r"\w+", body.lower())):
+        rest = ""  # "Yeah, 50." repeats the question's 50
+    head = f"Confirms {_lower_start(body)}"
+    return terminated(f"{head}; {rest}" if rest else head)
 
 
 # "What's one thing you used to enjoy?" / "Walking my dog." -> "One thing client used to
@@ -1726,6 +1758,15 @@ def _how_many(doc, answer: str) -> str | None:
     phrase = [t for t in noun.subtree if t.i >= noun.i]
     tail = [t for t in doc if t.dep_ in {"npadvmod", "pobj"} and t.i > noun.i + len(phrase) - 1]
     unit = " ".join(t.text for t in phrase)
+    # "How many panic attacks since …?": a verbless question the parser reads "attacks" in
+    # as a verb; the words up to the first function word are the unit
+    counted = _HOW_MANY_UNIT.match(doc.text)
+    if counted and len(counted["unit"].split()) > len(phrase):
+        unit = counted["unit"]
+        rest = doc.text[counted.end() :].strip()
+        tail = []  # "since last Tuesday", "a week" follow as said, or nothing does
+        if len(rest.split()) <= 4 and re.match(r"(?i)(?:a|per|each|every|this|last|since)\b", rest):
+            unit = f"{unit} {rest}"
     when = " ".join(
         f"{'a ' if t.dep_ == 'npadvmod' and t.head.pos_ != 'ADP' else ''}{t.text}"
         for t in tail[:1]
@@ -1746,6 +1787,13 @@ def _how_many(doc, answer: str) -> str | None:
         return None
     said = f"{hedge}{_lower_start(numbers)} {you_as_client(unit)} {when}".strip()
     return terminated(f"Reports {said}")
+
+
+_HOW_MANY_UNIT = re.compile(
+    r"(?i)how (?:many|much) (?P<unit>(?:[\w'-]+ ){0,3}?[\w'-]+)(?= (?:do|does|did|have|has|had|are|"
+    r"is|were|was|would|will|can|could|since|in|on|at|per|a|an|each|every|of|for|this|that|last|"
+    r"over|before|after|between|during|you|they|he|she|we|I)\b|$)"
+)
 
 
 def _yes_no(doc, answer: str) -> str | None:

@@ -134,7 +134,8 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?:see|picture|imagine|pictures?\s+of|images?\s+of)\s+(?:her|him|the\s+baby|my\s+baby)"
         r"\s+(?:going\s+(?=under\b))?(?:falling(?!\s+(?:asleep|behind|apart|in\s+love|for))|drowning|under\s+the\s+water|"
         r"getting\s+hurt|dying|dead|hurt)",
-        r"what\s+if\s+I\s+(?:just\s+)?(?:dropped|drowned|hurt|smothered|shook|suffocated)\s+"
+        r"what\s+if\s+I\s+(?:just\s+)?(?:drop(?:ped)?|drown(?:ed)?|hurt|smother(?:ed)?|shake|shook|"
+        r"suffocated?)\s+"
         r"(?:her|him|the\s+baby|my\s+baby)",
         # violence the client does (intake.risk_kind files violence toward others here
         # too): "I shoved her into the doorframe", "I've never laid a hand on him"
@@ -315,6 +316,10 @@ POST_NEGATIONS = (  # only right after a trigger: "SI not present", never "negat
     r"absent",
     r"negative(?!\s+for)",
     r"none",
+    # a screening item answered "never" ("about thoughts of harming yourself, you marked
+    # 'never'": EPDS item 10, PHQ-9 item 9's "not at all")
+    r""",?\s*(?:client|patient|pt|you|she|he|they|I)\s+(?:marked|answered|circled|checked|chose|"""
+    r"""selected|picked|put|scored)\s+["“'‘]?(?:never|no|not\s+at\s+all|zero|0)""",
 )
 AFFIRMATIONS = (  # end a negation's scope: "Denies SI, endorses HI"
     r"endors(?:e|es|ed|ing|ement\s+of)",
@@ -632,6 +637,7 @@ def _clauses(
         elif cue.role in ("pre", "affirm"):
             conjunction = _CONJ_BEFORE.search(text, start, cue.start)
             cuts.update([conjunction.start()] if conjunction else [])
+    cuts -= {cue.start for cue in cues if cue.role == "post"}  # "…, you marked 'never'"
     cuts = {cut for cut in cuts if not any(t.start < cut < t.end for t in triggers)}
     bounds = sorted(cuts)
     return list(zip(bounds, bounds[1:], strict=False))

@@ -301,9 +301,9 @@ def tidy(sentence: str) -> str:
     return _finished(text)
 
 
-# A transcriber's stage direction: "(laughs)", "(long pause)", "(crying)", "(after the
-# call)": a few lower-case words in parentheses, not what anyone said.
-_STAGE_DIRECTION = re.compile(r"\s*\((?:[a-z]+[ ,]*){1,4}\)")
+# A transcriber's stage direction: "(laughs)", "(long pause)", "[sighs]", "[laughs a
+# little]": a few lower-case words in parentheses or brackets, not what anyone said.
+_STAGE_DIRECTION = re.compile(r"\s*(?:\((?:[a-z]+[ ,]*){1,4}\)|\[(?:[a-z]+[ ,]*){1,4}\])")
 # An ellipsis, and the false start before it when the clause starts again with the same
 # word(s): "they feel kinda... they feel lightheaded".
 _RESTART = re.compile(r"\b(\w+(?: \w+)?)\b[^,;.…]*?(?:\.{3}|…)\s*(?=\1\b)", re.IGNORECASE)

@@ -72,6 +72,18 @@ def risk_texts(transcript: str) -> list[str]:
             "No.",
             "Denies anything they have done to prepare like giving things away.",
         ),
+        # a verbless check of a dose, and a count the parser reads a verb in
+        (
+            "And the sertraline, still 50 milligrams in the morning?",
+            "Yeah, 50.",
+            "Confirms sertraline, still 50 milligrams in the morning.",
+        ),
+        (
+            "How many panic attacks since last Tuesday?",
+            "Two.",
+            "Reports two panic attacks since last Tuesday.",
+        ),
+        ("Your mom's birthday party Saturday?", "Yeah, it was fine.", None),
     ],
 )
 def test_a_question_and_its_short_answer_make_one_statement(question, answer, statement):
@@ -682,3 +694,18 @@ def test_a_score_said_alone_carries_the_measure_named_just_before_it():
     assert any(t.startswith("Edinburgh questionnaire: ") and "nine" in t for t in texts), texts
     assert any(t.startswith("GAD-7: ") and ("eleven" in t or "11" in t) for t in texts), texts
     assert not any(t.startswith(("Edinburgh", "GAD-7")) and "puppy" in t for t in texts), texts
+
+
+def test_a_yes_that_tidying_drops_still_answers_the_question():
+    transcript = (
+        "Therapist: Mm-hmm. And did you take the lorazepam for either one?\n"
+        "Client: Yeah, the second one. Not the car one.\n"
+        "Therapist: Urges to self-harm?\n"
+        "Client: Yeah, a tiny bit Thursday.\n"
+    )
+    _, segments = segment(transcript)
+    texts = [p.text for p in propositions(segments, len(transcript))]
+
+    assert any("lorazepam" in t and "second one" in t for t in texts)
+    # the client's own "Yeah" stays in the quote of a risk answer
+    assert any('"Yeah, a tiny bit Thursday."' in t for t in texts)

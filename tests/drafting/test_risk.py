@@ -28,6 +28,14 @@ SENTENCES: list[tuple[str, list[tuple[str, bool]]]] = [
     ("Client is free of suicidal thoughts.", [(SI, DENIED)]),
     ("Absence of homicidal ideation was noted.", [(HI, DENIED)]),
     ("Client has never had thoughts of self-harm.", [(SH, DENIED)]),
+    # a screening item answered "never" (EPDS item 10)
+    (
+        'On the last question, about thoughts of harming themselves, client marked "never."',
+        [(SH, DENIED)],
+    ),
+    ("Thoughts of killing myself, I answered no.", [(SI, DENIED)]),
+    ("I marked never on the sleep one, but I have thoughts of killing myself.", [(SI, POSITIVE)]),
+    ("Like, what if I drop her down the stairs.", [(HI, POSITIVE)]),
     ("No evidence of self-injurious behavior.", [(SH, DENIED)]),
     ("Client is not suicidal.", [(SI, DENIED)]),
     ("Client did not endorse suicidal ideation.", [(SI, DENIED)]),

@@ -195,6 +195,8 @@ def test_tidy_joins_transcription_spacing_and_drops_stutters_and_uh():
     ("said", "written"),
     [
         ("(laughs) That sounds like a spa.", "That sounds like a spa."),
+        ("[laughs a little] Third time was a 3.", "Third time was a 3."),
+        ("It's boring [sighs] almost.", "It's boring almost."),
         ("I thought I was going crazy (crying, long pause).", "I thought I was going crazy."),
         ("My SUDS were at (SUDS 40) forty.", "My SUDS were at (SUDS 40) forty."),
     ],
