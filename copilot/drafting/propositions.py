@@ -625,6 +625,10 @@ def _sentence_proposition(
         text, kind = _other_statement(sentence), "other"
     if text is None or has_person(text):
         return None
+    if speaker != "clinician" and any(f.positive for f in risk.find_in_text(text)):
+        # the source states no risk (above), so a risk read in the client's words in the
+        # third person is the rewrite's ("the soft ones kill me" -> "… kill them")
+        return None
     return Proposition(text, (seg,), speaker, kind, position)
 
 
@@ -1305,12 +1309,29 @@ _FOR_SOMEONE_ELSE = re.compile(
 )
 
 
+# "you" as the one something is done to ("hurt you", "physical with you"), read as the
+# client's "me" by risk.py's abuse triggers
+_DONE_TO_YOU = re.compile(
+    r"\b(hurt|hurts|hurting|hit|hits|hitting|touch|touched|touching|threaten|threatened|"
+    r"threatening|push|pushed|shove|shoved|grab|grabbed|kick|kicked|choke|choked|slap|slapped|"
+    r"beat|beats|beating|abuse|abused|abusing|physical with|assaulted|attacked|molested) you\b",
+    re.IGNORECASE,
+)
+
+
 def _asked_risks(question: str) -> list[str]:
     """The kinds of risk risk.py reads in a clinician's (tidied) question, as said and
     with its "you" read as the client ("push you toward hurting yourself"; risk.py reads
     no second person), in reading order without repeats."""
-    found = risk.find_in_text(question) + risk.find_in_text(you_as_them(question))
-    return list(dict.fromkeys(f.kind for f in found))
+    said = risk.find_in_text(question)
+    found = said + risk.find_in_text(you_as_them(question))
+    done_to = risk.find_in_text(_DONE_TO_YOU.sub(r"\1 me", question))  # "hurt you" -> "hurt me"
+    kinds = list(dict.fromkeys(f.kind for f in found + done_to))
+    if any(f.kind == "abuse" for f in done_to) and not any(
+        f.kind == "homicidal_ideation" for f in done_to
+    ):  # "has anyone … gotten physical with you?" asks of abuse, not of harming others
+        kinds = [kind for kind in kinds if kind != "homicidal_ideation"]
+    return kinds
 
 
 def risk_answer_in_context(
@@ -1549,6 +1570,10 @@ def _same_risk(asked: str, answer: str, text: str) -> bool:
     said = {(f.kind, f.negated) for f in risk.find_in_text(text)}
     if not said:
         return False
+    asked_kinds = set(_asked_risks(asked))
+    harm_to_others = any(kind == "homicidal_ideation" for kind, _ in said)
+    if harm_to_others and "abuse" in asked_kinds and "homicidal_ideation" not in asked_kinds:
+        return False  # "is anyone hurting you?" / "No." is not "Denies hurting them."
     negative = bool(_NEGATIVE.match(answer))
     return all(negated == negative for _, negated in said)
 
@@ -1651,6 +1676,17 @@ def _wh_inside(doc) -> bool:
     return any(t.lower_ in {"how", "what", "when"} and t.i <= 3 for t in doc)
 
 
+# A scale asked of a noun phrase without "how": "Pain this week, zero to ten, on
+# average?", "And your anxiety right now, 0 to 10?".
+_SCALE_TOPIC = re.compile(
+    r"(?i)^(?:(?:and|so|okay|ok|now|alright)\b,?\s+)*(?:your\s+|the\s+)?"
+    r"(?P<topic>(?!(?:how|what|would|could|can|do|does|did|if|on|where|when|rate)\b)[a-z][\w'-]*"
+    r"(?: [\w'-]+){0,4}?),?\s+(?:on a scale of |from )?(?:0|zero|1|one) to (?:10|ten|100|a hundred|"
+    r"one hundred)\b,?\s*(?P<after>(?:on average|right now|at (?:its|the) worst|"
+    r"at (?:its|the) best|today|this week)?)$"
+)
+
+
 def _scale(doc, scale: re.Match[str], answer: str) -> str | None:
     numbers = re.findall(r"\d+(?:\.\d+)?|[a-z]+", answer.lower())
     values = [_number(w) for w in numbers if _number(w) is not None]
@@ -1666,6 +1702,11 @@ def _scale(doc, scale: re.Match[str], answer: str) -> str | None:
     )
     if subject and not rest:  # "How strong is your intent to act on this?" -> intent to act …
         topic, rest = you_as_them(subject["np"]), ""
+    named = _SCALE_TOPIC.match(doc.text)
+    if adjective is None and named:  # "Pain this week, zero to ten, on average?"
+        topic, rest = _lower_start(you_as_them(named["topic"])), ""
+        if named["after"]:
+            rest = f" {named['after']}"
     believed = re.search(
         r"\bhow (?:much|strongly) do you (?:still )?believe (?P<what>[\w' ]+?)"
         r"(?: now)?(?:,|$)",

@@ -146,7 +146,7 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         # "I've never hit her": the verb after "never", so that NegEx reads the denial
         rf"(?<=never\s)(?:pushed|shoved|hit|slapped|punched|kicked|choked|grabbed|strangled)"
         rf"\s+(?:her|him|them|{_POSS}\s+{_RELATION})\b",
-        r"(?:gotten|got|get|getting|gets)\s+physical\s+with",
+        r"(?:gotten|got|get|getting|gets)\s+physical\s+with(?!\s+me\b)",
         # "is there anyone else you've had thoughts of hurting?"
         r"(?:anyone|anybody|someone)\s+(?:else\s+)?(?:[\w'’]+\s+){0,4}thoughts?\s+(?:of|about)\s+"
         r"(?:hurting|harming|killing)(?!\s+(?:myself|yourself|themselves|herself|himself))",
@@ -181,7 +181,7 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
     "abuse": (
         r"abus(?:e|es|ed|ing|ive)",
         r"(?:hits?|hitting|beats?|beating|chokes?|choked|choking|kicks?|kicked|slaps?|slapped)"
-        r"\s+me\b",
+        r"\s+me\b(?!\s+(?:out|off)\b)",  # not "they'd kick me out of the group"
         r"molest\w*",
         r"(?:assaulted|raped|attacked|molested)\s+me\b",
         # violence against the client said plainly ("he pushed me. Shoved me.", "he grabbed
@@ -196,6 +196,23 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         rf"(?:afraid|scared)\s+(?:of|to\s+go\s+home\s+to)\s+(?:him|her|{_POSS}\s+{_RELATION})",
         r"(?:domestic|intimate[-\s]partner)\s+violence",
         r"not\s+safe\s+at\s+home",
+        # someone else hurting the client, asked or told ("has anyone at home ever gotten
+        # physical with you? Hit you, hurt you?" read with the client as "me"; "nobody's
+        # hurting me"), not "it hurt me" or "my back hurts me"
+        r"(?:anyone|anybody|someone|somebody|he|she|they)(?:['’]s|\s+has|\s+had|"
+        r"\s+ever|\s+is|\s+was|\s+at\s+home|\s+there)*\s+(?:hurt(?:s|ing)?|touch(?:ed|es|ing)|"
+        r"threaten(?:s|ed|ing)?|hit(?:s|ting)?)\s+me\b",
+        # neglect said plainly (a child's basic needs unmet: CAPTA's definition, 42 U.S.C.
+        # 5101 note), the negation inside the statement ("there wasn't always food")
+        r"(?:wasn['’]t|was\s+not|weren['’]t|never\s+had)\s+(?:always\s+|enough\s+|any\s+)?food\s+"
+        r"(?:in\s+the\s+(?:house|fridge|home)|at\s+home)",
+        r"(?:left|leave|leaving)\s+(?:me|us|them|him|her|alone)(?:\s+(?:and|with)\s+[\w\s]{0,20}?)?"
+        r"(?:\s+alone)?\s+for\s+(?:days|weeks|a\s+week)",
+        r"(?:nobody|no\s+one)\s+(?:fed|feeding|was\s+feeding)\s+(?:me|us)|went\s+hungry",
+        # after "nobody", the verb alone, so that NegEx reads "nobody's hurting me" as a denial
+        r"(?<=\bnobody['’]s\s)(?:hurting|touching|threatening|hitting)\s+me\b",
+        r"(?<=\bnobody\s)(?:hurts|touches|threatens|hits|hurt|touched|threatened|hit)\s+me\b",
+        r"(?:gotten|got|get|getting|gets)\s+physical\s+with\s+me\b",
     ),
     "intent_or_plan": (  # risk factors in their own right, counted in any sentence
         r"lethal\s+means",

@@ -84,6 +84,11 @@ def risk_texts(transcript: str) -> list[str]:
             "Reports two panic attacks since last Tuesday.",
         ),
         ("Your mom's birthday party Saturday?", "Yeah, it was fine.", None),
+        (
+            "Pain this week, zero to ten, on average?",
+            "Average, a 6.",
+            "Rates pain this week on average 6 of 10.",
+        ),
     ],
 )
 def test_a_question_and_its_short_answer_make_one_statement(question, answer, statement):
@@ -709,3 +714,16 @@ def test_a_yes_that_tidying_drops_still_answers_the_question():
     assert any("lorazepam" in t and "second one" in t for t in texts)
     # the client's own "Yeah" stays in the quote of a risk answer
     assert any('"Yeah, a tiny bit Thursday."' in t for t in texts)
+
+
+def test_a_question_of_what_is_done_to_the_client_asks_of_abuse():
+    texts = risk_texts(
+        "Therapist: And these days, has anyone at home ever gotten physical with you? "
+        "Hit you, hurt you?\n"
+        "Son: No. She yells, but no.\n"
+        "Therapist: Any thoughts of hurting anyone else?\n"
+        "Son: No.\n"
+    )
+
+    assert texts[0].startswith("Son denies abuse")
+    assert texts[1] == "Son denies thoughts of hurting anyone else."

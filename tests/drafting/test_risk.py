@@ -36,6 +36,18 @@ SENTENCES: list[tuple[str, list[tuple[str, bool]]]] = [
     ("Thoughts of killing myself, I answered no.", [(SI, DENIED)]),
     ("I marked never on the sleep one, but I have thoughts of killing myself.", [(SI, POSITIVE)]),
     ("Like, what if I drop her down the stairs.", [(HI, POSITIVE)]),
+    # someone else hurting the client
+    ("Nobody's hurting me at home.", [(ABUSE, DENIED)]),
+    ("Has anyone at home ever gotten physical with me?", [(ABUSE, POSITIVE)]),
+    ("It hurt me when she said that.", []),
+    ("They'd kick me out of the group if they knew.", []),
+    # neglect in everyday words
+    ("There wasn't always food in the house.", [(ABUSE, POSITIVE)]),
+    ("Like, left alone for days. Me and my little sister.", [(ABUSE, POSITIVE)]),
+    ("There was always food in the house.", []),
+    ("I left the dog alone for days, my neighbor fed him.", []),
+    ("I never went hungry.", [(ABUSE, DENIED)]),
+    ("My back hurts me in the morning.", []),
     ("No evidence of self-injurious behavior.", [(SH, DENIED)]),
     ("Client is not suicidal.", [(SI, DENIED)]),
     ("Client did not endorse suicidal ideation.", [(SI, DENIED)]),
