@@ -131,7 +131,8 @@ def features(props: Sequence[Proposition], vectors: np.ndarray) -> np.ndarray:
 # ("You filled out the questionnaire?", "The PHQ-9. You scored a 14") is business.
 SESSION_START = re.compile(
     r"\b(?:check[- ]?in|get started|let'?s (?:start|begin|dive in|jump in|look at|talk about|"
-    r"get into|go over)|last (?:time|week|session)|this (?:past )?(?:week|month)|"
+    r"get into|go over|try|practice|work on|move on|get back|pick up|come back)|"
+    r"last (?:time|week|session)|this (?:past )?(?:week|month)|"
     r"how many (?:days|times|nights|hours|drinks|attacks|sessions)|since (?:we|last|i saw)|"
     r"homework|diary|\blog\b|chart|worksheet|exposures?|on the phone|bring (?:your|the) \w+|"
     r"questionnaire|phq-?9|gad-?7|pcl-?5|audit|scored?|scores|rating scale|"
@@ -202,6 +203,16 @@ def asides(segments: Sequence, length: int) -> list[tuple[float, float]]:
 CLOSING_SHARE = 0.3  # a session's next appointment is booked within its last 30 %
 # What a note takes from after the booking and from an aside, besides risk statements.
 _CLOSING_KINDS = {"plan", "intervention"}
+# An assignment said as an instruction after the booking ("Stand by the fence for five
+# minutes, three times this week."): kept with the plan.
+_ASSIGNED = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven) times (?:a|this|per|each|every) (?:day|week)\b|"
+    r"\bevery (?:day|night|morning|evening)\b|\beach time\b|\bthis week\b",
+    re.IGNORECASE,
+)
+
+
+_BOOKED = re.compile(r"^(?:Per [\w-]+, )?next session:", re.IGNORECASE)  # "Per husband, …"
 
 
 def closing_start(props: Sequence[Proposition]) -> float:
@@ -211,9 +222,7 @@ def closing_start(props: Sequence[Proposition]) -> float:
     After it come the farewells and asides ("my son-in-law is flying in that week",
     "how's the dog?"); the session's business is done."""
     booked = [
-        p.position
-        for p in props
-        if p.text.startswith("Next session:") and p.position >= 1.0 - CLOSING_SHARE
+        p.position for p in props if _BOOKED.match(p.text) and p.position >= 1.0 - CLOSING_SHARE
     ]
     return max(booked, default=1.0)
 
@@ -301,6 +310,7 @@ class SalienceModel:
                     or p.kind == "risk"
                     or inside
                     or (p.position > opening and p.kind in _CLOSING_KINDS)
+                    or (p.position > opening and p.kind == "clinician" and _ASSIGNED.search(p.text))
                 )
             )
         return kept

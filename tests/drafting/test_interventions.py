@@ -217,3 +217,26 @@ def test_an_aside_the_client_closes_or_the_clinician_opens_stays_out_of_the_note
     assert CLIENT_CLOSED_ASIDE[int(end * len(CLIENT_CLOSED_ASIDE)) :].startswith("So, um, what")
     assert "Ottavio" not in note and "kayak" not in note
     assert "elevator" in note and "faster each time" in note
+
+
+COUPLE = """Therapist: Okay, let's check in. How did the break signal go this week?
+Wife: We used it twice. He came back after twenty minutes both times.
+Therapist: Great. Oh, is that your phone or mine?
+Wife: Mine, sorry. It's the dog walker. Waffles got out of the yard again.
+Therapist: Oh no! Is he okay?
+Husband: He's a beagle. He's a stomach with legs.
+Therapist: Okay. So let's try a soft startup about the December visit.
+Wife: I feel hurt about the visit getting decided without me, and I need us to decide together.
+Therapist: That's it. This week, the stress-reducing conversation every day after dinner.
+Therapist: Next session in two weeks, the 18th?
+Husband: Works. Oh, hey, what happened to the big plant in the corner?
+Therapist: It finally gave up.
+Wife: She's killed two, you know."""
+
+
+def test_a_couples_aside_and_the_talk_after_a_partners_booking_stay_out_of_the_note():
+    note = " ".join(s.text for section in draft(COUPLE).values() for s in section.sentences)
+
+    assert "Waffles" not in note and "beagle" not in note and "plant" not in note
+    assert "soft startup" in note and "decide together" in note
+    assert "next session" in note.lower()
