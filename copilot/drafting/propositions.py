@@ -518,16 +518,31 @@ _PROPOSAL = re.compile(
 )
 
 
+# The client's counter-offer: "Can we do Thursday?", "How about Friday at two?".
+_COUNTER = re.compile(
+    r"^(?:(?:um|uh|oh|actually|hmm),?\s+)*"
+    r"(?:(?:can|could) we (?:do|make it|try)|(?:how|what) about)"
+    rf"\s+(?P<slot>(?:(?:next|this) )?{_WEEKDAY}\b(?:,? (?:at )?{_CLOCK})?)",
+    re.IGNORECASE,
+)
+
+
 def next_session(question: str, answer: str) -> str | None:
     """ "Next session: next Thursday, ten o'clock." when the clinician proposes a time
     as a question ("Same time next Thursday, ten o'clock?") and the client agrees
     ("Works.", "Yes.", "Monday at one."); else None. The slot is the last one the
-    question names ("since Thursday's closed, how about Monday at one?")."""
-    if not question.rstrip().endswith("?") or not _ACCEPTED.match(answer.strip()):
+    question names ("since Thursday's closed, how about Monday at one?"); a slot the
+    client asks for instead ("Can we do Thursday?") is the one written."""
+    if not question.rstrip().endswith("?"):
         return None
     asked = re.split(r"(?<=[.!])\s+", question.strip())[-1]
     slots = _SLOT.findall(asked)
     if not slots or not (_PROPOSAL.search(asked) or _SLOT.match(asked)):
+        return None
+    instead = _COUNTER.match(answer.strip())
+    if instead:
+        slots = [instead["slot"]]
+    elif not _ACCEPTED.match(answer.strip()):
         return None
     slot = slots[-1].strip()
     weeks = re.fullmatch(r"(?:one|two|three|four|a|\d+) weeks?", slot, re.IGNORECASE)
@@ -1355,6 +1370,8 @@ def risk_answer_in_context(
     kind = own[0] if own else topic
     if kind is None or not is_question(asked) or (not own and _FOR_SOMEONE_ELSE.match(asked)):
         return None
+    if not own and _PROPOSAL.search(asked) and _SLOT.search(asked):
+        return None  # "Same time next Wednesday?" books the next session, whatever came before
     said = " ".join(capitalised(tidy(seg.text)) for seg in answer).strip()
     core = capitalised(core_question(asked))
     no = (_NEGATIVE.match(sentence) or _DENIAL.search(said)) and not _affirmed(said)

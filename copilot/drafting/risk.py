@@ -77,6 +77,11 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         rf"end(?:ing)?\s+(?:it(?:\s+all)?|{_POSS}\s+(?:own\s+)?life)",
         rf"tak(?:e|es|ing)\s+{_POSS}\s+(?:own\s+)?life",
         r"better\s+off\s+(?:dead|without\s+(?:me|her|him|them))",
+        # perceived burdensomeness said without "without me" ("I feel like they'd all be
+        # better off", "they'd be better off not having to cart me around"): Joiner's
+        # interpersonal theory (Van Orden KA et al., Psychol Rev 2010;117:575-600)
+        r"(?:they|everyone|everybody|people|my\s+family|my\s+kids)(?:['’]d|\s+would)\s+(?:all\s+)?"
+        r"be\s+better\s+off(?=\s*(?:[.!;,]|$)|\s+(?:if\s+I\b|not\s+having\s+to))",
         r"(?:want|wish)(?:s|es|ed|ing)?\s+to\s+(?:die|be\s+dead)",
         r"wish(?:es|ed|ing)?\s+(?:I|she|he|they)\s+(?:was|were)\s+dead",
         r"wish(?:es|ed|ing)?\s+(?:I|she|he|they)\s+(?:could|would)\s+(?:just\s+)?die",
@@ -175,6 +180,7 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         # week"), not "I cut back on coffee" or "I cut the grass"
         r"I(?:['’]ve)?\s+cut(?:\s+again)?(?=\s*(?:[.!;,]|$)|\s+(?:again|last|yesterday|twice|"
         r"once|this\s+(?:week|weekend|morning)|on\s+\w+day)\b)",
+        r"(?<=n['’]t\s)cut(?=\s*(?:[.!;,]|$))",  # "I didn't cut.", for NegEx to read as a denial
     ),
     # Abuse or violence the client suffers (a disclosure may oblige a report, and
     # intimate-partner violence is screened for: USPSTF, JAMA 2018;320(16):1678-1687).
@@ -213,9 +219,19 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?<=\bnobody['’]s\s)(?:hurting|touching|threatening|hitting)\s+me\b",
         r"(?<=\bnobody\s)(?:hurts|touches|threatens|hits|hurt|touched|threatened|hit)\s+me\b",
         r"(?:gotten|got|get|getting|gets)\s+physical\s+with\s+me\b",
+        # intimate-partner violence screened for in everyday words ("has either of you ever
+        # gotten physical — pushing, grabbing?", "I've never felt unsafe"), not "get
+        # physical therapy" or "felt unsafe walking home"
+        r"(?:gotten|got|get|getting)\s+physical(?=\s*(?:[—–?.!,;]|-\s|$))",
+        r"(?:felt|feel|feeling)\s+unsafe(?:\s+(?:at\s+home|with\s+(?:him|her|them)|around\s+"
+        r"(?:him|her|them)))?(?=\s*(?:[.!?,;]|$))",
+        r"smack(?:s|ed|ing)?\s+me\b",
     ),
     "intent_or_plan": (  # risk factors in their own right, counted in any sentence
         r"lethal\s+means",
+        # ammunition at hand with the gun ("It wasn't loaded, but the bullets were right there")
+        r"(?:bullets|ammo|ammunition|shells)\s+(?:were|was|are|is)\s+(?:right\s+)?(?:there|beside\s+it|"
+        r"next\s+to\s+it|in\s+the\s+(?:drawer|safe|box|case))",
         r"access\s+to\s+(?:lethal\s+means|means|(?:a\s+)?(?:firearms?|guns?|weapons?))",
         r"(?:firearms?|guns?|weapons?)\s+(?:in|at)\s+(?:the\s+)?home",
         r"owns?\s+(?:a\s+)?(?:firearms?|guns?)",

@@ -204,10 +204,12 @@ CLOSING_SHARE = 0.3  # a session's next appointment is booked within its last 30
 # What a note takes from after the booking and from an aside, besides risk statements.
 _CLOSING_KINDS = {"plan", "intervention"}
 # An assignment said as an instruction after the booking ("Stand by the fence for five
-# minutes, three times this week."): kept with the plan.
+# minutes, three times this week."), or the time confirmed: kept with the plan.
 _ASSIGNED = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven) times (?:a|this|per|each|every) (?:day|week)\b|"
-    r"\bevery (?:day|night|morning|evening)\b|\beach time\b|\bthis week\b",
+    r"\bevery (?:day|night|morning|evening)\b|\beach time\b|\bthis week\b"
+    # and the time the clinician confirms after the booking ("Thursday at 5:30 works.")
+    r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b[^.?!]{0,20}?\bat \d",
     re.IGNORECASE,
 )
 

@@ -298,6 +298,9 @@ def test_in_therapy_a_therapists_remark_is_left_out_whatever_its_score():
         ("Can you do two weeks from now?", "Sure.", "Next session: in two weeks."),
         ("Did it happen on Tuesday?", "Yes.", None),
         ("Same time next week?", "I can't, I'm away.", None),
+        # the client's counter-offer is the slot written
+        ("Same time next Wednesday?", "Can we do Thursday?", "Next session: Thursday."),
+        ("Same time next Wednesday?", "Can we talk about my mom first?", None),
     ],
 )
 def test_a_time_the_clinician_offers_and_the_client_takes_is_the_next_session(
