@@ -255,6 +255,7 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
 SHORTHAND: dict[RiskKind, tuple[str, ...]] = {
     "suicidal_ideation": ("SI",),
     "homicidal_ideation": ("HI",),
+    "abuse": ("DV", "IPV"),  # domestic / intimate-partner violence
     "self_harm": ("NSSI", "SIB"),  # self-injurious behavior
 }
 

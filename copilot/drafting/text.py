@@ -97,11 +97,14 @@ _LABELS = {
     **dict.fromkeys(("o", "objective"), "objective"),
     **dict.fromkeys(("a", "assessment"), "assessment"),
     **dict.fromkeys(("p", "plan"), "plan"),
-    **dict.fromkeys(("i", "intervention", "interventions"), "intervention"),
+    **dict.fromkeys(("i", "int", "interv", "intervention", "interventions"), "intervention"),
     **dict.fromkeys(("r", "response"), "response"),
     **dict.fromkeys(("g", "goal", "goals"), "goals"),
     **dict.fromkeys(("d", "data", "b", "behavior", "behaviour"), ""),
 }
+# A line the clinician marks as beside the point ("Aside: pt showed pics of new puppy",
+# "Misc: recommends taco place"): left out of the note.
+_ASIDE_LABELS = frozenset({"aside", "asides", "misc", "chitchat", "social", "nonclinical"})
 _LABEL = re.compile(r"[ \t]*(?P<label>[A-Za-z]+)[ \t]*:[ \t]*", re.IGNORECASE)
 _HEADING = re.compile(r"[ \t]*(?P<label>[A-Za-z]+)[ \t]*:?[ \t]*$")
 
@@ -111,7 +114,9 @@ _ABBREVIATIONS = frozenset(
 )
 # A sentence end after these only before a capital letter (at 9 a.m. She ...; 2 wks. F/u).
 _SOFT_ABBREVIATIONS = frozenset(
-    re.findall(r"\S+", "etc a.m p.m appt wk wks hr hrs min mins yr yrs mo mos b.i.d t.i.d q.d")
+    re.findall(
+        r"\S+", "etc a.m p.m appt wk wks hr hrs min mins yr yrs mo mos b.i.d t.i.d q.d exc incl"
+    )
 )
 _END = re.compile(r"(?P<punct>[.!?]+)[\"')\]]*(?=\s|$)")
 
@@ -156,13 +161,17 @@ def _transcript_segments(text: str, tags: list[re.Match[str]]) -> list[Segment]:
 
 
 def _note_segments(text: str) -> list[Segment]:
-    """Sentences of free notes; "S:"/"Plan:" headings label what follows them."""
+    """Sentences of free notes; "S:"/"Plan:" headings label what follows them; a line
+    marked "Aside:" or "Misc:" is left out."""
     segments: list[Segment] = []
     label: str | None = None
     for start, end in _blocks(text, 0, len(text)):
         heading = _HEADING.fullmatch(text, start, end)
         if heading and heading["label"].lower() in _LABELS:
             label = _LABELS[heading["label"].lower()] or None
+            continue
+        first = _LABEL.match(text, start, end)
+        if first and first["label"].lower() in _ASIDE_LABELS:
             continue
         for s, e in _sentences(text, start, end):
             inline = _LABEL.match(text, s, e)

@@ -56,6 +56,7 @@ SENTENCES: list[tuple[str, list[tuple[str, bool]]]] = [
     ("I've never felt unsafe.", [(ABUSE, DENIED)]),
     ("I get physical therapy on Mondays.", []),
     ("I felt unsafe walking home from the bus.", []),
+    ("Denies DV / physical altercations w/ wife.", [(ABUSE, DENIED)]),
     ("It wasn't loaded, but the bullets were right there.", [(PLAN, POSITIVE)]),
     ("My back hurts me in the morning.", []),
     ("No evidence of self-injurious behavior.", [(SH, DENIED)]),

@@ -89,6 +89,21 @@ def test_a_line_that_goes_on_in_lower_case_continues_the_sentence():
     ]
 
 
+def test_a_line_marked_aside_is_left_out_and_int_labels_interventions():
+    text = (
+        "S: 2 lapses. Meds: naltrexone 50 mg qd, adherent exc. missed 2 doses.\n"
+        "Aside: pt showed pics of new puppy. Chatted re: Hawks.\n"
+        "Int: MI re: lapses; taught urge surfing.\n"
+        "Misc: recommends taco place."
+    )
+    _, segments = segment(text)
+    assert [(s.text, s.label) for s in segments] == [
+        ("2 lapses.", "subjective"),
+        ("Meds: naltrexone 50 mg qd, adherent exc. missed 2 doses.", "subjective"),
+        ("MI re: lapses; taught urge surfing.", "intervention"),
+    ]
+
+
 def test_headings_label_the_sentences_under_them_and_are_not_sentences():
     text = "S: Client said work is hard. Plan: f/u next wk.\nObjective\nAppeared tired."
     _, segments = segment(text)
