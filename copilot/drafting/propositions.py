@@ -1349,6 +1349,19 @@ def _asked_risks(question: str) -> list[str]:
     return kinds
 
 
+# A question that follows the risk up: its history ("Has anything like that happened
+# before?"), preparation ("Have you written a note or given anything away?"), plan or
+# safety (C-SSRS items 3-6, preparatory behavior).
+_FOLLOWS_UP = re.compile(
+    r"\b(?:like (?:that|this)|before|again|ever|note|letters?|goodbye|given? \w+ away|plan|"
+    r"date|tried|attempt\w*|rehears\w*|practi[cs]\w*|safe(?:ly|ty)?|intent\w*|intend\w*|"
+    r"urges?|act on|do(?:ing)? (?:anything|something|it)|make (?:that|it) happen|hurt|injur\w*|"
+    r"marks?|bruis\w*|medical|anyone|anybody|someone|strangers?|coworkers?|wounds?|cuts?|"
+    r"infect\w*|bleed\w*|hot to the touch)\b",
+    re.IGNORECASE,
+)
+
+
 def risk_answer_in_context(
     question: Segment,
     answer: Sequence[Segment],
@@ -1374,7 +1387,11 @@ def risk_answer_in_context(
         return None  # "Same time next Wednesday?" books the next session, whatever came before
     said = " ".join(capitalised(tidy(seg.text)) for seg in answer).strip()
     core = capitalised(core_question(asked))
-    no = (_NEGATIVE.match(sentence) or _DENIAL.search(said)) and not _affirmed(said)
+    # a no to a question that neither asks of the risk nor follows it up ("Do you need to
+    # answer?", "Would you go to the ER today?") denies nothing of it: it is written with
+    # its question, not as "Denies, asked about …"
+    asks = bool(own) or bool(_FOLLOWS_UP.search(asked) or _MEANS.search(asked))
+    no = asks and (_NEGATIVE.match(sentence) or _DENIAL.search(said)) and not _affirmed(said)
     other = answer[0].other  # a partner or parent answering: named, not taken for the client
     if no and not any(f.positive for f in risk.find_in_text(said)):
         who = f"{other.capitalize()} denies" if other else "Denies"

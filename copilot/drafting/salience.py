@@ -26,7 +26,7 @@ import numpy as np
 from . import risk
 from .classifier import TECHNIQUE
 from .propositions import Proposition
-from .text import ASIDE_OPENER, content_stems, without_frame
+from .text import ASIDE_OPENER, STAGE_DIRECTION, content_stems, without_frame
 
 MODEL_FILE = Path(__file__).parent / "data" / "salience.npz"
 KINDS = ("answer", "client", "clinician", "plan", "intervention", "risk", "other")
@@ -175,6 +175,9 @@ CLIENT_RETURN = re.compile(
 )
 
 
+_PHONE_RINGS = re.compile(r"[\[(](?:\w+ )?phone (?:buzz|ring|vibrat)\w*[\])]", re.IGNORECASE)
+
+
 def asides(segments: Sequence, length: int) -> list[tuple[float, float]]:
     """The asides in a therapy transcript, as [start, end) positions 0-1: from a sentence
     that opens one (ASIDE_OPENER: the client's "Sorry, that's my phone", the clinician's
@@ -184,7 +187,10 @@ def asides(segments: Sequence, length: int) -> list[tuple[float, float]]:
     order, `length` the text's characters."""
     found = []
     for i, seg in enumerate(segments):
-        if seg.speaker not in {"client", "clinician"} or not ASIDE_OPENER.search(seg.text):
+        if seg.speaker not in {"client", "clinician"}:
+            continue
+        ringing = _PHONE_RINGS.search(seg.text)  # "[phone buzzes] Sorry, it's Carla."
+        if not (ringing or ASIDE_OPENER.search(STAGE_DIRECTION.sub("", seg.text).strip())):
             continue
         if seg.speaker == "clinician" and not re.search(r"\bphone\b", seg.text, re.I):
             continue  # the clinician's "Sorry, …" is an apology, not an aside
@@ -282,7 +288,8 @@ class SalienceModel:
         `opening_end`), only a risk statement, what a therapy note documents and the
         client's report of a symptom are kept: the rest is small talk; after `closing`
         (`closing_start`) and within an `aside` (`asides`), only those, a plan and an
-        intervention."""
+        intervention; a risk statement made only by the risk before it
+        (`Proposition.by_context`) is not kept inside an aside."""
         scores = self.scores(props, vectors)
         assessing = risk_assessment(props)
         kept = []
@@ -302,14 +309,16 @@ class SalienceModel:
                 or bool(_QUANTITY.search(p.text))
                 or assessed
             )
-            inside = opening <= p.position <= closing and not any(
-                a <= p.position < b for a, b in aside
-            )
+            in_aside = any(a <= p.position < b for a, b in aside)
+            inside = opening <= p.position <= closing and not in_aside
+            # an answer that is risk only by the risk before it ("Sorry, it's Carla, she's
+            # asking who picks Emma up") is no risk statement inside an aside
+            stated = p.kind == "risk" and not (p.by_context and in_aside)
             kept.append(
                 salient
                 and (
                     recorded
-                    or p.kind == "risk"
+                    or stated
                     or inside
                     or (p.position > opening and p.kind in _CLOSING_KINDS)
                     or (p.position > opening and p.kind == "clinician" and _ASSIGNED.search(p.text))

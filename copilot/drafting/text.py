@@ -294,7 +294,7 @@ def tidy(sentence: str) -> str:
     "i" capitalised, a final period added. The first letter keeps its case (see
     `capitalised`). Words that carry meaning are kept."""
     text = re.sub(r"\s+", " ", sentence.replace("\u2019", "'")).strip()
-    text = _STAGE_DIRECTION.sub(" ", text).strip()
+    text = STAGE_DIRECTION.sub(" ", text).strip()
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = re.sub(r"(\w) (n't)\b", r"\1\2", text)
     text = re.sub(r"\b(wan|gon) na\b", r"\1na", text, flags=re.IGNORECASE)
@@ -312,7 +312,7 @@ def tidy(sentence: str) -> str:
 
 # A transcriber's stage direction: "(laughs)", "(long pause)", "[sighs]", "[laughs a
 # little]": a few lower-case words in parentheses or brackets, not what anyone said.
-_STAGE_DIRECTION = re.compile(r"\s*(?:\((?:[a-z]+[ ,]*){1,4}\)|\[(?:[a-z]+[ ,]*){1,4}\])")
+STAGE_DIRECTION = re.compile(r"\s*(?:\((?:[a-z]+[ ,]*){1,4}\)|\[(?:[a-z]+[ ,]*){1,4}\])")
 # An ellipsis, and the false start before it when the clause starts again with the same
 # word(s): "they feel kinda... they feel lightheaded".
 _RESTART = re.compile(r"\b(\w+(?: \w+)?)\b[^,;.…]*?(?:\.{3}|…)\s*(?=\1\b)", re.IGNORECASE)

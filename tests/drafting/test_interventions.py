@@ -240,3 +240,26 @@ def test_a_couples_aside_and_the_talk_after_a_partners_booking_stay_out_of_the_n
     assert "Waffles" not in note and "beagle" not in note and "plant" not in note
     assert "soft startup" in note and "decide together" in note
     assert "next session" in note.lower()
+
+
+CRISIS_CALL = """Therapist: Have you been having thoughts of killing yourself?
+Client: Yes. Every day since the layoff. I have a handgun in the closet.
+Therapist: I want us to put together a safety plan right now. Is that okay?
+Client: Okay. [phone buzzes] Sorry, it's Carla. She's asking who's picking Emma up from soccer.
+Therapist: Do you need to answer?
+Client: No. Later.
+Therapist: Okay. Let's start with warning signs. What tells you it's getting bad?
+Client: When I stop answering texts.
+Therapist: Would you be willing to go to the ER to be evaluated today?
+Client: No. I don't want to go to a hospital."""
+
+
+def test_a_phone_call_in_a_crisis_session_is_an_aside_and_a_no_to_it_denies_nothing():
+    note = " ".join(s.text for section in draft(CRISIS_CALL).values() for s in section.sentences)
+
+    assert "soccer" not in note and "Do you need to answer" not in note
+    assert "thinking about killing" in note or "thoughts of killing" in note
+    assert "stop answering texts" in note
+    # a no to going to the ER is not a denial of suicidal thoughts
+    assert "Denies, asked about suicidal thoughts" not in note
+    assert "don't want to go to a hospital" in note
