@@ -186,15 +186,18 @@ def propositions(segments: list[Segment], length: int, term: str = "client") -> 
 # Rating scales and questionnaires a session names when it gives their score; the
 # acronyms as the measures' authors write them (PHQ-9, GAD-7, PCL-5, EPDS (Edinburgh),
 # AUDIT, SPIN, Y-BOCS, ISI, PG-13, CRAFFT, ASRS, BDI-II, BAI, MDQ, C-SSRS, DAST-10, K10,
-# DASS-21, ORS/SRS), or a capitalised name before "questionnaire"/"scale"/"inventory".
-_MEASURE = re.compile(
+# DASS-21, ORS/SRS, CUDIT-R, PDSS, CPAQ, ICG, EDE-Q, OCI-R, PSWQ, MoCA), or a capitalised
+# name before "questionnaire"/"scale"/"inventory".
+MEASURE = re.compile(
     r"\b(?:PHQ-?(?:9|2|A)|GAD-?7|PCL-?5|EPDS|Edinburgh(?: (?:questionnaire|scale))?|"
     r"AUDIT(?:-C)?|SPIN|Y-?BOCS|ISI|PG-?13|CRAFFT|ASRS|BDI(?:-II)?|BAI|MDQ|C-?SSRS|DAST(?:-10)?|"
-    r"K-?10|DASS(?:-21)?|ORS|SRS|(?:[A-Z][\w-]+ ){1,3}(?:questionnaire|scale|inventory))\b"
+    r"K-?10|DASS(?:-21)?|ORS|SRS|CUDIT(?:-R)?|PDSS|CPAQ|ICG|EDE-?Q|OCI(?:-R)?|PSWQ|MoCA|"
+    r"(?:[A-Z][\w-]+ ){1,3}(?:questionnaire|scale|inventory))\b"
 )
 _SCORE = re.compile(
-    r"\b(?:score[ds]?|scored|scoring|came in at|total(?:led)?|got an? (?=(?:\d+|one|two|three|"
-    r"four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty)\b))",
+    r"\b(?:score[ds]?|scored|scoring|came (?:in|out) (?:at|to)|total(?:led)?|"
+    r"got an? (?=(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"\w+teen|twenty|thirty|forty)\b))",
     re.IGNORECASE,
 )
 _MEASURE_LOOKBACK = 5  # segments before a score in which its measure may be named
@@ -231,11 +234,11 @@ def _with_measure(p: Proposition, segments: list[Segment]) -> Proposition:
     """A score without its measure's name, named from the segments just before it ("You
     did the Edinburgh questionnaire. Your score was seventeen." -> "Edinburgh
     questionnaire: client's score was seventeen.")."""
-    if p.quoted or not _SCORE.search(p.text) or _MEASURE.search(p.text):
+    if p.quoted or not _SCORE.search(p.text) or MEASURE.search(p.text):
         return p
     first = min(seg.start for seg in p.segments)
     before = [seg for seg in segments if seg.start < first][-_MEASURE_LOOKBACK:]
-    named = [m[0] for seg in before for m in _MEASURE.finditer(seg.text)]
+    named = [m[0] for seg in before for m in MEASURE.finditer(seg.text)]
     if not named:
         return p
     return replace(p, text=f"{named[-1]}: {_lower_start(p.text)}")
@@ -1498,6 +1501,13 @@ def _bare_answer(question: str, sentence: str) -> str | None:
     as "Reports slight cramps."."""
     if re.match(r"^(?:how|what|when|where|which|who|why)\b", _VOCATIVE.sub("", question), re.I):
         return None
+    only = re.match(  # "Just melatonin, the 3 milligram." (a thing, not "Just to know …")
+        r"(?i)^(?:just|only) "
+        r"(?!(?:I|I'm|it|it's|they|he|she|we|you|to|that|this|like)\b)(?=\S+ \S)",
+        sentence,
+    )
+    if only:
+        sentence = "only " + sentence[only.end() :]
     if re.match(
         r"^(?:I|I'm|I've|it|it's|that|this|they|he|she|we|there|just|so)\b", sentence, re.I
     ):

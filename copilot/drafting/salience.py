@@ -25,7 +25,7 @@ import numpy as np
 
 from . import risk
 from .classifier import TECHNIQUE
-from .propositions import Proposition
+from .propositions import MEASURE, Proposition
 from .text import ASIDE_OPENER, STAGE_DIRECTION, content_stems, without_frame
 
 MODEL_FILE = Path(__file__).parent / "data" / "salience.npz"
@@ -420,8 +420,11 @@ def risk_assessment(props: Sequence[Proposition]) -> list[bool]:
 
 
 def documented_in_therapy(text: str) -> bool:
-    """Is `text` a response to an intervention, a scale rating, homework review, safety
-    planning (crisis line, means restriction, level of care) or change talk?"""
+    """Is `text` a response to an intervention, a scale rating, a measure's score ("GAD-7
+    was 12"), homework review, safety planning (crisis line, means restriction, level of
+    care) or change talk?"""
+    if MEASURE.search(text) and _NUMBER.search(MEASURE.sub("", text)):
+        return True
     return any(rule.search(text) for rule in (_RESPONSE, _RATING, _HOMEWORK, _SAFETY, _CHANGE_TALK))
 
 

@@ -315,7 +315,7 @@ def test_a_time_the_clinician_offers_and_the_client_takes_is_the_next_session(
         (  # a statement said with a rising voice is an answer, not a question
             "Therapist: Did you fill out the PHQ-9?\n"
             "Client: I did. I think it came out to fourteen?",
-            "Client reports that they think it came out to fourteen.",
+            "PHQ-9: client reports that they think it came out to fourteen.",
         ),
         (
             "Therapist: I have you for next Thursday at four.\nClient: Okay.",
@@ -730,3 +730,18 @@ def test_a_question_of_what_is_done_to_the_client_asks_of_abuse():
 
     assert texts[0].startswith("Son denies abuse")
     assert texts[1] == "Son denies thoughts of hurting anyone else."
+
+
+def test_a_measures_score_is_documented_and_a_just_answer_is_kept():
+    from copilot.drafting.salience import documented_in_therapy
+
+    assert documented_in_therapy("Client's GAD-7 was 12.")
+    assert documented_in_therapy("CUDIT: client came out at 17.")
+    assert not documented_in_therapy("The GAD-7 is on the clipboard.")
+    transcript = (
+        "Therapist: Anything you take for sleep?\n"
+        "Client: Just melatonin, the 3 milligram. It doesn't really do anything, though.\n"
+    )
+    _, segments = segment(transcript)
+    texts = [p.text for p in propositions(segments, len(transcript))]
+    assert any("melatonin, the 3 milligram" in t for t in texts)
