@@ -309,8 +309,15 @@ def _propositions(
         topic = endorsed[1] if endorsed and index - endorsed[0] <= _RISK_TALK_TURNS else None
         if topic is None and endorsed and asked is not None and _back_to_risk(asked.text, means):
             topic = endorsed[1]  # "Where are the pills now?" later in the session
+        offered = _offered_slot(previous) if turn.speaker != "clinician" else None
         made = _turn_propositions(
-            turn, asked, seen, max(length, 1), after_suicide_talk=recent, risk_topic=topic
+            turn,
+            asked,
+            seen,
+            max(length, 1),
+            after_suicide_talk=recent,
+            risk_topic=topic,
+            offered=offered,
         )
         if turn.speaker != "clinician":
             kind = _endorsed_risk(turn, made)
@@ -447,6 +454,7 @@ def _turn_propositions(
     *,
     after_suicide_talk: bool = False,
     risk_topic: str | None = None,
+    offered: Segment | None = None,
 ) -> list[Proposition]:
     result: list[Proposition] = []
     answering = question is not None
@@ -484,6 +492,12 @@ def _turn_propositions(
             if answer is not None:
                 result.append(answer)
                 continue
+        echo = _SLOT_ECHO.match(sentence) if offered is not None else None
+        if echo and _same_day(echo["slot"], offered.text):
+            # "Yes, please. Thursday at 1." to "… Next Thursday, 1 o'clock? And is that okay?"
+            booked = f"Next session: {echo['slot'].strip()}."
+            result.append(Proposition(booked, (offered, seg), "clinician", "plan", position))
+            continue
         answers = turn.speaker == "client" or turn.segments[0].other
         if answers and is_fragment(sentence) and not risk.find_in_text(sentence):
             # "Once after the review and once on Sunday." goes on the sentence before it;
@@ -499,12 +513,25 @@ def _turn_propositions(
 
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _CLOCK = (
-    r"(?:\d{1,2}(?:[:.]\d{2})?(?: ?[ap]\.?m\.?)?|noon|(?:one|two|three|four|five|six|seven|"
-    r"eight|nine|ten|eleven|twelve)(?:[- ]thirty|[- ]fifteen|[- ]forty-five| o'clock)?)"
+    r"(?:\d{1,2}(?:[:.]\d{2})?(?: ?[ap]\.?m\.?| o'clock)?|noon|"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?:[- ]thirty|[- ]fifteen|[- ]forty-five| o'clock)?)"
 )
+_DATE = r"the \d{1,2}(?:st|nd|rd|th)\b"  # "the 18th"
 _SLOT = re.compile(
-    rf"\b(?:(?:next|this) )?{_WEEKDAY}\b(?:,? (?:at )?{_CLOCK})?(?: next week)?"
+    rf"\b(?:(?:next|this) )?{_WEEKDAY}\b(?:,? {_DATE})?(?:,? (?:at )?{_CLOCK})?(?: next week)?"
+    rf"|\b{_DATE}(?:,? (?:at )?{_CLOCK})?"
     r"|\b(?:in )?(?:one|two|three|four|a|\d) weeks?\b|\bnext week\b",
+    re.IGNORECASE,
+)
+_BOOKING_WORDS = re.compile(
+    r"\b(?:at \d|o'clock|the \d{1,2}(?:st|nd|rd|th)|weeks?|next|see you|session|appointment)\b",
+    re.IGNORECASE,
+)
+# The client repeating the slot offered ("Thursday at 1.", "The 3rd.", "Monday at 2, yes.")
+_SLOT_ECHO = re.compile(
+    rf"^(?:(?:yes|yeah|okay|ok|great|perfect|sure),? (?:please\.? )?)?(?P<slot>{_SLOT.pattern})"
+    r"(?:,? (?:works|yes|yeah|great|perfect|sounds good))?[.!]?$",
     re.IGNORECASE,
 )
 _ACCEPTED = re.compile(
@@ -530,6 +557,28 @@ _COUNTER = re.compile(
 )
 
 
+def _same_day(slot: str, offered: str) -> bool:
+    """Does `offered` name the weekday or date of `slot` ("Thursday at 1" in "Next
+    Thursday, 1 o'clock?")?"""
+    day = re.search(rf"(?i)\b{_WEEKDAY}\b|\b\d{{1,2}}(?:st|nd|rd|th)\b", slot)
+    return day is not None and re.search(rf"(?i)\b{day[0]}\b", offered) is not None
+
+
+def _offered_slot(turn: Turn | None) -> Segment | None:
+    """The clinician's last question in `turn` that offers a time for the next session
+    ("Next Thursday, 1 o'clock?"), or None."""
+    if turn is None or turn.speaker != "clinician":
+        return None
+    offers = [
+        seg
+        for seg in turn.segments
+        if seg.text.rstrip().endswith("?")
+        and _SLOT.search(seg.text)
+        and (_PROPOSAL.search(seg.text) or _BOOKING_WORDS.search(seg.text))
+    ]
+    return offers[-1] if offers else None
+
+
 def next_session(question: str, answer: str) -> str | None:
     """ "Next session: next Thursday, ten o'clock." when the clinician proposes a time
     as a question ("Same time next Thursday, ten o'clock?") and the client agrees
@@ -540,14 +589,20 @@ def next_session(question: str, answer: str) -> str | None:
         return None
     asked = re.split(r"(?<=[.!])\s+", question.strip())[-1]
     slots = _SLOT.findall(asked)
-    if not slots or not (_PROPOSAL.search(asked) or _SLOT.match(asked)):
+    echo = _SLOT_ECHO.match(answer.strip())  # "The 3rd." to "… the 3rd at 5:30?"
+    echoed = (
+        bool(echo)
+        and any(echo["slot"].lower() in slot.lower() for slot in slots)
+        and _BOOKING_WORDS.search(asked) is not None  # not "Did it happen on Tuesday?"
+    )
+    if not slots or not (_PROPOSAL.search(asked) or _SLOT.match(asked) or echoed):
         return None
     instead = _COUNTER.match(answer.strip())
     if instead:
         slots = [instead["slot"]]
-    elif not _ACCEPTED.match(answer.strip()):
+    elif not (_ACCEPTED.match(answer.strip()) or echoed):
         return None
-    slot = slots[-1].strip()
+    slot = re.sub(r"^The\b", "the", slots[-1].strip())
     weeks = re.fullmatch(r"(?:one|two|three|four|a|\d+) weeks?", slot, re.IGNORECASE)
     return f"Next session: {'in ' if weeks else ''}{slot}."
 
@@ -687,7 +742,9 @@ _SMALL_TALK = re.compile(
     r"nice to (?:see|meet) you|good to see you|"
     r"come on in|have a seat|take a seat|how was the (?:drive|traffic|weekend|trip)|"
     r"(?:find|found) (?:parking|the office|the building)|parking (?:okay|ok|alright|all right)|"
-    r"see you (?:next|then|soon|on)|have a (?:good|great|nice) (?:day|weekend|week|one)|"
+    # "See you next week!", not "I'll see you next Monday at 2" (the next session)
+    r"see you (?:next|then|soon|on)(?![^.!?]*\b(?:at \d|\d{1,2}(?:st|nd|rd|th)|o'clock))|"
+    r"have a (?:good|great|nice) (?:day|weekend|week|one)|"
     r"take care|(?:this|the) (?:session|visit|conversation) is (?:being )?recorded|"
     r"record(?:ing|er)? (?:is|for)|recording's (?:on|running)|consent to (?:the )?record\w*|"
     r"hey,? (?:dragon|dax)|"

@@ -301,6 +301,18 @@ def test_in_therapy_a_therapists_remark_is_left_out_whatever_its_score():
         # the client's counter-offer is the slot written
         ("Same time next Wednesday?", "Can we do Thursday?", "Next session: Thursday."),
         ("Same time next Wednesday?", "Can we talk about my mom first?", None),
+        # a date echoed, and a day that is no booking
+        (
+            "Next session's in two weeks, the 18th, same time?",
+            "The 18th.",
+            "Next session: the 18th.",
+        ),
+        (
+            "And I'm thinking two weeks, the 3rd at 5:30?",
+            "The 3rd.",
+            "Next session: the 3rd at 5:30.",
+        ),
+        ("Did it happen on Tuesday?", "Tuesday.", None),
     ],
 )
 def test_a_time_the_clinician_offers_and_the_client_takes_is_the_next_session(
@@ -745,3 +757,16 @@ def test_a_measures_score_is_documented_and_a_just_answer_is_kept():
     _, segments = segment(transcript)
     texts = [p.text for p in propositions(segments, len(transcript))]
     assert any("melatonin, the 3 milligram" in t for t in texts)
+
+
+def test_a_slot_offered_before_another_question_is_booked_when_the_client_repeats_it():
+    transcript = (
+        "Therapist: Next Thursday, 1 o'clock? And can I send Dr. Okafor a note, is that okay?\n"
+        "Client: Yes, please. Thursday at 1.\n"
+        "Therapist: Good. Group's still Thursday evening, and I'll see you next Monday at 2.\n"
+    )
+    _, segments = segment(transcript)
+    texts = [p.text for p in propositions(segments, len(transcript))]
+
+    assert "Next session: Thursday at 1." in texts
+    assert any("next Monday at 2" in t for t in texts)
