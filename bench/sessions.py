@@ -112,7 +112,7 @@ def measure(folder: Path, case: dict) -> dict:
         "of": len(case["must"]),
         "missed": [p for p in case["must"] if not re.search(p, draft)],
         "leaks": [p for p in case["must_not"] if re.search(p, draft)],
-        "person": sum(has_person(s.text) for s in own),
+        "person": [s.text for s in own if has_person(s.text)],
         "chatter": sum(bool(CHATTER.match(s.text)) for s in own),
         "risks": risks,
         "risks_kept": kept,
@@ -137,7 +137,7 @@ def main() -> None:
         print(f"  facts held                     {facts:.2f}")
         print(f"  small-talk leaks               {sum(len(r['leaks']) for r in rows)}")
         print(
-            f"  person / chatter sentences     {sum(r['person'] for r in rows)} / "
+            f"  person / chatter sentences     {sum(len(r['person']) for r in rows)} / "
             f"{sum(r['chatter'] for r in rows)}"
         )
         print(
@@ -154,6 +154,9 @@ def main() -> None:
             print(f"    missed {slug}: {p}")
         for slug, p in leaks:
             print(f"    leaked {slug}: {p}")
+        for r in rows:
+            for text in r["person"]:
+                print(f"    first or second person {r['slug']}: {text}")
         for r in rows:
             for quote in r["missed_risks"]:
                 print(f"    risk statement not kept {r['slug']}: {quote}")

@@ -640,6 +640,8 @@ def _joined(p: Proposition, seg: Segment, sentence: str) -> Proposition:
         text = f'{p.text[:-1].rstrip()} {capitalised(sentence.strip())}"'
         return replace(p, text=text, segments=(*p.segments, seg))
     tail = third_person(_lower_start(sentence.rstrip(".!?").strip()))
+    if has_person(tail):  # "Tell you." to someone: nothing the statement can carry
+        return p
     return replace(p, text=f"{p.text.rstrip('.!?')}; {tail}.", segments=(*p.segments, seg))
 
 
@@ -705,10 +707,16 @@ def _sentence_proposition(
     return Proposition(text, (seg,), speaker, kind, position)
 
 
+def _inner(said: str) -> str:
+    """Words to be quoted, their own quotation marks made single ('"It was my fault"'
+    inside a quote), so that each quote closes where it should."""
+    return re.sub(r'["\u201c\u201d]', "'", said)
+
+
 def _risk_quote(sentence: str, speaker: Speaker | None, other: str | None = None) -> str:
     who = {"client": "Client", "clinician": "Clinician"}.get(speaker or "", "Participant")
     who = other.capitalize() if other else who
-    return f'{who} stated, "{capitalised(sentence)}"'
+    return f'{who} stated, "{_inner(capitalised(sentence))}"'
 
 
 def _other_statement(sentence: str) -> str | None:
@@ -1455,10 +1463,10 @@ def risk_answer_in_context(
     other = answer[0].other  # a partner or parent answering: named, not taken for the client
     if no and not any(f.positive for f in risk.find_in_text(said)):
         who = f"{other.capitalize()} denies" if other else "Denies"
-        text = f'{who}, asked about {_RISK_TOPIC[kind]}, "{core}": "{said}"'
+        text = f'{who}, asked about {_RISK_TOPIC[kind]}, "{_inner(core)}": "{_inner(said)}"'
     else:
         who = f", {other} answered" if other else ""
-        text = f'About {_RISK_TOPIC[kind]}, asked "{core}"{who}: "{said}"'
+        text = f'About {_RISK_TOPIC[kind]}, asked "{_inner(core)}"{who}: "{_inner(said)}"'
     return Proposition(text, (question, *answer), "client", "risk", position, by_context=not own)
 
 
@@ -1498,9 +1506,9 @@ def cssrs_answer(
         if denied is not None and no and not _affirmed(said):
             text = f"Denies {denied} ({item})."
         elif _ANY_NEGATION.search(said):
-            text = f'Asked about {topic} ({item}), client answered, "{said}"'
+            text = f'Asked about {topic} ({item}), client answered, "{_inner(said)}"'
         else:
-            text = f'{label} ({item}): "{said}"'
+            text = f'{label} ({item}): "{_inner(said)}"'
         return Proposition(text, (question, *answer), "client", "risk", position)
     return None
 
@@ -1602,7 +1610,10 @@ def _risk_answer(
     denied = _denied_risks(core, sentence)
     if denied:
         return Proposition(denied, (question, answer), "client", "risk", position)
-    quote = f'When asked, "{capitalised(asked)}", client answered, "{capitalised(sentence)}"'
+    quote = (
+        f'When asked, "{_inner(capitalised(asked))}", '
+        f'client answered, "{_inner(capitalised(sentence))}"'
+    )
     return Proposition(quote, (question, answer), "client", "risk", position)
 
 

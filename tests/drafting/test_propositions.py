@@ -770,3 +770,14 @@ def test_a_slot_offered_before_another_question_is_booked_when_the_client_repeat
 
     assert "Next session: Thursday at 1." in texts
     assert any("next Monday at 2" in t for t in texts)
+
+
+def test_quoted_words_inside_a_quote_keep_the_quote_closed():
+    texts = risk_texts(
+        'Therapist: How often do the "if I didn\'t wake up" thoughts come?\n'
+        "Client: A couple times a week. At night mostly.\n"
+        "Client: It's like, \"it'd be fine if I didn't wake up.\" Not doing anything.\n"
+    )
+
+    assert texts and all(not has_person(t) for t in texts)
+    assert any("'it'd be fine if I didn't wake up.'" in t for t in texts)
