@@ -213,7 +213,7 @@ _ASKED_MEDICATION = re.compile(
 _DOSE = re.compile(
     r"\b(?:\d+|\w+ hundred|one|two|three|four|five|ten|twenty|fifty)\s*(?:mg|milligrams?|mcg|"
     r"micrograms?)\b|\b(?:times a day|twice a day|once a day|at bedtime|in the morning|"
-    r"a day)\b",
+    r"a day|every (?:morning|night|evening)|at night)\b",
     re.IGNORECASE,
 )
 
@@ -1743,23 +1743,44 @@ def fuse(question: str, answer: str) -> str | None:
     return _yes_no(doc, answer) or _confirmed(doc, answer)
 
 
+# A figure in a question or its answer, in digits or words ("600", "six hundred", "a
+# hundred and fifty"), and a yes anywhere in a short answer ("Still six hundred, yeah.")
+_FIGURE = re.compile(
+    r"\d+(?:\.\d+)?|\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|twelve|fifteen|hundred)\b"
+)
+_YES_ANYWHERE = re.compile(r"\b(?:yeah|yes|yep|yup|correct|that's right)\b", re.IGNORECASE)
+
+
 def _confirmed(doc, answer: str) -> str | None:
     """A yes to a question with no verb that checks a number or a dose ("And the
     sertraline, still 50 milligrams in the morning?" / "Yeah, 50.") as "Confirms
     sertraline, still 50 milligrams in the morning."; what the answer adds beyond the
     question follows. None for any other question or answer ("Your mom's party
     Saturday?" / "Yeah.")."""
-    if not _POSITIVE.match(answer) or any(t.pos_ in {"VERB", "AUX"} for t in doc):
+    if any(t.pos_ in {"VERB", "AUX"} for t in doc):
         return None
     body = re.sub(r"^(?:(?:and|so|okay|ok|now|but|the)\b,?\s*)+", "", doc.text, flags=re.I)
     words = re.findall(r"[\w'-]+", body)
-    if not 2 <= len(words) <= 12 or not (re.search(r"\d", body) or _DOSE.search(body)):
+    figures = set(_FIGURE.findall(body.lower()))
+    if not 2 <= len(words) <= 12 or not (figures or _DOSE.search(body)):
+        return None
+    if _SLOT.search(body) or re.search(r"(?i)\b(?:a\.?m\b|p\.?m\b|o'clock|same time)", body):
+        return None  # a time offered is the next session's (next_session), not a dose
+    # a yes, said first or last ("Still six hundred, yeah."), or the figure said back
+    # ("A hundred, yeah. Every morning.")
+    said_back = bool(figures & set(_FIGURE.findall(answer.lower())))
+    if not (_POSITIVE.match(answer) or _YES_ANYWHERE.search(answer) or said_back):
+        return None
+    if _NEGATIVE.match(answer) or _HEDGE.match(answer):
         return None
     body = you_as_them(body)
     if has_person(body):
         return None
     rest = _answer_rest(answer)
-    if rest and set(re.findall(r"\w+", rest.lower())) <= set(re.findall(r"\w+", body.lower())):
+    echoed = set(re.findall(r"\w+", rest.lower())) - {"yeah", "yes", "yep", "yup", "still"}
+    if rest and echoed <= set(re.findall(r"\w+", body.lower())):
         rest = ""  # "Yeah, 50." repeats the question's 50
     head = f"Confirms {_lower_start(body)}"
     return terminated(f"{head}; {rest}" if rest else head)

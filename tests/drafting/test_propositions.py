@@ -84,6 +84,19 @@ def risk_texts(transcript: str) -> list[str]:
             "Reports two panic attacks since last Tuesday.",
         ),
         ("Your mom's birthday party Saturday?", "Yeah, it was fine.", None),
+        # a dose in words, confirmed by saying it back; a different figure is no yes
+        (
+            "And the lithium, still six hundred?",
+            "Still six hundred, yeah.",
+            "Confirms lithium, still six hundred.",
+        ),
+        (
+            "And sertraline, still a hundred?",
+            "A hundred, yeah.",
+            "Confirms sertraline, still a hundred.",
+        ),
+        ("At thirty minutes?", "Thirty-five.", None),
+        ("Same time, two o'clock?", "Friday at two, yeah.", None),
         (
             "Pain this week, zero to ten, on average?",
             "Average, a 6.",
