@@ -96,7 +96,7 @@ _LABELS = {
     **dict.fromkeys(("s", "subjective"), "subjective"),
     **dict.fromkeys(("o", "objective"), "objective"),
     **dict.fromkeys(("a", "assessment"), "assessment"),
-    **dict.fromkeys(("p", "plan"), "plan"),
+    **dict.fromkeys(("p", "plan", "hw", "homework"), "plan"),
     **dict.fromkeys(("i", "int", "interv", "intervention", "interventions"), "intervention"),
     **dict.fromkeys(("r", "response"), "response"),
     **dict.fromkeys(("g", "goal", "goals"), "goals"),
@@ -208,8 +208,28 @@ def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _continues(previous: str, line: str) -> bool:
+    """Does `line` go on with the sentence `previous` left open: it starts in lower case,
+    and `previous` ends without a full stop on a word that cannot end a sentence ("and",
+    "with", a comma) or is a long wrapped line? A shorthand note's short lines ("pt c/o 3
+    PAs this wk", "aside: …", "plan: cont CBT") are lines of their own."""
     stripped = line.lstrip()
-    return bool(stripped[:1].islower()) and not previous.rstrip().endswith((".", "!", "?", ":"))
+    before = previous.rstrip()
+    if not stripped[:1].islower() or before.endswith((".", "!", "?", ":")):
+        return False
+    if _LABEL.match(stripped):
+        return False
+    last_line = before.splitlines()[-1] if before else ""
+    wrapped = len(last_line) >= _WRAPPED and before[-1:].isalpha()
+    return bool(_OPEN_END.search(before)) or wrapped
+
+
+_WRAPPED = 70  # characters: a line this long that stops mid-sentence was wrapped
+_OPEN_END = re.compile(
+    r"(?:[,;(\u2014-]|\b(?:and|or|but|with|without|of|to|the|a|an|in|on|for|at|from|by|"
+    r"about|as|than|that|who|which|because|if|when|while|after|before|so|then|is|are|was|"
+    r"were|be|been|has|have|had|not|no|very|into|over|under))$",
+    re.IGNORECASE,
+)
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:

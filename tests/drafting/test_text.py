@@ -104,6 +104,27 @@ def test_a_line_marked_aside_is_left_out_and_int_labels_interventions():
     ]
 
 
+def test_a_shorthand_notes_short_lower_case_lines_are_lines_of_their_own():
+    text = (
+        "pt c/o 3 PAs this wk (2 on bus), SUDS 8/10\n"
+        "meds: sertraline 50 mg qd per PCP, no SE reported\n"
+        "aside: pt's dog at groomer, running late\n"
+        "interoceptive exposure in sess: spinning in chair 60s x3 (SUDS 6\u21923)\n"
+        "cog restructuring re passing out\n"
+        "HW: straw breathing daily\n"
+        "worried about the bus and\nthe mall"
+    )
+    _, segments = segment(text)
+    assert [(s.text, s.label) for s in segments] == [
+        ("pt c/o 3 PAs this wk (2 on bus), SUDS 8/10", None),
+        ("meds: sertraline 50 mg qd per PCP, no SE reported", None),
+        ("interoceptive exposure in sess: spinning in chair 60s x3 (SUDS 6\u21923)", None),
+        ("cog restructuring re passing out", None),
+        ("straw breathing daily", "plan"),
+        ("worried about the bus and\nthe mall", "plan"),
+    ]
+
+
 def test_headings_label_the_sentences_under_them_and_are_not_sentences():
     text = "S: Client said work is hard. Plan: f/u next wk.\nObjective\nAppeared tired."
     _, segments = segment(text)
