@@ -171,6 +171,9 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"took\s+(?:a\s+(?:bunch|handful|lot|whole\s+bottle|full\s+bottle)\s+of|all\s+(?:of\s+)?"
         r"(?:my|the|her|his|their)\s+(?:\w+\s+)?(?:pills|tablets|meds)\s+at\s+once|too\s+many)\s+"
         r"(?:(?:my|her|his|their|the)\s+)?(?:\w+\s+)?(?:pills|tablets|meds|medications?)",
+        # "Like the whole bottle, like twenty-five of them." said after the pills named
+        r"(?:took\s+)?(?:like\s+)?the\s+(?:whole|entire|full)\s+bottle(?!\s+of\s+(?:water|wine|"
+        r"shampoo|ketchup|sauce|soda))",
         # clean time told as a date ("I haven't cut since March"), and a blade taken up
         # (DBT chain analysis: the urge acted on up to the last step)
         rf"cut(?:\s+{_SELF})?\s+(?:since\b|in\s+(?:\w+\s+){{0,2}}(?:days?|weeks?|months?|years?)\b)",
@@ -179,7 +182,8 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         # the act said without an object ("I cut. On Saturday night.", "I cut again last
         # week"), not "I cut back on coffee" or "I cut the grass"
         r"I(?:['’]ve)?\s+cut(?:\s+again)?(?=\s*(?:[.!;,]|$)|\s+(?:again|last|yesterday|twice|"
-        r"once|this\s+(?:week|weekend|morning)|on\s+\w+day)\b)",
+        r"once|this\s+(?:week|weekend|morning)|on\s+\w+day|a\s+(?:couple|few)\s+(?:of\s+)?times|"
+        r"(?:two|three|four|\d+)\s+times)\b)",
         r"(?<=n['’]t\s)cut(?=\s*(?:[.!;,]|$))",  # "I didn't cut.", for NegEx to read as a denial
     ),
     # Abuse or violence the client suffers (a disclosure may oblige a report, and
@@ -215,6 +219,7 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?:left|leave|leaving)\s+(?:me|us|them|him|her|alone)(?:\s+(?:and|with)\s+[\w\s]{0,20}?)?"
         r"(?:\s+alone)?\s+for\s+(?:days|weeks|a\s+week)",
         r"(?:nobody|no\s+one)\s+(?:fed|feeding|was\s+feeding)\s+(?:me|us)|went\s+hungry",
+        r"(?<=never\s)(?:hurt|touched|hit|threatened)\s+me\b",  # "he's never touched me"
         # after "nobody", the verb alone, so that NegEx reads "nobody's hurting me" as a denial
         r"(?<=\bnobody['’]s\s)(?:hurting|touching|threatening|hitting)\s+me\b",
         r"(?<=\bnobody\s)(?:hurts|touches|threatens|hits|hurt|touched|threatened|hit)\s+me\b",
