@@ -2,7 +2,7 @@
 check before signing.
 
 For each set (tests/drafting/therapy/, which the engine's rules were written against;
-tests/drafting/heldout/ to heldout11/, written separately and never trained on)
+tests/drafting/heldout/ to heldout12/, written separately and never trained on)
 prints:
 
 - facts: the share of the `must` patterns (facts the therapist's note holds) that
@@ -59,7 +59,8 @@ SETS = {
     "heldout8 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout8",
     "heldout9 (written blind 2026-12-07; its first run's lost facts read)": SESSIONS / "heldout9",
     "heldout10 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout10",
-    "heldout11 (written blind 2026-12-07)": SESSIONS / "heldout11",
+    "heldout11 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout11",
+    "heldout12 (written blind 2026-12-07)": SESSIONS / "heldout12",
 }
 CHATTER = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon)|welcome|thanks?|thank you|okay|ok|"
