@@ -1423,6 +1423,7 @@ def _asked_risks(question: str) -> list[str]:
 _FOLLOWS_UP = re.compile(
     r"\b(?:like (?:that|this)|before|again|ever|note|letters?|goodbye|given? \w+ away|plan|"
     r"date|tried|attempt\w*|rehears\w*|practi[cs]\w*|safe(?:ly|ty)?|intent\w*|intend\w*|"
+    r"further|how or when|thought about how|"
     r"urges?|act on|do(?:ing)? (?:anything|something|it)|make (?:that|it) happen|hurt|injur\w*|"
     r"marks?|bruis\w*|medical|anyone|anybody|someone|strangers?|coworkers?|wounds?|cuts?|"
     r"infect\w*|bleed\w*|hot to the touch)\b",
@@ -1822,11 +1823,18 @@ _SCALE_TOPIC = re.compile(
 
 def _scale(doc, scale: re.Match[str], answer: str) -> str | None:
     numbers = re.findall(r"\d+(?:\.\d+)?|[a-z]+", answer.lower())
-    values = [_number(w) for w in numbers if _number(w) is not None]
-    if not values:
+    values = list(dict.fromkeys(_number(w) for w in numbers if _number(w) is not None))
+    if not values:  # "Two. Maybe two." is one value
         return None
     top = _number(re.sub(r"^(?:a|one) hundred$", "hundred", scale[1].lower()))
     adjective = next((t for t in doc if t.i > 0 and doc[t.i - 1].lower_ == "how"), None)
+    if adjective is not None and adjective.lower_ in {"'s", "is", "are", "was", "were"}:
+        adjective = None  # "How's your intent now, zero to ten?": no adjective, a subject
+    asked_of = re.match(
+        r"(?i)^how(?:'s| is| are| was| were) (?:your|the) (?P<np>[\w' -]+?)"
+        r"(?: now| today| right now| these days)?(?:,|$)",
+        doc.text,
+    )
     topic = _NOUNS.get(adjective.lower_, adjective.text) if adjective is not None else "it"
     after = [t for t in doc if adjective is not None and t.i > adjective.i]
     rest = _rest_after_subject(after)
@@ -1836,7 +1844,9 @@ def _scale(doc, scale: re.Match[str], answer: str) -> str | None:
     if subject and not rest:  # "How strong is your intent to act on this?" -> intent to act …
         topic, rest = you_as_them(subject["np"]), ""
     named = _SCALE_TOPIC.match(doc.text)
-    if adjective is None and named:  # "Pain this week, zero to ten, on average?"
+    if adjective is None and asked_of:
+        topic, rest = you_as_them(asked_of["np"]), ""
+    elif adjective is None and named:  # "Pain this week, zero to ten, on average?"
         topic, rest = _lower_start(you_as_them(named["topic"])), ""
         if named["after"]:
             rest = f" {named['after']}"

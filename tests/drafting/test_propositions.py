@@ -97,6 +97,7 @@ def risk_texts(transcript: str) -> list[str]:
         ),
         ("At thirty minutes?", "Thirty-five.", None),
         ("Same time, two o'clock?", "Friday at two, yeah.", None),
+        ("How's your intent now, zero to ten?", "Two. Maybe two.", "Rates intent about 2 of 10."),
         (
             "Pain this week, zero to ten, on average?",
             "Average, a 6.",
