@@ -511,21 +511,22 @@ def _turn_propositions(
     return result
 
 
-_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"  # case-blind
 _CLOCK = (
     r"(?:\d{1,2}(?:[:.]\d{2})?(?: ?[ap]\.?m\.?| o'clock)?|noon|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"(?:[- ]thirty|[- ]fifteen|[- ]forty-five| o'clock)?)"
 )
-_DATE = r"the \d{1,2}(?:st|nd|rd|th)\b"  # "the 18th"
+_ORDINAL = r"\d{1,2}(?:st|nd|rd|th)\b"  # "18th"
+_DATE = rf"the {_ORDINAL}"  # "the 18th"
 _SLOT = re.compile(
-    rf"\b(?:(?:next|this) )?{_WEEKDAY}\b(?:,? {_DATE})?(?:,? (?:at )?{_CLOCK})?(?: next week)?"
+    rf"\b(?:(?:next|this) )?{WEEKDAY}\b(?:,? {_DATE})?(?:,? (?:at )?{_CLOCK})?(?: next week)?"
     rf"|\b{_DATE}(?:,? (?:at )?{_CLOCK})?"
     r"|\b(?:in )?(?:one|two|three|four|a|\d) weeks?\b|\bnext week\b",
     re.IGNORECASE,
 )
 _BOOKING_WORDS = re.compile(
-    r"\b(?:at \d|o'clock|the \d{1,2}(?:st|nd|rd|th)|weeks?|next|see you|session|appointment)\b",
+    rf"\b(?:at \d|o'clock|{_DATE}|weeks?|next|see you|session|appointment)\b",
     re.IGNORECASE,
 )
 # The client repeating the slot offered ("Thursday at 1.", "The 3rd.", "Monday at 2, yes.")
@@ -536,7 +537,7 @@ _SLOT_ECHO = re.compile(
 )
 _ACCEPTED = re.compile(
     r"^(?:yes|yeah|yep|sure|okay|ok|works|that works|perfect|sounds good|great|good|fine|"
-    r"definitely|absolutely|see you then)\b|^" + _WEEKDAY,
+    r"definitely|absolutely|see you then)\b|^" + WEEKDAY,
     re.IGNORECASE,
 )
 # A time offered, not asked about: "Same time next Thursday?", "How about Monday at
@@ -552,7 +553,7 @@ _PROPOSAL = re.compile(
 _COUNTER = re.compile(
     r"^(?:(?:um|uh|oh|actually|hmm),?\s+)*"
     r"(?:(?:can|could) we (?:do|make it|try)|(?:how|what) about)"
-    rf"\s+(?P<slot>(?:(?:next|this) )?{_WEEKDAY}\b(?:,? (?:at )?{_CLOCK})?)",
+    rf"\s+(?P<slot>(?:(?:next|this) )?{WEEKDAY}\b(?:,? (?:at )?{_CLOCK})?)",
     re.IGNORECASE,
 )
 
@@ -560,7 +561,7 @@ _COUNTER = re.compile(
 def _same_day(slot: str, offered: str) -> bool:
     """Does `offered` name the weekday or date of `slot` ("Thursday at 1" in "Next
     Thursday, 1 o'clock?")?"""
-    day = re.search(rf"(?i)\b{_WEEKDAY}\b|\b\d{{1,2}}(?:st|nd|rd|th)\b", slot)
+    day = re.search(rf"(?i)\b{WEEKDAY}\b|\b{_ORDINAL}", slot)
     return day is not None and re.search(rf"(?i)\b{day[0]}\b", offered) is not None
 
 
@@ -751,7 +752,7 @@ _SMALL_TALK = re.compile(
     r"come on in|have a seat|take a seat|how was the (?:drive|traffic|weekend|trip)|"
     r"(?:find|found) (?:parking|the office|the building)|parking (?:okay|ok|alright|all right)|"
     # "See you next week!", not "I'll see you next Monday at 2" (the next session)
-    r"see you (?:next|then|soon|on)(?![^.!?]*\b(?:at \d|\d{1,2}(?:st|nd|rd|th)|o'clock))|"
+    rf"see you (?:next|then|soon|on)(?![^.!?]*\b(?:at \d|{_ORDINAL}|o'clock))|"
     r"have a (?:good|great|nice) (?:day|weekend|week|one)|"
     r"take care|(?:this|the) (?:session|visit|conversation) is (?:being )?recorded|"
     r"record(?:ing|er)? (?:is|for)|recording's (?:on|running)|consent to (?:the )?record\w*|"
@@ -1821,6 +1822,14 @@ _SCALE_TOPIC = re.compile(
 )
 
 
+# A scale asked of a subject: "How strong is your intent to act on this?", "How's your
+# intent now, zero to ten?".
+_SCALE_SUBJECT = re.compile(
+    r"(?i)^how(?: \w+ (?:is|are|was|were)|'s| is| are| was| were) (?:your|the) "
+    r"(?P<np>[\w' -]+?)(?:,|$)"
+)
+
+
 def _scale(doc, scale: re.Match[str], answer: str) -> str | None:
     numbers = re.findall(r"\d+(?:\.\d+)?|[a-z]+", answer.lower())
     values = list(dict.fromkeys(_number(w) for w in numbers if _number(w) is not None))
@@ -1830,22 +1839,15 @@ def _scale(doc, scale: re.Match[str], answer: str) -> str | None:
     adjective = next((t for t in doc if t.i > 0 and doc[t.i - 1].lower_ == "how"), None)
     if adjective is not None and adjective.lower_ in {"'s", "is", "are", "was", "were"}:
         adjective = None  # "How's your intent now, zero to ten?": no adjective, a subject
-    asked_of = re.match(
-        r"(?i)^how(?:'s| is| are| was| were) (?:your|the) (?P<np>[\w' -]+?)"
-        r"(?: now| today| right now| these days)?(?:,|$)",
-        doc.text,
-    )
     topic = _NOUNS.get(adjective.lower_, adjective.text) if adjective is not None else "it"
     after = [t for t in doc if adjective is not None and t.i > adjective.i]
     rest = _rest_after_subject(after)
-    subject = re.match(
-        r"(?i)^how \w+ (?:is|are|was|were) (?:your|the) (?P<np>[\w' -]+?)(?:,|$)", doc.text
-    )
+    subject = _SCALE_SUBJECT.match(doc.text)
+    named = _SCALE_TOPIC.match(doc.text)
     if subject and not rest:  # "How strong is your intent to act on this?" -> intent to act …
         topic, rest = you_as_them(subject["np"]), ""
-    named = _SCALE_TOPIC.match(doc.text)
-    if adjective is None and asked_of:
-        topic, rest = you_as_them(asked_of["np"]), ""
+        if adjective is None:  # "How's your intent now": what is rated, not when
+            topic = re.sub(r" (?:right now|now|today|these days)$", "", topic)
     elif adjective is None and named:  # "Pain this week, zero to ten, on average?"
         topic, rest = _lower_start(you_as_them(named["topic"])), ""
         if named["after"]:

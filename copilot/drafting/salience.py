@@ -25,7 +25,7 @@ import numpy as np
 
 from . import risk
 from .classifier import TECHNIQUE
-from .propositions import MEASURE, Proposition
+from .propositions import MEASURE, WEEKDAY, Proposition
 from .text import ASIDE_OPENER, STAGE_DIRECTION, content_stems, without_frame
 
 MODEL_FILE = Path(__file__).parent / "data" / "salience.npz"
@@ -215,7 +215,7 @@ _ASSIGNED = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven) times (?:a|this|per|each|every) (?:day|week)\b|"
     r"\bevery (?:day|night|morning|evening)\b|\beach time\b|\bthis week\b"
     # and the time the clinician confirms after the booking ("Thursday at 5:30 works.")
-    r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b[^.?!]{0,20}?\bat \d",
+    rf"|\b{WEEKDAY}\b[^.?!]{{0,20}}?\bat \d",
     re.IGNORECASE,
 )
 
@@ -287,9 +287,10 @@ class SalienceModel:
         a positive risk statement (`risk_assessment`). Before `opening` (a position 0-1,
         `opening_end`), only a risk statement, what a therapy note documents and the
         client's report of a symptom are kept: the rest is small talk; after `closing`
-        (`closing_start`) and within an `aside` (`asides`), only those, a plan and an
-        intervention; a risk statement made only by the risk before it
-        (`Proposition.by_context`) is not kept inside an aside."""
+        (`closing_start`) and within an `aside` (`asides`), only those, a plan, an
+        intervention and an assignment or time the clinician states; a risk statement
+        made only by the risk before it (`Proposition.by_context`) is not kept inside an
+        aside."""
         scores = self.scores(props, vectors)
         assessing = risk_assessment(props)
         kept = []

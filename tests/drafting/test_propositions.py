@@ -28,10 +28,19 @@ from copilot.drafting.text import segment, without_frame
 from copilot.drafting.vectors import DIMENSIONS, embed_sentences
 
 
+def of_transcript(transcript: str) -> list[Proposition]:
+    """What propositions() writes of a transcript, in order."""
+    _, segments = segment(transcript)
+    return propositions(segments, len(transcript))
+
+
+def statement_texts(transcript: str) -> list[str]:
+    return [p.text for p in of_transcript(transcript)]
+
+
 def risk_texts(transcript: str) -> list[str]:
     """The risk statements propositions() writes of a transcript, in order."""
-    _, segments = segment(transcript)
-    return [p.text for p in propositions(segments, len(transcript)) if p.kind == "risk"]
+    return [p.text for p in of_transcript(transcript) if p.kind == "risk"]
 
 
 @pytest.mark.parametrize(
@@ -535,9 +544,7 @@ def test_a_score_is_written_with_the_measure_named_just_before_it():
         "Therapist: Last week you filled out the AUDIT questionnaire, and I said we'd go "
         "over it. Still okay?\nClient: Sure. Go ahead.\nTherapist: You scored sixteen.\n"
     )
-    _, segments = segment(transcript)
-
-    texts = [p.text for p in propositions(segments, len(transcript))]
+    texts = statement_texts(transcript)
 
     assert any(t.startswith("AUDIT: ") and "sixteen" in t for t in texts)
 
@@ -547,9 +554,7 @@ def test_a_dose_given_in_answer_is_written_with_the_medication_asked_about():
         "Therapist: Are you still taking the buspirone?\n"
         "Client: Yeah, fifteen milligrams twice a day.\n"
     )
-    _, segments = segment(transcript)
-
-    texts = [p.text for p in propositions(segments, len(transcript))]
+    texts = statement_texts(transcript)
 
     assert any(t.startswith("Buspirone: ") and "fifteen" in t.lower() for t in texts), texts
 
@@ -721,9 +726,7 @@ def test_a_score_said_alone_carries_the_measure_named_just_before_it():
         "Therapist: Did you get a dog?\n"
         "Client: We got a puppy last week.\n"
     )
-    _, segments = segment(transcript)
-
-    texts = [p.text for p in propositions(segments, len(transcript))]
+    texts = statement_texts(transcript)
 
     assert any(t.startswith("Edinburgh questionnaire: ") and "nine" in t for t in texts), texts
     assert any(t.startswith("GAD-7: ") and ("eleven" in t or "11" in t) for t in texts), texts
@@ -737,8 +740,7 @@ def test_a_yes_that_tidying_drops_still_answers_the_question():
         "Therapist: Urges to self-harm?\n"
         "Client: Yeah, a tiny bit Thursday.\n"
     )
-    _, segments = segment(transcript)
-    texts = [p.text for p in propositions(segments, len(transcript))]
+    texts = statement_texts(transcript)
 
     assert any("lorazepam" in t and "second one" in t for t in texts)
     # the client's own "Yeah" stays in the quote of a risk answer
@@ -768,8 +770,7 @@ def test_a_measures_score_is_documented_and_a_just_answer_is_kept():
         "Therapist: Anything you take for sleep?\n"
         "Client: Just melatonin, the 3 milligram. It doesn't really do anything, though.\n"
     )
-    _, segments = segment(transcript)
-    texts = [p.text for p in propositions(segments, len(transcript))]
+    texts = statement_texts(transcript)
     assert any("melatonin, the 3 milligram" in t for t in texts)
 
 
@@ -779,8 +780,7 @@ def test_a_slot_offered_before_another_question_is_booked_when_the_client_repeat
         "Client: Yes, please. Thursday at 1.\n"
         "Therapist: Good. Group's still Thursday evening, and I'll see you next Monday at 2.\n"
     )
-    _, segments = segment(transcript)
-    texts = [p.text for p in propositions(segments, len(transcript))]
+    texts = statement_texts(transcript)
 
     assert "Next session: Thursday at 1." in texts
     assert any("next Monday at 2" in t for t in texts)

@@ -89,6 +89,11 @@ def test_a_line_that_goes_on_in_lower_case_continues_the_sentence():
     ]
 
 
+def labelled(text: str) -> list[tuple[str, str | None]]:
+    """Each sentence of notes with the label its heading gives it."""
+    return [(s.text, s.label) for s in segment(text)[1]]
+
+
 def test_a_line_marked_aside_is_left_out_and_int_labels_interventions():
     text = (
         "S: 2 lapses. Meds: naltrexone 50 mg qd, adherent exc. missed 2 doses.\n"
@@ -96,8 +101,7 @@ def test_a_line_marked_aside_is_left_out_and_int_labels_interventions():
         "Int: MI re: lapses; taught urge surfing.\n"
         "Misc: recommends taco place."
     )
-    _, segments = segment(text)
-    assert [(s.text, s.label) for s in segments] == [
+    assert labelled(text) == [
         ("2 lapses.", "subjective"),
         ("Meds: naltrexone 50 mg qd, adherent exc. missed 2 doses.", "subjective"),
         ("MI re: lapses; taught urge surfing.", "intervention"),
@@ -114,8 +118,7 @@ def test_a_shorthand_notes_short_lower_case_lines_are_lines_of_their_own():
         "HW: straw breathing daily\n"
         "worried about the bus and\nthe mall"
     )
-    _, segments = segment(text)
-    assert [(s.text, s.label) for s in segments] == [
+    assert labelled(text) == [
         ("pt c/o 3 PAs this wk (2 on bus), SUDS 8/10", None),
         ("meds: sertraline 50 mg qd per PCP, no SE reported", None),
         ("interoceptive exposure in sess: spinning in chair 60s x3 (SUDS 6\u21923)", None),
