@@ -195,7 +195,7 @@ MEASURE = re.compile(
     r"(?:[A-Z][\w-]+ ){1,3}(?:questionnaire|scale|inventory))\b"
 )
 _SCORE = re.compile(
-    r"\b(?:score[ds]?|scored|scoring|came (?:in|out) (?:at|to)|total(?:led)?|"
+    r"\b(?:score[ds]?|scored|scoring|c(?:ame|omes?|oming) (?:in|out) (?:at|to)|total(?:led)?|"
     r"got an? (?=(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"\w+teen|twenty|thirty|forty)\b))",
     re.IGNORECASE,
@@ -241,7 +241,18 @@ def _with_measure(p: Proposition, segments: list[Segment]) -> Proposition:
     named = [m[0] for seg in before for m in MEASURE.finditer(seg.text)]
     if not named:
         return p
+    total = _TOTAL.match(p.text)
+    if total:  # "So that comes out at twenty-three." -> "PHQ-9 score: twenty-three."
+        return replace(p, text=terminated(f"{named[-1]} score: {total['score'].rstrip('.!')}"))
     return replace(p, text=f"{named[-1]}: {_lower_start(p.text)}")
+
+
+# A total said of "that" ("So that comes out at twenty-three.", "Which is a fourteen.").
+_TOTAL = re.compile(
+    r"(?i)^(?:(?:so|and|okay|ok|which|alright)\b,?\s+)*(?:that|it|this|which|the total|"
+    r"your (?:total|score)|that one)\s+(?:comes|came|is|was)\s+(?:(?:out|in)\s+(?:at|to)\s+)?"
+    r"(?:an?\s+)?(?P<score>(?:\d+|[a-z]+(?:-[a-z]+)?)[.!]?)$"
+)
 
 
 _SUBJECTLESS = re.compile(r"^(Reports|Denies|Endorses|Rates|Agreed)\b")
@@ -787,6 +798,11 @@ def _is_small_talk(sentence: str) -> bool:
     return bool(_SMALL_TALK.search(sentence))
 
 
+# A past participle after "'d": "I'd had", "we'd been" say "had", not "would".
+_PARTICIPLE = (
+    r"(?:had|been|done|gone|seen|taken|eaten|slept|gotten|forgotten|heard|told|left|"
+    r"driven|written|spoken|given|fallen)\b"
+)
 _THIRD = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
@@ -795,11 +811,13 @@ _THIRD = tuple(
         (r"\bI was\b", "they were"),
         (r"\bI've\b", "they have"),
         (r"\bI'll\b", "they will"),
+        (r"\bI'd(?= " + _PARTICIPLE + r")", "they had"),  # "I'd had four hours' sleep"
         (r"\bI'd\b", "they would"),
         (r"(?<!type )(?<!bipolar )(?<!stage )\bI\b", "they"),
         (r"\b[Ww]e're\b", "they are"),
         (r"\b[Ww]e've\b", "they have"),
         (r"\b[Ww]e'll\b", "they will"),
+        (r"\b[Ww]e'd(?= " + _PARTICIPLE + r")", "they had"),
         (r"\b[Ww]e'd\b", "they would"),
         (r"\b[Ww]e\b", "they"),
         (r"\b[Uu]s\b", "them"),
@@ -889,11 +907,6 @@ def client_statement(sentence: str) -> str | None:
     for pattern, replacement in _CLIENT_FRAMES[1:]:
         if pattern.search(body):
             return terminated("Reports " + third_person(pattern.sub(replacement, body, count=1)))
-    first = body.split(" ", 1)[0]
-    if not re.match(r"I\b|I['\u2019]", first) and not re.match(
-        r"[A-Z][a-z]+\b(?! [a-z])", body[:1]
-    ):
-        body = body[:1].lower() + body[1:]
     body = re.sub(r"^(?:that|this) (?=\w+ed\b|was\b|is\b|has\b|made\b)", "it ", _lower_start(body))
     return terminated("Reports that " + third_person(body))
 
@@ -1823,11 +1836,14 @@ _SCALE_TOPIC = re.compile(
 
 
 # A scale asked of a subject: "How strong is your intent to act on this?", "How's your
-# intent now, zero to ten?".
+# intent now, zero to ten?", "On a scale of zero to ten, how strong is the intention
+# right now to act on it?".
 _SCALE_SUBJECT = re.compile(
-    r"(?i)^how(?: \w+ (?:is|are|was|were)|'s| is| are| was| were) (?:your|the) "
-    r"(?P<np>[\w' -]+?)(?:,|$)"
+    r"(?i)^(?:on a scale (?:of|from) \w+ to \w+(?: \w+)?,?\s+)?"
+    r"how(?: \w+ (?:is|are|was|were)|'s| is| are| was| were) (?:your|the) "
+    r"(?P<np>[\w' -]+?)(?:,|\?|$)"
 )
+_WHEN_RATED = re.compile(r" (?:right now|now|today|these days)\b")
 
 
 def _scale(doc, scale: re.Match[str], answer: str) -> str | None:
@@ -1845,9 +1861,7 @@ def _scale(doc, scale: re.Match[str], answer: str) -> str | None:
     subject = _SCALE_SUBJECT.match(doc.text)
     named = _SCALE_TOPIC.match(doc.text)
     if subject and not rest:  # "How strong is your intent to act on this?" -> intent to act …
-        topic, rest = you_as_them(subject["np"]), ""
-        if adjective is None:  # "How's your intent now": what is rated, not when
-            topic = re.sub(r" (?:right now|now|today|these days)$", "", topic)
+        topic, rest = _WHEN_RATED.sub("", you_as_them(subject["np"])), ""  # what, not when
     elif adjective is None and named:  # "Pain this week, zero to ten, on average?"
         topic, rest = _lower_start(you_as_them(named["topic"])), ""
         if named["after"]:

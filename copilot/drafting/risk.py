@@ -82,6 +82,13 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         # interpersonal theory (Van Orden KA et al., Psychol Rev 2010;117:575-600)
         r"(?:they|everyone|everybody|people|my\s+family|my\s+kids)(?:['’]d|\s+would)\s+(?:all\s+)?"
         r"be\s+better\s+off(?=\s*(?:[.!;,]|$)|\s+(?:if\s+I\b|not\s+having\s+to))",
+        # "the kids would manage fine without me", not "… without me for the weekend"
+        r"(?:manage|cope|get\s+by|be)\s+(?:just\s+)?(?:fine|okay|ok|alright|all\s+right)\s+"
+        r"without\s+me(?!\s+(?:for|while|during|when|at|on|this|next|if|until|till|tonight|today|"
+        r"tomorrow)\b)",
+        # a history of attempts in shorthand ("No hx attempts"), not "hx of attempts to quit"
+        r"(?:hx|history)\s+(?:of\s+)?(?:prior\s+|previous\s+)?(?:suicide\s+)?attempts?\b"
+        r"(?!\s+(?:to|at)\b)",
         r"(?:want|wish)(?:s|es|ed|ing)?\s+to\s+(?:die|be\s+dead)",
         r"wish(?:es|ed|ing)?\s+(?:I|she|he|they)\s+(?:was|were)\s+dead",
         r"wish(?:es|ed|ing)?\s+(?:I|she|he|they)\s+(?:could|would)\s+(?:just\s+)?die",
@@ -108,8 +115,10 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?:wasn['’]t|weren['’]t|was\s+not|were\s+not)\s+(?:here|around|alive)",
         r"(?:easier|better)\s+(?:for\s+(?:\w+\s+){1,2})?if\s+(?:I|she|he|they)\s+(?:just\s+)?"
         r"(?:was|were)\s+(?:gone|dead)",
-        r"(?:easier|better)\s+(?:for\s+(?:\w+\s+){1,2})?(?:to\s+)?not\s+(?:to\s+)?be\s+(?:here|around|alive)"
-        r"(?!\s+(?:when|while|during|at|for|on|in|after|before)\b)",
+        r"(?:easier|better)\s+(?:for\s+(?:\w+\s+){1,2})?(?:to\s+)?(?:just\s+)?not\s+(?:to\s+)?be\s+"
+        r"(?:here|around|alive)(?!\s+(?:when|while|during|at|for|on|in|after|before)\b)",
+        r"(?:want|wish|like)(?:s|ed|ing)?\s+to\s+(?:just\s+)?not\s+be\s+(?:here|around|alive)"
+        r"(?!\s+(?:when|while|during|at|for|on|in|after|before|tomorrow|next|this)\b)",
         r"wish(?:es|ed|ing)?\s+(?:I|she|he|they)\s+(?:wasn['’]t|weren['’]t|was\s+not|were\s+not)"
         r"\s+(?:here|alive|around|born)",
         rf"(?:a\s+)?burden\s+(?:to|on)\s+(?:everyone|everybody|{_POSS}\s+{_RELATION})",
@@ -128,6 +137,8 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         rf"(?:kill|murder|shoot|stab)(?:s|ing)?\s+(?:him|her|them|{_OTHERS})",
         rf"(?:hurt|harm|injur(?:e|es|ing)|attack)(?:s|ing)?\s+{_OTHERS}",
         r"(?:harm|violence)\s+(?:to(?:wards?)?|against)\s+(?:self\s+or\s+)?others",
+        # "He's never been violent", not "a violent film"
+        r"(?:been|gets?|got|getting|became|becomes)\s+(?:physically\s+)?violent\b",
         r"violent\s+(?:thoughts|urges|ideation|fantasies)",
         rf"put(?:s|ting)?\s+(?:my\s+|his\s+|her\s+|their\s+)?hands\s+on\s+(?:him|her|{_OTHERS})",
         r"(?:hurt|harm)(?:s|ing)?\s+(?:the|my|our|her|his|their)\s+(?:baby|child|kids?|son|daughter)",
@@ -185,6 +196,9 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"once|this\s+(?:week|weekend|morning)|on\s+\w+day|a\s+(?:couple|few)\s+(?:of\s+)?times|"
         r"(?:two|three|four|\d+)\s+times)\b)",
         r"(?<=n['’]t\s)cut(?=\s*(?:[.!;,]|$))",  # "I didn't cut.", for NegEx to read as a denial
+        # "Last time I cut was four months ago", not "the last time I cut my hair"
+        r"(?:last|first)\s+time\s+I\s+(?:cut|burned)\b(?!\s+(?:my|the|it|back|down|out|off|his|"
+        r"her|a|some|up)\b)",
     ),
     # Abuse or violence the client suffers (a disclosure may oblige a report, and
     # intimate-partner violence is screened for: USPSTF, JAMA 2018;320(16):1678-1687).
@@ -231,6 +245,14 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"(?:felt|feel|feeling)\s+unsafe(?:\s+(?:at\s+home|with\s+(?:him|her|them)|around\s+"
         r"(?:him|her|them)))?(?=\s*(?:[.!?,;]|$))",
         r"smack(?:s|ed|ing)?\s+me\b",
+        # violence against a child or the client told of another ("He pushed her into the
+        # wall"), and confinement ("he put me in the cupboard under the stairs")
+        r"(?:he|she|they|someone|somebody)(?:['’]s|\s+has|\s+had)?\s+(?:\w+\s+)?"
+        r"(?:pushed|shoved|threw|slammed)\s+(?:me|her|him|us)\s+(?:in)?(?:to|against|down|onto)\s+"
+        r"(?:the\s+|a\s+)?(?:wall|floor|stairs|door\w*|ground|table|counter)\b",
+        r"(?:he|she|they|someone|somebody)(?:['’]d|\s+would|\s+used\s+to)?\s+(?:put|shut|locked|kept)"
+        r"\s+(?:me|us|her|him)\s+in\s+(?:the\s+|a\s+)?(?:cupboard|closet|"
+        r"basement|cellar|shed|cage|crate|dog\s+crate|trunk)\b",
     ),
     "intent_or_plan": (  # risk factors in their own right, counted in any sentence
         r"lethal\s+means",

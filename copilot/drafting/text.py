@@ -273,6 +273,7 @@ _FILLER = re.compile(
     r"nope|right|sure|thank you(?: so much| very much)?(?: for (?:sharing|coming(?: in)?|"
     r"telling me|being here|that|this)(?: that| this| today)?)?|thanks|great|good|nice|"
     r"perfect|cool|oh|wow|hi|hey|hello|bye|goodbye|got it|i see|that's (?:great|good|fine)|"
+    r"no problem|no worries|you're welcome|take care|"
     r"sounds good|excellent|awesome|wonderful|so|well|and|now|fine|that makes sense|"
     r"i hear you|i understand|i'm sorry to hear that|(?:that|it) (?:sounds|must be|must have "
     r"been|seems) (?:really |so |very |pretty )?\w+)[\s,.!]*)+",
@@ -294,9 +295,19 @@ def is_question(sentence: str) -> bool:
     return sentence.rstrip().rstrip("\"')").endswith("?")
 
 
-# A word said again ("doing doing", "it, it"); not "thirty, thirty-five", nor English's own
-# "that that" and "had had".
-_REPEATED = re.compile(r"\b(?!(?:that|had)\b)([\w']+)(?:,? \1\b(?!-))+", re.IGNORECASE)
+# A number said as digits or words: said twice it is a number ("nine eight eight", "twenty
+# twenty", "9-8-8"), not a stutter.
+_NUMERAL = (
+    r"(?:\d+|zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
+)
+# A word said again ("doing doing", "it, it"); not "thirty, thirty-five", a number, nor
+# English's own "that that" and "had had".
+_REPEATED = re.compile(
+    r"\b(?!(?:that|had|" + _NUMERAL + r")\b)([\w']+)(?:,? \1\b(?!-))+", re.IGNORECASE
+)
+# A stutter joined by a hyphen ("they-they"), not a number ("nine-eight-eight").
+_HYPHEN_STUTTER = re.compile(r"\b(?!" + _NUMERAL + r"\b)([\w']+)-\1\b", re.IGNORECASE)
 
 
 def _finished(text: str) -> str:
@@ -364,6 +375,9 @@ ASIDE_OPENER = re.compile(
     re.IGNORECASE,
 )
 
+# The opening or closing mark of a quotation whose other half is in another sentence.
+_STRAY_QUOTE = re.compile(r'^((?:\w+ ){0,4}?(?:that )?)"|"(?:(?<=[.!?]")[.!?]*)?\s*$')
+
 
 def polish(sentence: str) -> str:
     """What `tidy` leaves of speech once a proposition is written: ellipses and the
@@ -371,15 +385,18 @@ def polish(sentence: str) -> str:
     lightheaded"), words cut off mid-way ("some distention to-." -> "some distention.";
     a content word keeps its letters: "doing well-." -> "doing well."), the function
     words a speaker trailed off on ("if it gets worse or..." -> "if it gets worse."), stutters
-    ("they-they", "it it"), and "yeah"/"okay" after the reporting frame. Words that
+    ("they-they", "it it"), a quotation mark left from a quote split across sentences,
+    and "yeah"/"okay" after the reporting frame. Words that
     carry meaning, numbers and negations are kept."""
     trailed_off = re.search(r"(?:-|\.{3}|…)\s*[.!?]?\s*$", sentence) is not None
     # (_RESTART looks back from every word for an ellipsis: only where there is one.)
     text = _RESTART.sub("", sentence) if "..." in sentence or "…" in sentence else sentence
     text = _ELLIPSIS.sub(" ", text)
-    text = re.sub(r"\b([\w']+)-\1\b", r"\1", text, flags=re.IGNORECASE)  # "they-they"
+    text = _HYPHEN_STUTTER.sub(r"\1", text)
     text = _CUT.sub(lambda m: "" if m[1].lower() in _FUNCTION_WORDS else m[1], text)
     text = _REPEATED.sub(r"\1", text)
+    if text.count('"') % 2:  # a quotation split across sentences: its stray mark
+        text = _STRAY_QUOTE.sub(r"\1", text, count=1)
     text = _finished(_INTERJECTION.sub(r"\1 ", text.strip()))
     return _TRAILING.sub(r"\1", text) if trailed_off else text
 

@@ -108,6 +108,11 @@ def risk_texts(transcript: str) -> list[str]:
         ("Same time, two o'clock?", "Friday at two, yeah.", None),
         ("How's your intent now, zero to ten?", "Two. Maybe two.", "Rates intent about 2 of 10."),
         (
+            "On a scale of zero to ten, how strong is the intention right now to act on it?",
+            "Like, a four? The kids are the thing.",
+            "Rates intention to act on it 4 of 10.",
+        ),
+        (
             "Pain this week, zero to ten, on average?",
             "Average, a 6.",
             "Rates pain this week on average 6 of 10.",
@@ -180,6 +185,21 @@ def test_a_session_becomes_third_person_statements_without_its_chatter():
         ("plan", "Homework: schedule one pleasant activity each day."),
     ]
     assert not any(has_person(p.text) for p in found)
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("I'd had like four hours' sleep.", "they had had four hours' sleep"),
+        ("I'd never go back to that gym.", "would never go back"),
+        ("We'd been fighting all week.", "had been fighting all week"),
+        ("STOP is, stop, take a step back, observe.", "STOP is"),
+    ],
+)
+def test_a_client_statement_keeps_its_tense_and_acronyms(said, written):
+    text = f"Therapist: What happened?\nClient: {said}\n"
+    texts = [p.text for p in propositions(segment(text)[1], len(text))]
+    assert any(written in t for t in texts), texts
 
 
 def test_every_proposition_cites_the_turns_it_came_from():
@@ -731,6 +751,16 @@ def test_a_score_said_alone_carries_the_measure_named_just_before_it():
     assert any(t.startswith("Edinburgh questionnaire: ") and "nine" in t for t in texts), texts
     assert any(t.startswith("GAD-7: ") and ("eleven" in t or "11" in t) for t in texts), texts
     assert not any(t.startswith(("Edinburgh", "GAD-7")) and "puppy" in t for t in texts), texts
+
+
+def test_a_total_said_of_that_is_the_named_measures_score():
+    transcript = (
+        "Therapist: Can I do the questionnaire with you quickly, the PHQ-9?\n"
+        "Client: Sure.\n"
+        "Therapist: So that comes out at twenty-three. And the last item, you said nearly "
+        "every day.\n"
+    )
+    assert "PHQ-9 score: twenty-three." in statement_texts(transcript)
 
 
 def test_a_yes_that_tidying_drops_still_answers_the_question():

@@ -245,7 +245,16 @@ def test_tidy_drops_a_transcribers_stage_directions(said, written):
 
 
 @pytest.mark.parametrize(
-    "said", ["okay .", "mm-hmm .", "yeah , yeah .", "Thank you.", "All right."]
+    "said",
+    [
+        "okay .",
+        "mm-hmm .",
+        "yeah , yeah .",
+        "Thank you.",
+        "All right.",
+        "no problem bye .",
+        "Take care.",
+    ],
 )
 def test_filler_is_recognised(said):
     assert is_filler(said)
@@ -341,6 +350,14 @@ def test_a_clinicians_validation_is_filler():
             "Patient reports that they love peanut butter cups.",
         ),
         (
+            'Client reports that they want to sort it out; tomorrow after work.".',
+            "Client reports that they want to sort it out; tomorrow after work.",
+        ),
+        (
+            'Client reports that "I hear you are annoyed.',
+            "Client reports that I hear you are annoyed.",
+        ),
+        (
             "Patient denies waking up with it; it it comes randomly.",
             "Patient denies waking up with it; it comes randomly.",
         ),
@@ -358,7 +375,17 @@ def test_polish_removes_what_speech_leaves_in_a_written_statement(written, polis
         "Client reports thirty, thirty-five minutes of walking.",
         "Client reports that that is fine.",
         "Client reports a follow-up with the psychiatrist.",
+        "Clinician named the crisis line, nine-eight-eight.",
+        "Clinician named the crisis line, nine eight eight.",
+        "Client reports moving in twenty twenty.",
     ],
 )
 def test_polish_keeps_meaning_negation_and_numbers(kept):
     assert polish(kept) == kept
+
+
+@pytest.mark.parametrize(
+    "said", ["Call nine-eight-eight.", "Call nine eight eight.", "Since twenty twenty."]
+)
+def test_tidy_keeps_a_number_said_twice(said):
+    assert tidy(said) == said
