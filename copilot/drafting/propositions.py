@@ -39,6 +39,7 @@ from .interventions import named_interventions
 from .interventions import statement as intervention_statement
 from .text import (
     ASIDE_OPENER,
+    SYMPTOM,
     Segment,
     Speaker,
     capitalised,
@@ -180,7 +181,10 @@ def propositions(segments: list[Segment], length: int, term: str = "client") -> 
     "client" transcript is a therapy session, whose named interventions are read."""
     prefetch(segments)
     found = _propositions(segments, length, therapy=term == "client")
-    return [_with_medication(_with_measure(_named(p, term), segments)) for p in found]
+    return [
+        _with_rating(_with_medication(_with_measure(_named(p, term), segments)), segments)
+        for p in found
+    ]
 
 
 # Rating scales and questionnaires a session names when it gives their score; the
@@ -469,6 +473,7 @@ def _turn_propositions(
 ) -> list[Proposition]:
     result: list[Proposition] = []
     answering = question is not None
+    chatting = False  # the turn answers small talk ("A bit. I didn't bring a coat.")
     skip = 0  # segments a C-SSRS answer took with it
     for index, seg in enumerate(turn.segments):
         if index < skip:
@@ -478,6 +483,8 @@ def _turn_propositions(
         if _is_empty(sentence) and not (_POSITIVE.match(sentence) or _NEGATIVE.match(sentence)):
             continue  # "Okay." before the answer itself
         first, answering = answering, False
+        if chatting and len(sentence.split()) <= _CHAT_WORDS and not _says_something(sentence):
+            continue
         if first and question is not None:
             booked = next_session(tidy(question.text), sentence)
             if booked is not None:  # "Same time next Thursday?" / "Works."
@@ -485,9 +492,14 @@ def _turn_propositions(
                 continue
             asked = _ASKING.sub("", question.text)  # not "Let me also ask, …"
             chatty = _is_small_talk(tidy(asked)) or _SMALL_TALK_QUESTION.search(asked)
-            if chatty and not risk.find_in_text(sentence):
-                # "How was the drive?" / "Not bad."
-                continue
+            if chatty and not (risk.find_in_text(sentence) or _asked_risks(asked)):
+                # "How was the drive?" / "Not bad." and what goes on with it; "Awful, I had
+                # a panic attack in the car park." stands alone
+                chatting = True
+                if not _says_something(sentence):
+                    continue
+                question = None
+        if first and question is not None:
             answer = answer_proposition(question, seg, sentence, position)
             asks_item = _CSSRS_ANY.search(question.text) is not None
             if asks_item and (answer is None or not risk.find_in_text(answer.text)):
@@ -520,6 +532,15 @@ def _turn_propositions(
         if made is not None:
             result.append(made)
     return result
+
+
+_CHAT_WORDS = 10  # a longer sentence after small talk may move on to the session's business
+
+
+def _says_something(sentence: str) -> bool:
+    """Does a sentence said after small talk hold a risk, a symptom or a figure with a
+    unit ("I had a panic attack in the car", "Only slept four hours")?"""
+    return bool(risk.find_in_text(sentence) or SYMPTOM.search(sentence))
 
 
 WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"  # case-blind
@@ -775,11 +796,16 @@ _SMALL_TALK = re.compile(
 )
 
 
-# Questions about the weather, the trip or the building: their answers are small talk too.
+# Questions about the weather, the trip or the building, the room, a drink offered, a
+# game or a show, and anything asked "by the way": their answers are small talk too.
 _SMALL_TALK_QUESTION = re.compile(
     r"\b(?:snow|rain|weather|storm|traffic|parking|elevator|the drive|the bus|"
     r"new apartment|your weekend|holidays?|(?:nice|cool|great|love) (?:your |that )?(?:hoodie|"
-    r"shirt|scarf|jacket|shoes|hat|sweater|bag))\b",
+    r"shirt|scarf|jacket|shoes|hat|sweater|bag)|by the way|"
+    r"(?:do you want|would you like|can I (?:get|make) you|fancy) (?:a |some )?(?:cup of )?"
+    r"(?:tea|coffee|water|glass of water|biscuit)|"
+    r"(?:is it|it's|a bit) (?:too )?(?:cold|hot|warm|chilly|stuffy) in here|heater|thermostat|"
+    r"(?:did|have) you (?:see|watch|catch) the (?:match|game|finale|episode|race|fight))\b",
     re.IGNORECASE,
 )
 
@@ -913,7 +939,8 @@ def client_statement(sentence: str) -> str | None:
 
 def _lower_start(body: str) -> str:
     first = body.split(" ", 1)[0]
-    if first == "I" or first.startswith(("I'", "I\u2019")) or first.isupper():
+    acronym = first.isupper() and len(first.strip(".,;:!?")) > 1  # "STOP", not "A bit"
+    if first == "I" or first.startswith(("I'", "I\u2019")) or acronym:
         return body
     return body[:1].lower() + body[1:]
 
@@ -1468,6 +1495,8 @@ def risk_answer_in_context(
         return None
     if not own and _PROPOSAL.search(asked) and _SLOT.search(asked):
         return None  # "Same time next Wednesday?" books the next session, whatever came before
+    if not own and (ASIDE_OPENER.search(asked) or _SMALL_TALK_QUESTION.search(asked)):
+        return None  # "Oh, sorry, is that cat hair on your jumper?" leaves the risk talk
     said = " ".join(capitalised(tidy(seg.text)) for seg in answer).strip()
     core = capitalised(core_question(asked))
     # a no to a question that neither asks of the risk nor follows it up ("Do you need to
@@ -1576,6 +1605,13 @@ def _asked_and_answered(question: str, answer: str) -> str | None:
     return terminated(f"Asked {_lower_start(you_as_client(asked))}: {said}")
 
 
+# A client's question back, not an answer said as one ("A pod every two days?").
+_ASKS_BACK = re.compile(
+    r"(?i)^(?:(?:like|so|and|but|um|uh|wait)\b,?\s*)*(?:who|what|when|where|why|how|which|is|are|"
+    r"am|do|does|did|can|could|will|would|should|have|has|was|were)\b"
+)
+
+
 def _bare_answer(question: str, sentence: str) -> str | None:
     """A noun-phrase answer to a yes/no question ("Any chest pain?" / "Slight cramps.")
     as "Reports slight cramps."."""
@@ -1594,6 +1630,8 @@ def _bare_answer(question: str, sentence: str) -> str | None:
         return None
     if (
         is_filler(sentence)
+        # "Like who?" asks back and reports nothing; "Maybe 75?" is an answer
+        or (is_question(sentence) and _ASKS_BACK.match(sentence) is not None)
         or _NEGATIVE.match(sentence)
         or _POSITIVE.match(sentence)
         or re.match(r"^(?:perfect|can't wait|of course|okay|thanks)\b", sentence, re.I)
@@ -1740,6 +1778,8 @@ def fuse(question: str, answer: str) -> str | None:
     scale = _SCALE.search(question)
     if scale:
         return _scale(doc, scale, answer)
+    if _SUDS.search(question) and _starts_with_number(answer):  # "SUDS?" / "Seventy."
+        return terminated(f"Rates SUDS {_rated(answer)} of 100")
     first = doc[0].lower_ if len(doc) else ""
     asked_what = _WHAT_IS.search(doc.text)
     if (
@@ -1846,10 +1886,61 @@ _SCALE_SUBJECT = re.compile(
 _WHEN_RATED = re.compile(r" (?:right now|now|today|these days)\b")
 
 
-def _scale(doc, scale: re.Match[str], answer: str) -> str | None:
-    numbers = re.findall(r"\d+(?:\.\d+)?|[a-z]+", answer.lower())
+# Subjective Units of Distress, rated 0-100 in exposure work (Wolpe, The Practice of
+# Behavior Therapy, 1969), asked by name: "SUDS?", "What's your SUDS right now?".
+_SUDS = re.compile(r"\b(?:SUDS?|subjective units(?: of distress)?)\b", re.IGNORECASE)
+_RATING_LOOKBACK = 8  # sentences before "Number?" in which SUDS may have been named
+# A follow-up that asks for the number again: "What's the number?", "And now?", "Check in
+# on the number?", "Where are you now?".
+_RATING_AGAIN = re.compile(
+    r"(?i)^(?:(?:and|okay|ok|so|alright)\b,?\s+)*(?:(?:what's|what is) (?:the|your) number|"
+    r"(?:check in on )?(?:the |your )?number|(?:and )?now|where are you(?: at)?(?: now)?|"
+    r"(?:the |your )?rating)(?: now| right now)?\??$"
+)
+
+
+def _starts_with_number(answer: str) -> bool:
+    first = re.match(r"(?i)^(?:(?:like|about|maybe|around|probably),?\s+)*([\w.-]+)", answer)
+    return first is not None and _number(first[1].lower().rstrip(".")) is not None
+
+
+def _with_rating(p: Proposition, segments: list[Segment]) -> Proposition:
+    """A bare number answering "Number?" or "And now?" soon after SUDS was asked, as that
+    rating ("SUDS?" / "Seventy." ... "And now?" / "Fifty." -> "Client rates SUDS 50 of
+    100.")."""
+    found = re.match(r"^Client reports (?:that )?(?P<said>[^;]+?)(?P<rest>;.*)?$", p.text)
+    if p.quoted or len(p.segments) < 2 or found is None:
+        return p
+    said = found["said"].rstrip(".")
+    if not (_starts_with_number(said) and len(said.split()) <= 4):
+        return p
+    question = p.segments[0]
+    if question.speaker != "clinician" or not _RATING_AGAIN.match(tidy(question.text)):
+        return p
+    before = [seg for seg in segments if seg.start < question.start][-_RATING_LOOKBACK:]
+    if not any(seg.speaker == "clinician" and _SUDS.search(seg.text) for seg in before):
+        return p
+    rest = (found["rest"] or "").rstrip(".")
+    if _starts_with_number(rest.lstrip("; ")) and len(rest.split()) <= 4:  # "; maybe fifty-five"
+        said, rest = f"{said} {rest.lstrip('; ')}", ""
+    return replace(p, text=terminated(f"Client rates SUDS {_rated(said)} of 100{rest}"))
+
+
+def _rated(answer: str) -> str | None:
+    """The value or range an answer gives on a scale ("Two. Maybe two." -> "about 2",
+    "Fifty. Maybe fifty-five." -> "about 50-55"), or None without a number."""
+    numbers = re.findall(r"\d+(?:\.\d+)?|[a-z]+(?:-[a-z]+)?", answer.lower())
     values = list(dict.fromkeys(_number(w) for w in numbers if _number(w) is not None))
     if not values:  # "Two. Maybe two." is one value
+        return None
+    value = "-".join(str(v) for v in values[:2]) if len(values) > 1 else str(values[0])
+    hedge = "about " if re.search(r"\b(?:about|maybe|probably|around)\b", answer, re.I) else ""
+    return hedge + value
+
+
+def _scale(doc, scale: re.Match[str], answer: str) -> str | None:
+    rated = _rated(answer)
+    if rated is None:
         return None
     top = _number(re.sub(r"^(?:a|one) hundred$", "hundred", scale[1].lower()))
     adjective = next((t for t in doc if t.i > 0 and doc[t.i - 1].lower_ == "how"), None)
@@ -1874,9 +1965,7 @@ def _scale(doc, scale: re.Match[str], answer: str) -> str | None:
     )
     if believed:  # "How much do you believe the thought now, 0 to 100?"
         topic, rest = "belief in", " " + you_as_them(believed["what"])
-    value = "-".join(str(v) for v in values[:2]) if len(values) > 1 else str(values[0])
-    hedge = "about " if re.search(r"\b(?:about|maybe|probably|around)\b", answer, re.I) else ""
-    return terminated(f"Rates {topic}{rest} {hedge}{value} of {top}")
+    return terminated(f"Rates {topic}{rest} {rated} of {top}")
 
 
 def _rest_after_subject(tokens) -> str:
@@ -1892,14 +1981,20 @@ _NUMBER_WORDS = {
         re.findall(r"\S+", "zero one two three four five six seven eight nine ten eleven twelve")
     )
 } | {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}
+_TENS = {"sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 
 
 def _number(word: str) -> float | int | None:
+    """A number in digits or words ("7", "6.5", "seventy", "fifty-five"), or None."""
     if re.fullmatch(r"\d+", word):
         return int(word)
     if re.fullmatch(r"\d+\.\d+", word):
         return float(word)
-    return _NUMBER_WORDS.get(word)
+    tens, _, unit = word.partition("-")
+    value = _NUMBER_WORDS.get(tens, _TENS.get(tens))
+    if unit and (value is None or value < 20 or not 0 < _NUMBER_WORDS.get(unit, 0) < 10):
+        return None
+    return value + _NUMBER_WORDS[unit] if unit else value
 
 
 _WH_TOPICS = (

@@ -26,7 +26,7 @@ import numpy as np
 from . import risk
 from .classifier import TECHNIQUE
 from .propositions import MEASURE, WEEKDAY, Proposition
-from .text import ASIDE_OPENER, STAGE_DIRECTION, content_stems, without_frame
+from .text import ASIDE_OPENER, STAGE_DIRECTION, SYMPTOM, content_stems, without_frame
 
 MODEL_FILE = Path(__file__).parent / "data" / "salience.npz"
 KINDS = ("answer", "client", "clinician", "plan", "intervention", "risk", "other")
@@ -59,19 +59,6 @@ _SAFETY = re.compile(
     r"\b(?:988|911|crisis (?:line|text line|lifeline)|hotline|safety plan\w*|emergency room|"
     r"means restriction|higher level of care|intensive outpatient|IOP|hospital\w*|"
     r"warning signs|reasons? for living|protective factors?|kept (?:client|them) going)\b",
-    re.IGNORECASE,
-)
-# A client's report of a symptom in the domains of the PHQ-9 items (Kroenke, Spitzer &
-# Williams 2001: interest, mood, sleep, energy, appetite, self-worth, concentration,
-# psychomotor change), the GAD-7 items (Spitzer et al. 2006: nervousness, worry, restlessness,
-# irritability, dread), PTSD re-experiencing (DSM-5: nightmares, flashbacks) and substance
-# use: the symptom review a progress note documents whatever the model scores.
-_SYMPTOM = re.compile(
-    r"\b(?:sleep\w*|slept|insomnia|nightmares?|flashbacks?|appetite|eating|energy|tired\w*|"
-    r"fatigue\w*|exhausted|interest|enjoy\w*|mood|depress\w*|sad(?:ness)?|hopeless\w*|"
-    r"worthless\w*|guilt\w*|concentrat\w*|focus\w*|restless\w*|irritab\w*|on edge|"
-    r"nervous\w*|anxi\w*|worr\w*|panic\w*|afraid|crav\w*|urges?|drinking|drinks|"
-    r"vap(?:e|es|ed|ing)|smok(?:e|es|ed|ing))\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (
@@ -283,7 +270,7 @@ class SalienceModel:
         default a risk statement, or what the clinician did or decided), what a therapy
         note documents (`documented_in_therapy`), an answer stating a number (a count, a
         rating, a SUDS reading), anyone's statement of a quantity with its unit, the
-        client's report of a symptom (`_SYMPTOM`), or part of the risk assessment after
+        client's report of a symptom (`SYMPTOM`), or part of the risk assessment after
         a positive risk statement (`risk_assessment`). Before `opening` (a position 0-1,
         `opening_end`), only a risk statement, what a therapy note documents and the
         client's report of a symptom are kept: the rest is small talk; after `closing`
@@ -297,7 +284,7 @@ class SalienceModel:
         for p, s, assessed in zip(props, scores, assessing, strict=True):
             # what a therapy note records whatever the score, in the opening too
             recorded = documented_in_therapy(p.text) or (
-                _reports(p) and bool(_SYMPTOM.search(p.text))
+                _reports(p) and bool(SYMPTOM.search(p.text))
             )
             salient = (
                 recorded
@@ -349,7 +336,7 @@ def conversational(p: Proposition) -> bool:
     that keeps a proposition for what it states still keeps it."""
     return p.kind == "clinician" and not (
         _NUMBER.search(p.text)
-        or _SYMPTOM.search(p.text)
+        or SYMPTOM.search(p.text)
         or documented_in_therapy(p.text)
         or _TECHNIQUE_WORDS.search(p.text)
         or _FUTURE.search(p.text)
@@ -398,7 +385,7 @@ def chit_chat(p: Proposition) -> bool:
     text = _MONTHS_AND_DAYS.sub("", p.text)
     return bool(_NAME.search(text)) and not (
         _NUMBER.search(text)
-        or _SYMPTOM.search(text)
+        or SYMPTOM.search(text)
         or documented_in_therapy(text)
         or _TECHNIQUE_WORDS.search(text)
         or _EVENT.search(text)

@@ -295,6 +295,20 @@ def is_question(sentence: str) -> bool:
     return sentence.rstrip().rstrip("\"')").endswith("?")
 
 
+# A client's report of a symptom in the domains of the PHQ-9 items (Kroenke, Spitzer &
+# Williams 2001: interest, mood, sleep, energy, appetite, self-worth, concentration,
+# psychomotor change), the GAD-7 items (Spitzer et al. 2006: nervousness, worry, restlessness,
+# irritability, dread), PTSD re-experiencing (DSM-5: nightmares, flashbacks) and substance
+# use: the symptom review a progress note documents whatever the model scores.
+SYMPTOM = re.compile(
+    r"\b(?:sleep\w*|slept|insomnia|(?<!\ba )nightmares?|flashbacks?|appetite|eating|energy|"
+    r"tired\w*|fatigue\w*|exhausted|interest|enjoy\w*|mood|depress\w*|sad(?:ness)?|hopeless\w*|"
+    r"worthless\w*|guilt\w*|concentrat\w*|focus\w*|restless\w*|irritab\w*|on edge|"
+    r"nervous\w*|anxi\w*|worr\w*|panic\w*|afraid|crav\w*|urges?|drinking|drinks|"
+    r"vap(?:e|es|ed|ing)|smok(?:e|es|ed|ing))\b",
+    re.IGNORECASE,
+)
+
 # A number said as digits or words: said twice it is a number ("nine eight eight", "twenty
 # twenty", "9-8-8"), not a stutter.
 _NUMERAL = (
@@ -375,6 +389,10 @@ ASIDE_OPENER = re.compile(
     re.IGNORECASE,
 )
 
+# A pronoun left capitalised after the reporting frame, where an ellipsis stood.
+_PRONOUN_AFTER_FRAME = re.compile(
+    r"^(\w+ (?:reports|denies|endorses)(?: that)? )(She|He|It|They|There|That|This)\b"
+)
 # The opening or closing mark of a quotation whose other half is in another sentence.
 _STRAY_QUOTE = re.compile(r'^((?:\w+ ){0,4}?(?:that )?)"|"(?:(?<=[.!?]")[.!?]*)?\s*$')
 
@@ -392,6 +410,7 @@ def polish(sentence: str) -> str:
     # (_RESTART looks back from every word for an ellipsis: only where there is one.)
     text = _RESTART.sub("", sentence) if "..." in sentence or "…" in sentence else sentence
     text = _ELLIPSIS.sub(" ", text)
+    text = _PRONOUN_AFTER_FRAME.sub(lambda m: m[1] + m[2].lower(), text)  # "that ...She's"
     text = _HYPHEN_STUTTER.sub(r"\1", text)
     text = _CUT.sub(lambda m: "" if m[1].lower() in _FUNCTION_WORDS else m[1], text)
     text = _REPEATED.sub(r"\1", text)

@@ -3,6 +3,8 @@ them the salience model keeps (copilot.drafting.salience)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -751,6 +753,62 @@ def test_a_score_said_alone_carries_the_measure_named_just_before_it():
     assert any(t.startswith("Edinburgh questionnaire: ") and "nine" in t for t in texts), texts
     assert any(t.startswith("GAD-7: ") and ("eleven" in t or "11" in t) for t in texts), texts
     assert not any(t.startswith(("Edinburgh", "GAD-7")) and "puppy" in t for t in texts), texts
+
+
+def test_answers_to_small_talk_questions_are_left_out_but_a_screening_answer_is_kept():
+    transcript = (
+        "Therapist: Sorry, is it cold in here? You're shivering.\n"
+        "Client: A bit. I didn't bring a coat.\n"
+        "Therapist: Did you see the match on Sunday, by the way?\n"
+        "Client: Didn't watch it. Heard they lost again.\n"
+        "Therapist: Do you want a tea?\n"
+        "Client: Yeah. Milk, two sugars.\n"
+        "Therapist: By the way, any thoughts of hurting yourself this week?\n"
+        "Client: No.\n"
+        "Therapist: How much coffee are you drinking?\n"
+        "Client: Four cups a day.\n"
+        "Therapist: How was the drive?\n"
+        "Client: Fine. But I had a panic attack in the car park.\n"
+    )
+    texts = statement_texts(transcript)
+    assert any("panic attack in the car park" in t for t in texts), texts
+    assert not any(re.search(r"bit|coat|lost|watch|sugars|tea\b", t) for t in texts), texts
+    assert any(t.startswith("Client denies") and "hurting themselves" in t for t in texts), texts
+    assert any("four cups a day" in t.lower() or "4 cups a day" in t for t in texts), texts
+
+
+def test_an_aside_after_risk_talk_is_not_a_risk_answer():
+    transcript = (
+        "Therapist: Any urge to cut today?\n"
+        "Client: Yeah. Urge is like a four today.\n"
+        "Therapist: Oh, sorry, is that a cat hair situation on your jumper?\n"
+        "Client: Ugh, yes. Ash's cat. She sleeps on my clothes pile. I've given up.\n"
+        "Therapist: And where are the blades now?\n"
+        "Client: In the drawer.\n"
+    )
+    risks = risk_texts(transcript)
+    assert not any("jumper" in t for t in risks), risks
+    assert any("blades" in t and "drawer" in t.lower() for t in risks), risks
+
+
+def test_a_suds_rating_and_the_numbers_asked_after_it_are_ratings():
+    transcript = (
+        "Therapist: Close your eyes and start at the car park. SUDS?\n"
+        "Client: Seventy.\n"
+        "Therapist: Keep going. What happens next?\n"
+        "Client: I drop the keys and he grabs my arm.\n"
+        "Therapist: Open your eyes when you're ready. And now?\n"
+        "Client: Fifty. Maybe fifty-five.\n"
+        "Therapist: How many hours did you sleep?\n"
+        "Client: Five.\n"
+        "Therapist: Anxiety before the meal, zero to a hundred?\n"
+        "Client: Sixty.\n"
+    )
+    texts = statement_texts(transcript)
+    assert "Client rates SUDS 70 of 100." in texts, texts
+    assert "Client rates SUDS about 50-55 of 100." in texts, texts
+    assert "Client reports five hours." in texts, texts  # not a rating: no "number?" asked
+    assert "Client rates anxiety before the meal 60 of 100." in texts, texts
 
 
 def test_a_total_said_of_that_is_the_named_measures_score():

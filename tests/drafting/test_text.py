@@ -358,6 +358,10 @@ def test_a_clinicians_validation_is_filler():
             "Client reports that I hear you are annoyed.",
         ),
         (
+            "Client reports that ...She's coming at half two.",
+            "Client reports that she's coming at half two.",
+        ),
+        (
             "Patient denies waking up with it; it it comes randomly.",
             "Patient denies waking up with it; it comes randomly.",
         ),
