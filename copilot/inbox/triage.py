@@ -54,6 +54,7 @@ from .lexicon import (
     ELSEWHERE,
     HEDGE,
     IDIOMS,
+    LARGE_INGESTION,
     MY_CHILD,
     NEGATION,
     NOW,
@@ -154,8 +155,9 @@ def urgent_cues(text: str) -> list[UrgentCue]:
                     reason = ""  # a child's disclosure is the news, not someone else's words
                 if not reason and context is not None and not context.search(nearby):
                     reason = "no risk context"
-                if not reason and (benign or BENIGN_NEARBY.search(nearby)):
-                    reason = "benign"
+                ingested = family == "medical emergency" and LARGE_INGESTION.match(span.text)
+                if not reason and (benign or BENIGN_NEARBY.search(nearby)) and not ingested:
+                    reason = "benign"  # not "took 40 of my tylenol … feel fine actually"
                 cues.append(UrgentCue(family, span, reason))
     risk = _risk_statements(text)
     if benign:

@@ -109,6 +109,23 @@ def spans_hold(text: str, spans: tuple[Span, ...]) -> bool:
             "I have decided I will not be a burden to my family any longer. Thank you.",
             "suicidal thoughts",
         ),
+        ("i took 40 of my tylenol about 2 hours ago. feel fine actually", "medical emergency"),
+        (
+            "I'm 14 weeks pregnant and bleeding a lot, soaking through pads. "
+            "Should I come to group?",
+            "medical emergency",
+        ),
+        (
+            "Does my life insurance still pay out if it's ruled an accident? "
+            "Also cancel my sessions.",
+            "plan or means",
+        ),
+        (
+            "Please fill my Seroquel. After this weekend I won't be bothering anyone "
+            "about refills.",
+            "suicidal thoughts",
+        ),
+        ("ok so i have the rope. i'm in the garage. idk why i'm texting", "plan or means"),
     ],
 )
 def test_urgent_messages_are_urgent_with_the_words_that_decided(text, family):
@@ -190,6 +207,17 @@ def test_traps_are_filed_by_their_real_request(text, category):
         "A coworker asked if I was self-harming because of the cat scratches. I'm not.",
         "Does the practice run a grief group for suicide-loss survivors?",
         "I will not be a burden on the front desk, I'll fill the form in myself.",
+        "It took 40 minutes to get through on the phone line.",
+        "I took 20 mg of the Lexapro this morning like you said.",
+        "Took all day to find parking, sorry I was late.",
+        "I accidentally took my sertraline twice this morning. I feel fine.",
+        "My new ramp van is tall, will it fit in the garage?",
+        "I signed up for a knife skills cooking class for behavioral activation.",
+        "I could strangle the pharmacy, third prior auth this month.",
+        "Looks like an accident on 95, I'll be 10 minutes late.",
+        "My life insurance application asks about past suicide attempts; can you send records?",
+        "I won't be bothering you for a while, I'm traveling until June.",
+        "My nose was bleeding for a few minutes this morning, is that the fluoxetine?",
     ],
 )
 def test_false_friends_of_the_cues_count_no_urgent_cue(text):
