@@ -196,7 +196,8 @@ MEASURE = re.compile(
     r"\b(?:PHQ-?(?:9|2|A)|GAD-?7|PCL-?5|EPDS|Edinburgh(?: (?:questionnaire|scale))?|"
     r"AUDIT(?:-C)?|SPIN|Y-?BOCS|ISI|PG-?13|CRAFFT|ASRS|BDI(?:-II)?|BAI|MDQ|C-?SSRS|DAST(?:-10)?|"
     r"K-?10|DASS(?:-21)?|ORS|SRS|CUDIT(?:-R)?|PDSS|CPAQ|ICG|EDE-?Q|OCI(?:-R)?|PSWQ|MoCA|"
-    r"(?:[A-Z][\w-]+ ){1,3}(?:questionnaire|scale|inventory))\b"
+    r"(?:(?!The |This |That |Your |A )[A-Z][\w-]+ ){1,3}"
+    r"(?:[Qq]uestionnaire|[Ss]cale|[Ii]nventory))\b"
 )
 _SCORE = re.compile(
     r"\b(?:score[ds]?|scored|scoring|c(?:ame|omes?|oming) (?:in|out) (?:at|to)|total(?:led)?|"
@@ -238,20 +239,31 @@ def _with_measure(p: Proposition, segments: list[Segment]) -> Proposition:
     """A score without its measure's name, named from the segments just before it ("You
     did the Edinburgh questionnaire. Your score was seventeen." -> "Edinburgh
     questionnaire: client's score was seventeen.")."""
-    if p.quoted or not _SCORE.search(p.text) or MEASURE.search(p.text):
+    said_total = _SAID_TOTAL.match(p.text)
+    if said_total and (_number(said_total["score"].lower().rstrip(".!")) or 0) <= _ITEM_MAX:
+        said_total = None  # "That's three." after an item is the item's score
+    if p.quoted or not (_SCORE.search(p.text) or said_total) or MEASURE.search(p.text):
         return p
     first = min(seg.start for seg in p.segments)
     before = [seg for seg in segments if seg.start < first][-_MEASURE_LOOKBACK:]
     named = [m[0] for seg in before for m in MEASURE.finditer(seg.text)]
     if not named:
         return p
-    total = _TOTAL.match(p.text)
+    total = _TOTAL.match(p.text) or said_total
     if total:  # "So that comes out at twenty-three." -> "PHQ-9 score: twenty-three."
         return replace(p, text=terminated(f"{named[-1]} score: {total['score'].rstrip('.!')}"))
     return replace(p, text=f"{named[-1]}: {_lower_start(p.text)}")
 
 
 # A total said of "that" ("So that comes out at twenty-three.", "Which is a fourteen.").
+# "That's thirty-one." said just after a measure was given: its total. A number up to
+# _ITEM_MAX may be one item's score (PHQ-9 and GAD-7 items are scored 0-3: Kroenke,
+# Spitzer & Williams 2001).
+_SAID_TOTAL = re.compile(
+    r"(?i)^(?:(?:so|and|okay|ok|thanks|thank you|alright)\b,?\s+)*(?:that's|that is|it's|"
+    r"you're at|you got)\s+(?:an?\s+)?(?P<score>(?:\d+|[a-z]+(?:-[a-z]+)?)[.!]?)$"
+)
+_ITEM_MAX = 3
 _TOTAL = re.compile(
     r"(?i)^(?:(?:so|and|okay|ok|which|alright)\b,?\s+)*(?:that|it|this|which|the total|"
     r"your (?:total|score)|that one)\s+(?:comes|came|is|was)\s+(?:(?:out|in)\s+(?:at|to)\s+)?"
@@ -569,7 +581,9 @@ _SLOT_ECHO = re.compile(
 )
 _ACCEPTED = re.compile(
     r"^(?:yes|yeah|yep|sure|okay|ok|works|that works|perfect|sounds good|great|good|fine|"
-    r"definitely|absolutely|see you then)\b|^" + WEEKDAY,
+    r"definitely|absolutely|see you then)\b|^" + WEEKDAY + "|"
+    # the time said back and agreed to: "Five's good.", "Ten o'clock works."
+    r"^" + _CLOCK + r"(?:'s| is| works| would work| suits me)(?: \w+)?[.!]?$",
     re.IGNORECASE,
 )
 # A time offered, not asked about: "Same time next Thursday?", "How about Monday at

@@ -358,6 +358,14 @@ def test_in_therapy_a_therapists_remark_is_left_out_whatever_its_score():
             "Next session: the 3rd at 5:30.",
         ),
         ("Did it happen on Tuesday?", "Tuesday.", None),
+        # the time said back and agreed to
+        ("Okay. Next week, Wednesday at five?", "Five's good.", "Next session: Wednesday at five."),
+        (
+            "Same time next Monday, ten o'clock?",
+            "Ten o'clock works.",
+            "Next session: next Monday, ten o'clock.",
+        ),
+        ("Did you sleep past five on Sunday?", "Five's about right.", None),
     ],
 )
 def test_a_time_the_clinician_offers_and_the_client_takes_is_the_next_session(
@@ -819,6 +827,20 @@ def test_a_total_said_of_that_is_the_named_measures_score():
         "every day.\n"
     )
     assert "PHQ-9 score: twenty-three." in statement_texts(transcript)
+
+
+def test_a_total_said_as_thats_after_a_measure_is_its_score_but_an_item_is_not():
+    transcript = (
+        "Therapist: Let's do the questionnaire. The Health Anxiety Inventory, the short one.\n"
+        "Client: Okay.\n"
+        "Therapist: Thanks. That's thirty-one. Four weeks ago it was thirty-eight.\n"
+        "Therapist: And the PHQ-9, item three, sleep?\n"
+        "Client: Nearly every day.\n"
+        "Therapist: That's three.\n"
+    )
+    texts = statement_texts(transcript)
+    assert "Health Anxiety Inventory score: thirty-one." in texts, texts
+    assert not any("score: three" in t for t in texts), texts
 
 
 def test_a_yes_that_tidying_drops_still_answers_the_question():
