@@ -2,7 +2,9 @@
 check before signing.
 
 For each set (tests/drafting/therapy/, which the engine's rules were written against;
-tests/drafting/heldout/ to heldout12/, written separately and never trained on)
+tests/drafting/heldout/ to heldout13/, written separately; heldout to heldout11 were
+read after their first run and are now training data of the salience model, heldout12
+on are not)
 prints:
 
 - facts: the share of the `must` patterns (facts the therapist's note holds) that
@@ -49,18 +51,19 @@ from copilot.drafting.types import DraftRequest  # noqa: E402
 SESSIONS = ROOT / "tests" / "drafting"
 SETS = {
     "therapy (rules written against it)": SESSIONS / "therapy",
-    "heldout (never trained on; leaks read while writing rules)": SESSIONS / "heldout",
-    "heldout2 (written blind after the static vectors)": SESSIONS / "heldout2",
-    "heldout3 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout3",
-    "heldout4 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout4",
-    "heldout5 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout5",
-    "heldout6 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout6",
-    "heldout7 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout7",
-    "heldout8 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout8",
-    "heldout9 (written blind 2026-12-07; its first run's lost facts read)": SESSIONS / "heldout9",
-    "heldout10 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout10",
-    "heldout11 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout11",
-    "heldout12 (written blind 2026-12-07)": SESSIONS / "heldout12",
+    "heldout (leaks read while writing rules; salience trained on it)": SESSIONS / "heldout",
+    "heldout2 (written blind after the static vectors; trained on)": SESSIONS / "heldout2",
+    "heldout3 (written blind 2026-12-07; its misses read; trained on)": SESSIONS / "heldout3",
+    "heldout4 (written blind 2026-12-07; its misses read; trained on)": SESSIONS / "heldout4",
+    "heldout5 (written blind 2026-12-07; its misses read; trained on)": SESSIONS / "heldout5",
+    "heldout6 (written blind 2026-12-07; its misses read; trained on)": SESSIONS / "heldout6",
+    "heldout7 (written blind 2026-12-07; its misses read; trained on)": SESSIONS / "heldout7",
+    "heldout8 (written blind 2026-12-07; its misses read; trained on)": SESSIONS / "heldout8",
+    "heldout9 (written blind 2026-12-07; its first run's lost facts read; trained on)": SESSIONS
+    / "heldout9",
+    "heldout10 (written blind 2026-12-07; its misses read; trained on)": SESSIONS / "heldout10",
+    "heldout11 (written blind 2026-12-07; its misses read; trained on)": SESSIONS / "heldout11",
+    "heldout12 (written blind 2026-12-07; four drafts read)": SESSIONS / "heldout12",
 }
 CHATTER = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon)|welcome|thanks?|thank you|okay|ok|"

@@ -7,7 +7,9 @@ made (`Proposition.kind`), position in the transcript, length, numbers and negat
 Trained by `manage.py train_salience` on transcript propositions labeled by whether a
 sentence of the reference note written from that transcript restates them (ACI-Bench
 train, Yim et al., Scientific Data 2023; MTS-Dialog, Ben Abacha et al., EACL 2023; both
-CC BY 4.0); the weights and the decision threshold ship in data/salience.npz.
+CC BY 4.0; and the project's 168 therapy sessions with their notes, among them the
+held-out sets already read); the weights and the decision threshold ship in
+data/salience.npz.
 
 Risk statements (kind "risk") are kept whatever their score: safety is not
 compressible.

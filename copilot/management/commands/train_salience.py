@@ -1,8 +1,9 @@
 """`manage.py train_salience`: fit the grounded engine's salience model.
 
 Turns every transcript of ACI-Bench train (67 visits with full notes), MTS-Dialog
-(1,201 dialogues, each with the note section written from it) and the project's 36
-therapy sessions (tests/drafting/therapy and train, weighted THERAPY_WEIGHT) into propositions
+(1,201 dialogues, each with the note section written from it) and the project's 168
+therapy sessions (tests/drafting/therapy, train and the held-out sets already read,
+heldout to heldout11; weighted THERAPY_WEIGHT) into propositions
 (copilot.drafting.propositions), labels each one salient when a single sentence of
 the reference note restates it (at least half of its content words, and two or
 more, stand in that sentence), and fits logistic regression over the features of
@@ -30,11 +31,15 @@ from copilot.drafting.vectors import embed_sentences
 
 SHARED = Path(settings.BASE_DIR).parent / "shared" / "data"
 # Therapy sessions written for the project with their therapists' notes: the twelve the
-# rules were written against and 24 written to train on. The held-out sets beside them
-# (tests/drafting/heldout, heldout2, heldout3) are never trained on.
+# rules were written against, 24 written to train on, and the held-out sets whose first
+# run is recorded and whose misses were read (heldout to heldout11: 132 sessions, the
+# only examples of most therapies' small talk). The newer held-out sets (heldout12 on)
+# are never trained on.
+SESSIONS = Path(settings.BASE_DIR) / "tests" / "drafting"
 THERAPY = (
-    Path(settings.BASE_DIR) / "tests" / "drafting" / "therapy",
-    Path(settings.BASE_DIR) / "tests" / "drafting" / "train",
+    SESSIONS / "therapy",
+    SESSIONS / "train",
+    *(SESSIONS / f"heldout{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)),
 )
 # Weight of a therapy-session proposition against a general-medicine one: the only
 # examples of what a therapy note leaves out (weather, the office, the recording).
