@@ -398,15 +398,23 @@ def chit_chat(p: Proposition) -> bool:
 def risk_assessment(props: Sequence[Proposition]) -> list[bool]:
     """Which propositions answer the risk assessment that follows a positive risk
     statement (plan, means, intent, protective factors): the client's answers and
-    statements after it, up to the clinician's next plan or intervention."""
-    result, assessing = [], False
+    statements after it that say something (not `says_nothing`), up to the clinician's
+    next plan or intervention or ASSESSMENT_SPAN propositions after the last risk
+    statement, when the session has moved on."""
+    result, since = [], None  # propositions since the last positive risk statement
     for p in props:
         if p.kind == "risk" and any(not f.negated for f in risk.find_in_text(p.text)):
-            assessing = True
+            since = 0
         elif p.kind in {"plan", "intervention"}:
-            assessing = False
-        result.append(assessing and p.kind in {"answer", "client"})
+            since = None
+        elif since is not None:
+            since += 1
+        assessing = since is not None and since <= ASSESSMENT_SPAN
+        result.append(assessing and p.kind in {"answer", "client"} and not says_nothing(p))
     return result
+
+
+ASSESSMENT_SPAN = 8  # propositions after a risk statement that may still assess it
 
 
 def documented_in_therapy(text: str) -> bool:

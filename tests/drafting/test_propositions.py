@@ -799,6 +799,23 @@ def test_an_aside_after_risk_talk_is_not_a_risk_answer():
     assert any("blades" in t and "drawer" in t.lower() for t in risks), risks
 
 
+def test_the_risk_assessment_after_a_risk_statement_ends_when_the_session_moves_on():
+    from copilot.drafting.salience import ASSESSMENT_SPAN, risk_assessment
+
+    def said(text, kind="client"):
+        return Proposition(text, (), "client", kind, 0.5)
+
+    props = [
+        said('Client stated, "I keep thinking they would be better off without me."', "risk"),
+        said("Client reports that they have a rope in the garage."),
+        said("Client reports that it is, yeah."),  # says nothing: not kept for the risk
+        *[said(f"Client reports that the allotment took {n} hours.") for n in range(12)],
+    ]
+    assessed = risk_assessment(props)
+    assert assessed[1] and not assessed[2]
+    assert assessed[ASSESSMENT_SPAN] and not any(assessed[ASSESSMENT_SPAN + 1 :])
+
+
 def test_a_suds_rating_and_the_numbers_asked_after_it_are_ratings():
     transcript = (
         "Therapist: Close your eyes and start at the car park. SUDS?\n"
