@@ -284,6 +284,9 @@ class SalienceModel:
         assessing = risk_assessment(props)
         kept = []
         for p, s, assessed in zip(props, scores, assessing, strict=True):
+            if therapy and topic_only(p):
+                kept.append(False)
+                continue
             # what a therapy note records whatever the score, in the opening too
             recorded = documented_in_therapy(p.text) or (
                 _reports(p) and bool(SYMPTOM.search(p.text))
@@ -315,6 +318,23 @@ class SalienceModel:
                 )
             )
         return kept
+
+
+def topic_only(p: Proposition) -> bool:
+    """Is `p` a therapist's spoken heading ("Warning signs.", "The TIPP skill.", "Step
+    one.", "The PHQ-9."): a clinician's sentence of a session transcript of at most
+    TOPIC_WORDS words and no number? What follows it is the content; a clinician's own
+    shorthand note ("No SIB.", "Motivated.") is no transcript turn and is kept."""
+    return (
+        p.kind == "clinician"
+        and all(seg.speaker == "clinician" for seg in p.segments)
+        and bool(p.segments)
+        and len(p.text.split()) <= TOPIC_WORDS
+        and not _NUMBER.search(p.text)
+    )
+
+
+TOPIC_WORDS = 3
 
 
 def says_nothing(p: Proposition) -> bool:

@@ -816,6 +816,21 @@ def test_the_risk_assessment_after_a_risk_statement_ends_when_the_session_moves_
     assert assessed[ASSESSMENT_SPAN] and not any(assessed[ASSESSMENT_SPAN + 1 :])
 
 
+def test_a_therapists_spoken_heading_is_no_statement_of_the_note():
+    from copilot.drafting.salience import topic_only
+    from copilot.drafting.text import Segment
+
+    def clinician(text, speaker="clinician"):
+        seg = Segment(0, len(text), text, speaker)
+        return Proposition(text, (seg,), "clinician", "clinician", 0.5)
+
+    assert topic_only(clinician("Warning signs."))
+    assert topic_only(clinician("The TIPP skill."))
+    assert not topic_only(clinician("Twenty-nine at intake."))  # a figure
+    assert not topic_only(clinician("Clinician plans to call the crisis team today."))
+    assert not topic_only(clinician("No SIB.", speaker=None))  # the clinician's own note
+
+
 def test_a_suds_rating_and_the_numbers_asked_after_it_are_ratings():
     transcript = (
         "Therapist: Close your eyes and start at the car park. SUDS?\n"
