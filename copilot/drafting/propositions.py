@@ -952,11 +952,39 @@ def client_statement(sentence: str) -> str | None:
 
 
 def _lower_start(body: str) -> str:
+    """`body` with its first letter in lower case, to follow "Client reports that …";
+    "I", an acronym ("STOP") and a name ("Fergus mentioned …", "Ash's cat") keep it."""
     first = body.split(" ", 1)[0]
     acronym = first.isupper() and len(first.strip(".,;:!?")) > 1  # "STOP", not "A bit"
-    if first == "I" or first.startswith(("I'", "I\u2019")) or acronym:
+    if first == "I" or first.startswith(("I'", "I\u2019")) or acronym or _named_first(body):
         return body
     return body[:1].lower() + body[1:]
+
+
+# Words a sentence often starts with, which the tagger may still call a name.
+_OPENERS = frozenset(
+    re.findall(
+        r"\S+",
+        "it the a an this that these those there my he she his her they their we our you your "
+        "when since after before last yesterday today tonight everything nothing something "
+        "things not no because if but then now so and or well yes yeah okay just maybe "
+        "sometimes honestly usually always never mostly probably actually really still also "
+        "even only again one two three four five six seven eight nine ten walk sleep work home",
+    )
+)
+
+
+def _named_first(body: str) -> bool:
+    """Does `body` start with a person's or place's name, by spaCy's tagger ("Fergus
+    mentioned the club", "Ash's cat, Pudding")? Only a capitalised word that is not a
+    common opener is tagged."""
+    word = re.match(r"([A-Z][a-z]+)(?:['\u2019]s)?\b", body)
+    if word is None or word[1].lower() in _OPENERS:
+        return False
+    doc = parse(body)
+    return (
+        len(doc) > 0 and doc[0].pos_ == "PROPN" and doc[0].ent_type_ in {"PERSON", "GPE", "ORG", ""}
+    )
 
 
 _PAST = {

@@ -196,6 +196,8 @@ def test_a_session_becomes_third_person_statements_without_its_chatter():
         ("I'd never go back to that gym.", "would never go back"),
         ("We'd been fighting all week.", "had been fighting all week"),
         ("STOP is, stop, take a step back, observe.", "STOP is"),
+        ("Fergus mentioned the gardening club meets on Wednesdays.", "that Fergus mentioned"),
+        ("Saturday was bad, we had a fight.", "Saturday was bad"),
     ],
 )
 def test_a_client_statement_keeps_its_tense_and_acronyms(said, written):
