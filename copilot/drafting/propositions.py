@@ -242,7 +242,11 @@ def _with_measure(p: Proposition, segments: list[Segment]) -> Proposition:
     said_total = _SAID_TOTAL.match(p.text)
     if said_total and (_number(said_total["score"].lower().rstrip(".!")) or 0) <= _ITEM_MAX:
         said_total = None  # "That's three." after an item is the item's score
-    if p.quoted or not (_SCORE.search(p.text) or said_total) or MEASURE.search(p.text):
+    earlier = _EARLIER_TOTAL.search(p.text)  # "At your first visit it was 19."
+    if earlier and (_number(earlier["score"].lower()) or 0) <= _ITEM_MAX:
+        earlier = None
+    scored = _SCORE.search(p.text) or said_total or earlier
+    if p.quoted or not scored or MEASURE.search(p.text):
         return p
     first = min(seg.start for seg in p.segments)
     before = [seg for seg in segments if seg.start < first][-_MEASURE_LOOKBACK:]
@@ -264,6 +268,13 @@ _SAID_TOTAL = re.compile(
     r"you're at|you got)\s+(?:an?\s+)?(?P<score>(?:\d+|[a-z]+(?:-[a-z]+)?)[.!]?)$"
 )
 _ITEM_MAX = 3
+# An earlier total beside today's: "At your first visit it was 19.", "Last month it was
+# eighteen."
+_EARLIER_TOTAL = re.compile(
+    r"(?i)\b(?:first (?:visit|session)|last (?:time|month|week|session|visit)|at intake|"
+    r"\w+ (?:weeks|months) ago|baseline)\b.{0,30}\b(?:it|that|the score|the total) (?:was|were)\s+"
+    r"(?:an?\s+)?(?P<score>\d+|[a-z]+(?:-[a-z]+)?)[.!]?$"
+)
 _TOTAL = re.compile(
     r"(?i)^(?:(?:so|and|okay|ok|which|alright)\b,?\s+)*(?:that|it|this|which|the total|"
     r"your (?:total|score)|that one)\s+(?:comes|came|is|was)\s+(?:(?:out|in)\s+(?:at|to)\s+)?"

@@ -50,6 +50,14 @@ _HOMEWORK = re.compile(
     r"activity schedule|exposure (?:log|practice))\b",
     re.IGNORECASE,
 )
+# Care coordinated with another provider: "I'd like her pediatrician or the school nurse
+# to check the deeper one", "refer you to a psychiatrist".
+_COORDINATION = re.compile(
+    r"\b(?:refer(?:ral|red|ring)?\b.{0,40}\b|(?:pediatrician|psychiatrist|prescriber|primary care|"
+    r"GP|school nurse|dietitian|family doctor)\b.{0,40}\b(?:to )?(?:check|look at|take a look|see|"
+    r"evaluate|assess|review)\b)",
+    re.IGNORECASE,
+)
 # Motivational interviewing: change talk and the readiness follow-up ("Why a six and not
 # a three?").
 _CHANGE_TALK = re.compile(
@@ -66,6 +74,13 @@ _SAFETY = re.compile(
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|"
     r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred"
+)
+# A rating the client gives in their own words: "Average, I'd say a six.", "I'd put it at
+# seventy."
+_SELF_RATED = re.compile(
+    r"\b(?:would|'d) (?:say|rate it|put it at|call it|give it)\s+(?:an?\s+|at\s+)?"
+    r"(?:\d+|(?:" + _NUMBER_WORDS + r"))\b",
+    re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d|\b(?:" + _NUMBER_WORDS + r")\b", re.I)
 # A count or measure with its unit ("twenty-eight beers over the week", "sleep efficiency
@@ -299,6 +314,7 @@ class SalienceModel:
                 )
                 or p.kind in always
                 or (p.kind == "answer" and bool(_NUMBER.search(p.text)))
+                or (_reports(p) and bool(_SELF_RATED.search(p.text)))
                 or bool(_QUANTITY.search(p.text))
                 or assessed
             )
@@ -440,10 +456,12 @@ ASSESSMENT_SPAN = 8  # propositions after a risk statement that may still assess
 def documented_in_therapy(text: str) -> bool:
     """Is `text` a response to an intervention, a scale rating, a measure's score ("GAD-7
     was 12"), homework review, safety planning (crisis line, means restriction, level of
-    care) or change talk?"""
+    care), change talk or care coordinated with another provider (a referral, "her
+    pediatrician to check the deeper one")?"""
     if MEASURE.search(text) and _NUMBER.search(MEASURE.sub("", text)):
         return True
-    return any(rule.search(text) for rule in (_RESPONSE, _RATING, _HOMEWORK, _SAFETY, _CHANGE_TALK))
+    rules = (_RESPONSE, _RATING, _HOMEWORK, _SAFETY, _CHANGE_TALK, _COORDINATION)
+    return any(rule.search(text) for rule in rules)
 
 
 @cache

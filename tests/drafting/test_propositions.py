@@ -833,6 +833,21 @@ def test_a_therapists_spoken_heading_is_no_statement_of_the_note():
     assert not topic_only(clinician("No SIB.", speaker=None))  # the clinician's own note
 
 
+def test_a_rating_in_the_clients_words_and_a_referral_are_documented():
+    from copilot.drafting.salience import documented_in_therapy
+
+    rated = Proposition(
+        "Client reports that average, they would say a six.", (), "client", "client", 0.5
+    )
+    kept = get_salience().keep([rated], vectors_of([rated]), therapy=True)
+    assert kept == [True]
+    assert documented_in_therapy(
+        "Clinician would like her pediatrician or the school nurse to check the deeper one."
+    )
+    assert documented_in_therapy("Clinician will refer client to a psychiatrist.")
+    assert not documented_in_therapy("Client reports that the school nurse is new this year.")
+
+
 def test_a_suds_rating_and_the_numbers_asked_after_it_are_ratings():
     transcript = (
         "Therapist: Close your eyes and start at the car park. SUDS?\n"
@@ -874,6 +889,7 @@ def test_a_total_said_as_thats_after_a_measure_is_its_score_but_an_item_is_not()
     )
     texts = statement_texts(transcript)
     assert "Health Anxiety Inventory score: thirty-one." in texts, texts
+    assert any(t.startswith("Health Anxiety Inventory: ") and "thirty-eight" in t for t in texts)
     assert not any("score: three" in t for t in texts), texts
 
 
