@@ -5,7 +5,7 @@ an idiom).
 The patterns were written from the project's training messages
 (data/train_messages*.json, among them the misses of sets first held out and later
 trained on) and general clinical knowledge of how clients phrase risk in writing,
-never from the held-out sets bench/triage_heldout10.json and triage_heldout13.json.
+never from the held-out sets bench/triage_heldout10.json and triage_heldout14.json.
 They are features of the triage model (copilot.inbox.triage) and the "why" shown with
 each message: the matched words are the source spans. Sources for the urgent families:
 
@@ -142,7 +142,9 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"making it stop myself|make it stop (?:for good|myself|permanently)",
         # Spanish, as clients write it (the C-SSRS's Spanish version asks "quitarse la vida")
         r"ya no puedo m[aá]s|no quiero (?:vivir|seguir(?: viviendo)?|despertar)|(?:me )?quiero morir|"
-        r"quitarme la vida|matarme|mejor (?:muerto|muerta)|estar[ií]an mejor sin m[ií]",
+        r"quitarme la vida|matarme|mejor (?:muerto|muerta)|estar[ií]an mejor sin m[ií]|"
+        r"(?:ya )?no (?:le )?veo (?:el )?sentido a (?:seguir|vivir)|ya tengo todo decidido|"
+        r"(?:estoy )?regalando mis cosas",
     ),
     "goodbye or affairs in order": (
         r"goodbye|good-bye|last message|final message|farewell",
@@ -244,6 +246,11 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"foot|feet|hand|arm|leg|hip|head|toe|finger|thumb|elbow|eye)\b)\w+|someone)",
         r"strangl\w+|stab(?:bed|bing|s)?\b|shoot (?:him|her|them|up)|\bknife\b|\bhammer\b|\bweapon\b|\bbat\b",
         r"followed (?:him|her|them)|picturing (?:hurting|killing|strangling)",
+        # harm to a child in one's care ("I fantasize about hurting the little girl I babysit",
+        # "squeezed her arm hard enough to leave marks")
+        r"fantasi[sz]\w* (?:\w+ ){0,3}about (?:hurting|killing|harming|choking|shaking)|"
+        r"hurt(?:ing)? the (?:little |baby )?(?:girl|boy|child|kid|baby|toddler)|"
+        r"hard enough to leave (?:a )?(?:marks?|bruises?)",
         r"more like (?:urges|an urge|plans?|something i (?:could|might|would) (?:actually )?do)",
         r"(?:urges?|tempted) to (?:shake|hit|smother|hurt|drown|choke) (?:her|him|them|the baby|my \w+)",
         r"(?:teach|make) (?:\w+ ){0,4}(?:a lesson|pay)|list of (?:names|kids)|x'?s next to|practicing at the range",
@@ -364,7 +371,9 @@ BENIGN = re.compile(  # anywhere in the message
     r"(?:feel|feeling) (?:completely |totally |perfectly )?(?:normal|fine)\b|it'?s the ocd|"
     r"pure o|intrusive (?:thought|image|urge|picture)s?|the ocd thing|call of the void|"
     r"(?:i'?m|i am) (?:\w+ ){0,2}(?:totally |completely |perfectly )?fine now|now and fine|"
-    r"(?:it|they|that) passed (?:right away|quickly|within|after|on (?:its|their) own)|and then passed)",
+    r"(?:it|they|that) passed (?:right away|quickly|within|after|on (?:its|their) own)|and then passed|"
+    r"nothing has happened|(?:i'?m )?not having any symptoms|no symptoms at all|"
+    r"(?:she'?s|he'?s|they'?re|i'?m) (?:fully|completely) recovered)",
     re.I,
 )
 # ...unless the message also says the danger is still there ("I used the safety plan but
@@ -397,6 +406,7 @@ NEGATION = re.compile(
 PAST = re.compile(
     r"\b(?:years? ago|months? ago|back in \d{4}|in (?:19|20)\d\d|when i was (?:a |in )|"
     r"used to|in the past|history of|my history|since my attempt|old (?:therapist|records|notes)|"
+    r"last (?:spring|summer|fall|autumn|winter|year)|"
     r"hospitali[sz]ation in|(?:that'?s|it'?s|all) (?:all )?behind me|years? (?:clean|sober|free)|"
     r"when i was \d+|\d+ years ago|from (?:19|20)\d\d|prior si|have ever|ever attempted|once, \d+|"
     r"(?:past|previous|prior|old) (?:overdoses?|attempts?|hospitali[sz]ations?|suicid\w+|self-harm)|"
@@ -419,7 +429,7 @@ ELSEWHERE = re.compile(  # media, other people's words, hypotheticals
     r"phq-?9 (?:asks?|item)|questionnaire|the question (?:about|that asks)|"
     r"life insurance (?:application|company|form|questionnaire|exam|paperwork|records|policy form)|"
     r"(?:applying|application|forms?) for life insurance|"
-    r"died by suicide|(?:overdose|suicide) risk|risk of (?:an? )?(?:overdose|suicide)|warn(?:ed|ing|s) (?:me )?about|"
+    r"died by suicide|lost (?:her|his|their|my|a|our) \w+ to suicide|(?:overdose|suicide) risk|risk of (?:an? )?(?:overdose|suicide)|warn(?:ed|ing|s) (?:me )?about|"
     r"\bocd\b|intrusive|told me (?:that )?(?:her|his|their)|(?:brother|sister|friend|cousin|"
     r"uncle|aunt|mother|father|mom|dad|co-?worker|colleague|classmate|neighbou?r|boss|teacher|"
     r"roommate|student|client|patient)'s (?:suicide|death|attempt|overdose)|screening|"

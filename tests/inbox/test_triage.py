@@ -126,6 +126,15 @@ def spans_hold(text: str, spans: tuple[Span, ...]) -> bool:
             "suicidal thoughts",
         ),
         ("ok so i have the rope. i'm in the garage. idk why i'm texting", "plan or means"),
+        (
+            "Necesito cambiar mi cita. Estoy regalando mis cosas y ya no le veo sentido a seguir.",
+            "suicidal thoughts",
+        ),
+        (
+            "I fantasize every day about hurting the little girl I babysit. Yesterday I squeezed "
+            "her arm hard enough to leave marks.",
+            "harm to others",
+        ),
     ],
 )
 def test_urgent_messages_are_urgent_with_the_words_that_decided(text, family):
@@ -218,6 +227,11 @@ def test_traps_are_filed_by_their_real_request(text, category):
         "My life insurance application asks about past suicide attempts; can you send records?",
         "I won't be bothering you for a while, I'm traveling until June.",
         "My nose was bleeding for a few minutes this morning, is that the fluoxetine?",
+        "Hypothetical question, nothing has happened: would taking my buspirone twice be an "
+        "overdose?",
+        "I read that lithium overdose is dangerous. I'm not having any symptoms at all.",
+        "FMLA paperwork to care for my mom after her overdose last spring. She's fully recovered.",
+        "My best friend lost her mom to suicide last month. How can I support her?",
     ],
 )
 def test_false_friends_of_the_cues_count_no_urgent_cue(text):
