@@ -10,7 +10,7 @@ matrix, and the time to sort one message (p50 / p95, model warm) and the whole s
 --misses lists the messages filed wrongly (reading them spends the set: a set whose
 misses were read and acted on no longer measures unseen wording).
 
-Usage: python bench/triage.py [--misses] [--data bench/triage_heldout14.json]
+Usage: python bench/triage.py [--misses] [--data bench/triage_heldout10.json]
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT / "bench" / "triage_heldout14.json")
+    parser.add_argument("--data", type=Path, default=ROOT / "bench" / "triage_heldout10.json")
     parser.add_argument("--misses", action="store_true", help="print every wrong category")
     args = parser.parse_args()
 

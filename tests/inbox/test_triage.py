@@ -131,6 +131,22 @@ def spans_hold(text: str, spans: tuple[Span, ...]) -> bool:
             "suicidal thoughts",
         ),
         (
+            "By mistake I took the whole week out of my pill organizer, lithium and quetiapine. "
+            "I feel normal right now.",
+            "medical emergency",
+        ),
+        ("Oi, não aguento mais. Comprei uma corda hoje.", "suicidal thoughts"),
+        (
+            "Bonjour, j'ai confié mon chat à ma voisine et je n'aurai plus besoin de nos séances.",
+            "suicidal thoughts",
+        ),
+        ("Mi hermano lo deja encerrado en su cuarto y le da pastillas de más.", "abuse or danger"),
+        (
+            "does the portal get deleted when someone dies? like who gets to read my messages "
+            "after",
+            "goodbye or affairs in order",
+        ),
+        (
             "I fantasize every day about hurting the little girl I babysit. Yesterday I squeezed "
             "her arm hard enough to leave marks.",
             "harm to others",
@@ -232,6 +248,12 @@ def test_traps_are_filed_by_their_real_request(text, category):
         "I read that lithium overdose is dangerous. I'm not having any symptoms at all.",
         "FMLA paperwork to care for my mom after her overdose last spring. She's fully recovered.",
         "My best friend lost her mom to suicide last month. How can I support her?",
+        "Please cancel all my appointments in August, I'll be abroad.",
+        "I could strangle whoever designed this payment page.",
+        "Per my safety plan, my brother keeps his hunting rifles locked at our uncle's house.",
+        "Back in January I took extra pills one night, but I've been in a really good place since.",
+        "Merci pour tout, à la semaine prochaine !",
+        "Je veux en finir avec ce formulaire, il est trop long.",
     ],
 )
 def test_false_friends_of_the_cues_count_no_urgent_cue(text):
