@@ -64,7 +64,8 @@ SETS = {
     "heldout10 (written blind 2026-12-07; its misses read; trained on)": SESSIONS / "heldout10",
     "heldout11 (written blind 2026-12-07; its misses read; trained on)": SESSIONS / "heldout11",
     "heldout12 (written blind 2026-12-07; four drafts read)": SESSIONS / "heldout12",
-    "heldout13 (written blind 2026-12-07)": SESSIONS / "heldout13",
+    "heldout13 (written blind 2026-12-07; its lost facts read)": SESSIONS / "heldout13",
+    "heldout14 (written blind 2026-12-07)": SESSIONS / "heldout14",
 }
 CHATTER = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon)|welcome|thanks?|thank you|okay|ok|"
