@@ -993,9 +993,9 @@ def _named_first(body: str) -> bool:
     if word is None or word[1].lower() in _OPENERS:
         return False
     doc = parse(body)
-    return (
-        len(doc) > 0 and doc[0].pos_ == "PROPN" and doc[0].ent_type_ in {"PERSON", "GPE", "ORG", ""}
-    )
+    if len(doc) < 2 or doc[1].is_punct:  # a word alone ("Low.", "Toast.") is no name to go by
+        return False
+    return doc[0].pos_ == "PROPN"
 
 
 _PAST = {

@@ -104,6 +104,8 @@ _LABELS = {
 }
 # A line the clinician marks as beside the point ("Aside: pt showed pics of new puppy",
 # "Misc: recommends taco place"): left out of the note.
+# Labels that say what the line is, not only where it goes: kept in its text.
+_SAYS_WHAT = frozenset({"hw", "homework"})
 _ASIDE_LABELS = frozenset({"aside", "asides", "misc", "chitchat", "social", "nonclinical"})
 _LABEL = re.compile(r"[ \t]*(?P<label>[A-Za-z]+)[ \t]*:[ \t]*", re.IGNORECASE)
 _HEADING = re.compile(r"[ \t]*(?P<label>[A-Za-z]+)[ \t]*:?[ \t]*$")
@@ -176,7 +178,9 @@ def _note_segments(text: str) -> list[Segment]:
         for s, e in _sentences(text, start, end):
             inline = _LABEL.match(text, s, e)
             if inline and inline["label"].lower() in _LABELS:
-                label, s = _LABELS[inline["label"].lower()] or None, inline.end()
+                label = _LABELS[inline["label"].lower()] or None
+                if inline["label"].lower() not in _SAYS_WHAT:
+                    s = inline.end()  # "HW: worry log daily" keeps its "HW:" (Homework: …)
             if s < e:
                 segments.append(Segment(s, e, text[s:e], None, label))
     return segments

@@ -123,7 +123,7 @@ def test_a_shorthand_notes_short_lower_case_lines_are_lines_of_their_own():
         ("meds: sertraline 50 mg qd per PCP, no SE reported", None),
         ("interoceptive exposure in sess: spinning in chair 60s x3 (SUDS 6\u21923)", None),
         ("cog restructuring re passing out", None),
-        ("straw breathing daily", "plan"),
+        ("HW: straw breathing daily", "plan"),  # "HW:" says what the line is: kept
         ("worried about the bus and\nthe mall", "plan"),
     ]
 
