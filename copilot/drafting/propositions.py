@@ -783,8 +783,9 @@ def _other_statement(sentence: str) -> str | None:
 
 # --- register ---------------------------------------------------------------------------
 
-_PERSON = re.compile(  # "I" as a word, not the end of an acronym (CBT-I, Axis-I)
-    r"(?<![-/])\b(?:I|I'm|I've|I'd|I'll|(?i:me|my|mine|myself|we|we're|we've|we'll|we'd|us|our|ours|"
+_PERSON = re.compile(  # "I" as a word, not the end of an acronym (CBT-I, Axis-I, bipolar I)
+    r"(?<![-/])(?<!bipolar )(?<!type )(?<!axis )(?<!stage )"
+    r"\b(?:I|I'm|I've|I'd|I'll|(?i:me|my|mine|myself|we|we're|we've|we'll|we'd|us|our|ours|"
     r"ourselves|you|you're|you've|you'll|you'd|your|yours|yourself|yourselves|y'all))\b"
 )
 _QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')

@@ -418,6 +418,8 @@ def test_a_clinicians_let_us_come_back_to_it_is_not_a_plan():
     ("text", "person"),
     [
         ("Client 52F, CBT-I session 4 of 6.", False),
+        ("Client 41 year-old F, diagnosis bipolar I, session #14.", False),
+        ("Bipolar disorder, and I think so.", True),
         ('Client said "I can\'t do this" twice.', False),
         ("I think so.", True),
         ("Client thanked us.", True),
