@@ -321,11 +321,16 @@ _NUMERAL = (
 )
 # A word said again ("doing doing", "it, it"); not "thirty, thirty-five", a number, nor
 # English's own "that that" and "had had".
-_REPEATED = re.compile(
-    r"\b(?!(?:that|had|" + _NUMERAL + r")\b)([\w']+)(?:,? \1\b(?!-))+", re.IGNORECASE
-)
+_REPEATED = re.compile(r"\b([\w']+)(?:,? \1\b(?!-))+", re.IGNORECASE)
 # A stutter joined by a hyphen ("they-they"), not a number ("nine-eight-eight").
-_HYPHEN_STUTTER = re.compile(r"\b(?!" + _NUMERAL + r"\b)([\w']+)-\1\b", re.IGNORECASE)
+_HYPHEN_STUTTER = re.compile(r"\b([\w']+)-\1\b", re.IGNORECASE)
+_KEPT_TWICE = re.compile(r"(?:that|had|" + _NUMERAL + r")", re.IGNORECASE)
+
+
+def _once(match: re.Match[str]) -> str:
+    """A word said twice, once; a number or English's own "that that" as said. (A
+    function rather than a lookahead in the pattern: the lookahead ran at every word.)"""
+    return match[0] if _KEPT_TWICE.fullmatch(match[1]) else match[1]
 
 
 def _finished(text: str) -> str:
@@ -351,7 +356,7 @@ def tidy(sentence: str) -> str:
     text = re.sub(
         r"(?<![\w-])[A-Za-z]{1,6}-,?\s+(?=[A-Za-z])", "", text
     )  # false starts: "ex- exerting"
-    text = _REPEATED.sub(r"\1", text)
+    text = _REPEATED.sub(_once, text)
     text = re.sub(r"\b((?:[\w']+ ){0,2}[\w']+), \1\b(?!-)", r"\1", text, flags=re.IGNORECASE)
     text = re.sub(r"(?:,\s*)?\byou know\b(?:,\s*|(?=[.!?]$))", " ", text, flags=re.IGNORECASE)
     text = _LEADING.sub("", text.strip(" ,"))
@@ -415,9 +420,9 @@ def polish(sentence: str) -> str:
     text = _RESTART.sub("", sentence) if "..." in sentence or "…" in sentence else sentence
     text = _ELLIPSIS.sub(" ", text)
     text = _PRONOUN_AFTER_FRAME.sub(lambda m: m[1] + m[2].lower(), text)  # "that ...She's"
-    text = _HYPHEN_STUTTER.sub(r"\1", text)
+    text = _HYPHEN_STUTTER.sub(_once, text)
     text = _CUT.sub(lambda m: "" if m[1].lower() in _FUNCTION_WORDS else m[1], text)
-    text = _REPEATED.sub(r"\1", text)
+    text = _REPEATED.sub(_once, text)
     if text.count('"') % 2:  # a quotation split across sentences: its stray mark
         text = _STRAY_QUOTE.sub(r"\1", text, count=1)
     text = _finished(_INTERJECTION.sub(r"\1 ", text.strip()))
