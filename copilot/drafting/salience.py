@@ -7,7 +7,7 @@ made (`Proposition.kind`), position in the transcript, length, numbers and negat
 Trained by `manage.py train_salience` on transcript propositions labeled by whether a
 sentence of the reference note written from that transcript restates them (ACI-Bench
 train, Yim et al., Scientific Data 2023; MTS-Dialog, Ben Abacha et al., EACL 2023; both
-CC BY 4.0; and the project's 168 therapy sessions with their notes, among them the
+CC BY 4.0; and the project's 166 therapy sessions with their notes, among them the
 held-out sets already read); the weights and the decision threshold ship in
 data/salience.npz.
 
@@ -294,7 +294,8 @@ class SalienceModel:
         (`closing_start`) and within an `aside` (`asides`), only those, a plan, an
         intervention and an assignment or time the clinician states; a risk statement
         made only by the risk before it (`Proposition.by_context`) is not kept inside an
-        aside."""
+        aside. In a therapy session a therapist's spoken heading (`topic_only`) is never
+        kept."""
         scores = self.scores(props, vectors)
         assessing = risk_assessment(props)
         kept = []
@@ -343,8 +344,8 @@ def topic_only(p: Proposition) -> bool:
     shorthand note ("No SIB.", "Motivated.") is no transcript turn and is kept."""
     return (
         p.kind == "clinician"
-        and all(seg.speaker == "clinician" for seg in p.segments)
         and bool(p.segments)
+        and all(seg.speaker == "clinician" for seg in p.segments)
         and len(p.text.split()) <= TOPIC_WORDS
         and not _NUMBER.search(p.text)
     )
