@@ -39,6 +39,7 @@ from .interventions import named_interventions
 from .interventions import statement as intervention_statement
 from .text import (
     ASIDE_OPENER,
+    COMMON_START,
     SYMPTOM,
     Segment,
     Speaker,
@@ -239,12 +240,8 @@ def _with_measure(p: Proposition, segments: list[Segment]) -> Proposition:
     """A score without its measure's name, named from the segments just before it ("You
     did the Edinburgh questionnaire. Your score was seventeen." -> "Edinburgh
     questionnaire: client's score was seventeen.")."""
-    said_total = _SAID_TOTAL.match(p.text)
-    if said_total and (_number(said_total["score"].lower().rstrip(".!")) or 0) <= _ITEM_MAX:
-        said_total = None  # "That's three." after an item is the item's score
-    earlier = _EARLIER_TOTAL.search(p.text)  # "At your first visit it was 19."
-    if earlier and (_number(earlier["score"].lower()) or 0) <= _ITEM_MAX:
-        earlier = None
+    said_total = _a_total(_SAID_TOTAL, p.text)  # "That's thirty-one." (not "That's three.")
+    earlier = _a_total(_EARLIER_TOTAL, p.text)  # "At your first visit it was 19."
     scored = _SCORE.search(p.text) or said_total or earlier
     if p.quoted or not scored or MEASURE.search(p.text):
         return p
@@ -275,6 +272,17 @@ _EARLIER_TOTAL = re.compile(
     r"\w+ (?:weeks|months) ago|baseline)\b.{0,30}\b(?:it|that|the score|the total) (?:was|were)\s+"
     r"(?:an?\s+)?(?P<score>\d+|[a-z]+(?:-[a-z]+)?)[.!]?$"
 )
+
+
+def _a_total(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """`pattern`'s match in `text` when the score it names is above one item's
+    (_ITEM_MAX), else None."""
+    found = pattern.search(text)
+    if found is None or (_number(found["score"].lower().rstrip(".!")) or 0) <= _ITEM_MAX:
+        return None
+    return found
+
+
 _TOTAL = re.compile(
     r"(?i)^(?:(?:so|and|okay|ok|which|alright)\b,?\s+)*(?:that|it|this|which|the total|"
     r"your (?:total|score)|that one)\s+(?:comes|came|is|was)\s+(?:(?:out|in)\s+(?:at|to)\s+)?"
@@ -508,7 +516,8 @@ def _turn_propositions(
         first, answering = answering, False
         if chatting and len(sentence.split()) <= _CHAT_WORDS and not _says_something(sentence):
             continue
-        if first and question is not None:
+        answers_question = first and question is not None
+        if answers_question:
             booked = next_session(tidy(question.text), sentence)
             if booked is not None:  # "Same time next Thursday?" / "Works."
                 result.append(Proposition(booked, (question, seg), "clinician", "plan", position))
@@ -521,8 +530,8 @@ def _turn_propositions(
                 chatting = True
                 if not _says_something(sentence):
                     continue
-                question = None
-        if first and question is not None:
+                answers_question = False
+        if answers_question:
             answer = answer_proposition(question, seg, sentence, position)
             asks_item = _CSSRS_ANY.search(question.text) is not None
             if asks_item and (answer is None or not risk.find_in_text(answer.text)):
@@ -561,8 +570,8 @@ _CHAT_WORDS = 10  # a longer sentence after small talk may move on to the sessio
 
 
 def _says_something(sentence: str) -> bool:
-    """Does a sentence said after small talk hold a risk, a symptom or a figure with a
-    unit ("I had a panic attack in the car", "Only slept four hours")?"""
+    """Does a sentence said after small talk hold a risk or a symptom ("I had a panic
+    attack in the car", "Only slept four hours")?"""
     return bool(risk.find_in_text(sentence) or SYMPTOM.search(sentence))
 
 
@@ -783,9 +792,11 @@ def _other_statement(sentence: str) -> str | None:
 
 # --- register ---------------------------------------------------------------------------
 
+# "I" as a numeral, not the first person: "bipolar I", "type I", "axis I", "stage I".
+_ROMAN_I = r"(?<!bipolar )(?<!type )(?<!axis )(?<!stage )"
 _PERSON = re.compile(  # "I" as a word, not the end of an acronym (CBT-I, Axis-I, bipolar I)
-    r"(?<![-/])(?<!bipolar )(?<!type )(?<!axis )(?<!stage )"
-    r"\b(?:I|I'm|I've|I'd|I'll|(?i:me|my|mine|myself|we|we're|we've|we'll|we'd|us|our|ours|"
+    r"(?<![-/])" + _ROMAN_I + r"\b(?:I|I'm|I've|I'd|I'll|"
+    r"(?i:me|my|mine|myself|we|we're|we've|we'll|we'd|us|our|ours|"
     r"ourselves|you|you're|you've|you'll|you'd|your|yours|yourself|yourselves|y'all))\b"
 )
 _QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')
@@ -865,7 +876,7 @@ _THIRD = tuple(
         (r"\bI'll\b", "they will"),
         (r"\bI'd(?= " + _PARTICIPLE + r")", "they had"),  # "I'd had four hours' sleep"
         (r"\bI'd\b", "they would"),
-        (r"(?<!type )(?<!bipolar )(?<!stage )\bI\b", "they"),
+        (_ROMAN_I + r"\bI\b", "they"),
         (r"\b[Ww]e're\b", "they are"),
         (r"\b[Ww]e've\b", "they have"),
         (r"\b[Ww]e'll\b", "they will"),
@@ -974,15 +985,8 @@ def _lower_start(body: str) -> str:
 
 
 # Words a sentence often starts with, which the tagger may still call a name.
-_OPENERS = frozenset(
-    re.findall(
-        r"\S+",
-        "it the a an this that these those there my he she his her they their we our you your "
-        "when since after before last yesterday today tonight everything nothing something "
-        "things not no because if but then now so and or well yes yeah okay just maybe "
-        "sometimes honestly usually always never mostly probably actually really still also "
-        "even only again one two three four five six seven eight nine ten walk sleep work home",
-    )
+_OPENERS = COMMON_START | frozenset(
+    ["we", "our", "you", "your", "so", "and", "or", "well", "okay", "just", "walk"]
 )
 
 

@@ -102,10 +102,10 @@ _LABELS = {
     **dict.fromkeys(("g", "goal", "goals"), "goals"),
     **dict.fromkeys(("d", "data", "b", "behavior", "behaviour"), ""),
 }
-# A line the clinician marks as beside the point ("Aside: pt showed pics of new puppy",
-# "Misc: recommends taco place"): left out of the note.
 # Labels that say what the line is, not only where it goes: kept in its text.
 _SAYS_WHAT = frozenset({"hw", "homework"})
+# A line the clinician marks as beside the point ("Aside: pt showed pics of new puppy",
+# "Misc: recommends taco place"): left out of the note.
 _ASIDE_LABELS = frozenset({"aside", "asides", "misc", "chitchat", "social", "nonclinical"})
 _LABEL = re.compile(r"[ \t]*(?P<label>[A-Za-z]+)[ \t]*:[ \t]*", re.IGNORECASE)
 _HEADING = re.compile(r"[ \t]*(?P<label>[A-Za-z]+)[ \t]*:?[ \t]*$")
@@ -567,7 +567,7 @@ _FIRST_PERSON = tuple(
 )
 _OTHERS = re.compile(r"\b(?:we|us|our|ours|ourselves|you|your|yours|yourself)\b", re.IGNORECASE)
 # Sentence-initial words that are not names, so "Client reported that ..." may lower them.
-_COMMON_START = _words(
+COMMON_START = _words(
     "it it's its the a an this that these those there there's my he she his her they their "
     "when since after before last yesterday today tonight everything nothing something "
     "things not no because if but then now lately recently every some most all sleep work "
@@ -606,7 +606,7 @@ def _client_speech(sentence: str) -> str:
         if pattern.search(body):
             return _third_person(pattern.sub(replacement, body, count=1))
     first = body.split(" ", 1)[0].lower().strip(",")
-    if first in _COMMON_START:
+    if first in COMMON_START:
         body = body[:1].lower() + body[1:]
     return "Client reported that " + _third_person(body)
 

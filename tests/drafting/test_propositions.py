@@ -20,13 +20,17 @@ from copilot.drafting.propositions import (
 )
 from copilot.drafting.salience import (
     ALWAYS_KEPT,
+    ASSESSMENT_SPAN,
     N_FEATURES,
     SalienceModel,
     chit_chat,
+    documented_in_therapy,
     get_salience,
+    risk_assessment,
+    topic_only,
 )
 from copilot.drafting.templates import get_template
-from copilot.drafting.text import segment, without_frame
+from copilot.drafting.text import Segment, segment, without_frame
 from copilot.drafting.vectors import DIMENSIONS, embed_sentences
 
 
@@ -804,8 +808,6 @@ def test_an_aside_after_risk_talk_is_not_a_risk_answer():
 
 
 def test_the_risk_assessment_after_a_risk_statement_ends_when_the_session_moves_on():
-    from copilot.drafting.salience import ASSESSMENT_SPAN, risk_assessment
-
     def said(text, kind="client"):
         return Proposition(text, (), "client", kind, 0.5)
 
@@ -821,9 +823,6 @@ def test_the_risk_assessment_after_a_risk_statement_ends_when_the_session_moves_
 
 
 def test_a_therapists_spoken_heading_is_no_statement_of_the_note():
-    from copilot.drafting.salience import topic_only
-    from copilot.drafting.text import Segment
-
     def clinician(text, speaker="clinician"):
         seg = Segment(0, len(text), text, speaker)
         return Proposition(text, (seg,), "clinician", "clinician", 0.5)
@@ -836,8 +835,6 @@ def test_a_therapists_spoken_heading_is_no_statement_of_the_note():
 
 
 def test_a_rating_in_the_clients_words_and_a_referral_are_documented():
-    from copilot.drafting.salience import documented_in_therapy
-
     rated = Proposition(
         "Client reports that average, they would say a six.", (), "client", "client", 0.5
     )
@@ -923,8 +920,6 @@ def test_a_question_of_what_is_done_to_the_client_asks_of_abuse():
 
 
 def test_a_measures_score_is_documented_and_a_just_answer_is_kept():
-    from copilot.drafting.salience import documented_in_therapy
-
     assert documented_in_therapy("Client's GAD-7 was 12.")
     assert documented_in_therapy("CUDIT: client came out at 17.")
     assert not documented_in_therapy("The GAD-7 is on the clipboard.")
