@@ -191,12 +191,14 @@ def propositions(segments: list[Segment], length: int, term: str = "client") -> 
 # Rating scales and questionnaires a session names when it gives their score; the
 # acronyms as the measures' authors write them (PHQ-9, GAD-7, PCL-5, EPDS (Edinburgh),
 # AUDIT, SPIN, Y-BOCS, ISI, PG-13, CRAFFT, ASRS, BDI-II, BAI, MDQ, C-SSRS, DAST-10, K10,
-# DASS-21, ORS/SRS, CUDIT-R, PDSS, CPAQ, ICG, EDE-Q, OCI-R, PSWQ, MoCA), or a capitalised
-# name before "questionnaire"/"scale"/"inventory".
+# DASS-21, ORS/SRS, CUDIT-R, PDSS, CPAQ, ICG, EDE-Q, OCI-R, PSWQ, MoCA; and for children
+# and couples SCARED, CPSS, RCADS, SDQ, CDI, CSI), or a capitalised name before
+# "questionnaire"/"scale"/"inventory".
 MEASURE = re.compile(
     r"\b(?:PHQ-?(?:9|2|A)|GAD-?7|PCL-?5|EPDS|Edinburgh(?: (?:questionnaire|scale))?|"
     r"AUDIT(?:-C)?|SPIN|Y-?BOCS|ISI|PG-?13|CRAFFT|ASRS|BDI(?:-II)?|BAI|MDQ|C-?SSRS|DAST(?:-10)?|"
     r"K-?10|DASS(?:-21)?|ORS|SRS|CUDIT(?:-R)?|PDSS|CPAQ|ICG|EDE-?Q|OCI(?:-R)?|PSWQ|MoCA|"
+    r"SCARED|CPSS(?:-5)?|RCADS|SDQ|CDI(?:-2)?|CSI(?:-(?:4|16|32))?|"
     r"(?:(?!The |This |That |Your |A )[A-Z][\w-]+ ){1,3}"
     r"(?:[Qq]uestionnaire|[Ss]cale|[Ii]nventory))\b"
 )
@@ -472,11 +474,19 @@ def _is_empty(text: str) -> bool:
 def _last_question(turn: Turn | None) -> Segment | None:
     """The clinician's question the next turn answers: the turn's last sentence, or
     the question just before a short remark that asks nothing ("Any thoughts of
-    hurting yourself this week? I check every time.")."""
+    hurting yourself this week? I check every time.") or a short follow-on question
+    that asks of no risk after one that does ("Any thoughts of hurting anyone else?
+    Lisa, anyone?")."""
     if turn is None or turn.speaker != "clinician":
         return None
     last = turn.segments[-1]
     if is_question(tidy(last.text)):
+        if len(turn.segments) > 1 and len(last.text.split()) <= _FOLLOW_ON_WORDS:
+            # "Any thoughts of hurting anyone else? Lisa, anyone?": the risk is asked before
+            before = turn.segments[-2]
+            asked = tidy(before.text)
+            if is_question(asked) and _asked_risks(asked) and not _asked_risks(tidy(last.text)):
+                return before
         return last
     if len(turn.segments) > 1 and len(last.text.split()) <= _REMARK_WORDS:
         before = turn.segments[-2]
@@ -485,6 +495,7 @@ def _last_question(turn: Turn | None) -> Segment | None:
 
 
 _REMARK_WORDS = 6  # a remark after a question, not a statement of its own
+_FOLLOW_ON_WORDS = 4  # "Lisa, anyone?", "Anything like that?" after the question they narrow
 
 
 _SUICIDE_KINDS = {"suicidal_ideation", "intent_or_plan"}
@@ -560,10 +571,35 @@ def _turn_propositions(
             if result and result[-1].kind in {"client", "answer", "risk", "other"}:
                 result[-1] = _joined(result[-1], seg, sentence)
             continue
+        if first and question is not None:
+            sentence = _it_named(tidy(question.text), sentence)
         made = _sentence_proposition(seg, sentence, turn.speaker, position)
         if made is not None:
             result.append(made)
     return result
+
+
+def _it_named(question: str, sentence: str) -> str:
+    """An answer's first "it" (or "them") named by the thing a "What about …?" question
+    asked of: "What about the zolpidem?" / "I took it once." -> "I took the zolpidem
+    once."; "your" is said back as "my" ("What about your meds?" / "I take them." -> "I
+    take my meds.", made third person later). Unchanged when the question asks of no
+    such thing or the answer holds no pronoun for it."""
+    about = _ABOUT.match(_VOCATIVE.sub("", question).rstrip("?").strip())
+    if about is None:
+        return sentence
+    np = about["np"].strip()
+    yours = re.match(r"(?i)(?:how about |what about )?your\b", _VOCATIVE.sub("", question))
+    named = f"{'my' if yours else 'the'} {np}"
+    plural = np.endswith("s") and not np.endswith("ss")
+    pronoun = r"\bthem\b" if plural else r"\bit\b(?!['’])"
+    return re.sub(
+        pronoun,
+        lambda m: named if m[0].islower() else capitalised(named),
+        sentence,
+        count=1,
+        flags=re.IGNORECASE,
+    )
 
 
 _CHAT_WORDS = 10  # a longer sentence after small talk may move on to the session's business

@@ -163,6 +163,18 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         rf"(?<=never\s)(?:pushed|shoved|hit|slapped|punched|kicked|choked|grabbed|strangled)"
         rf"\s+(?:her|him|them|{_POSS}\s+{_RELATION})\b",
         r"(?:gotten|got|get|getting|gets)\s+physical\s+with(?!\s+me\b)",
+        # violence toward a named other wanted or pictured ("some days I want to smash his
+        # face in", "I picture just decking him", "I wanted to throw him through the
+        # wall"), not "hit him up", "beat her at chess" or "throw him a party"
+        rf"(?:want|wanted|wanting|wants|wish|wished|feel\s+like)\s+to\s+(?:just\s+)?"
+        rf"(?:smash|punch|deck|hit|beat|strangle|choke|slap|smack|kick|stab|sock)\s+"
+        rf"(?:him|her|them|{_OTHERS}|(?:his|her|their)\s+(?:face|head|teeth))\b"
+        r"(?!\s+(?:up|at|in\s+(?:a|the)\s+(?:game|race|match)|to\s+it)\b)",
+        r"(?:want|wanted|wanting|wants)\s+to\s+(?:just\s+)?throw\s+(?:him|her|them)\s+"
+        r"(?:through|against|into|down|off)\b",
+        r"(?:picture|pictured|picturing|imagine|imagined|imagining)\s+(?:just\s+)?"
+        r"(?:decking|punching|hitting|beating|stabbing|strangling|choking|shooting|hurting|"
+        r"killing)\s+(?:him|her|them)\b",
         # "is there anyone else you've had thoughts of hurting?"
         r"(?:anyone|anybody|someone)\s+(?:else\s+)?(?:[\w'’]+\s+){0,4}thoughts?\s+(?:of|about)\s+"
         r"(?:hurting|harming|killing)(?!\s+(?:myself|yourself|themselves|herself|himself))",
@@ -275,6 +287,14 @@ TRIGGERS: dict[RiskKind, tuple[str, ...]] = {
         r"count(?:ed|ing)\s+(?:out\s+)?(?:the|my|her|his|their|all\s+the)\s+(?:pills|tablets|meds)",
         r"(?:took|take|taking)\s+(?:them|the\s+pills|my\s+pills)\s+out\s+and\s+count\w*",
         r"part\s+of\s+(?:me|him|her|them)\s+(?:still\s+)?wants?\s+to\s+go\s+through\s+with\s+it",
+        # letters written to be read after a death (C-SSRS preparatory behavior: "wrote a
+        # suicide note"): "Goodbye letters, I guess", "I wrote a letter to the kids, for
+        # after"; not a cover letter or a letter to the kids' school
+        r"(?:suicide|goodbye)\s+(?:notes?|letters?|videos?|messages?)",
+        r"(?:wrote|written|writing|write)\s+(?:a\s+|the\s+|some\s+)?(?:notes?|letters?)\s+"
+        r"(?:to|for)\s+(?:the|my|her|his|their)\s+(?:kids|children|family|daughter|son|wife|"
+        r"husband|parents|mom|dad)\b(?!['’]s?\s|\s+(?:school|teacher|coach|camp)\b)"
+        r"(?=[^.!?]{0,40}\b(?:for\s+after|goodbye)\b)",
     ),
 }
 

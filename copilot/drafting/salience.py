@@ -55,7 +55,11 @@ _HOMEWORK = re.compile(
 _COORDINATION = re.compile(
     r"\b(?:refer(?:ral|red|ring)?\b.{0,40}\b|(?:pediatrician|psychiatrist|prescriber|primary care|"
     r"GP|school nurse|dietitian|family doctor)\b.{0,40}\b(?:to )?(?:check|look at|take a look|see|"
-    r"evaluate|assess|review)\b)",
+    r"evaluate|assess|review)\b"
+    # word from another provider: "a note from Dr. Lin's office", "a call from her prescriber"
+    r"|\b(?:note|letter|call|message|report|records?|fax)\s+from\s+(?:Dr\.?\s+\w+|(?:her|his|"
+    r"their|the)\s+(?:psychiatrist|prescriber|pediatrician|doctor|PCP|GP|nurse|probation officer|"
+    r"caseworker|school))\b)",
     re.IGNORECASE,
 )
 # Motivational interviewing: change talk and the readiness follow-up ("Why a six and not
@@ -68,7 +72,10 @@ _CHANGE_TALK = re.compile(
 _SAFETY = re.compile(
     r"\b(?:988|911|crisis (?:line|text line|lifeline)|hotline|safety plan\w*|emergency room|"
     r"means restriction|higher level of care|intensive outpatient|IOP|hospital\w*|"
-    r"warning signs|reasons? for living|protective factors?|kept (?:client|them) going)\b",
+    r"warning signs|reasons? for living|protective factors?|kept (?:client|them) going|"
+    # lethal means, whoever names them, and an agreement about safety
+    r"(?<!nerf )(?<!glue )(?<!water )(?<!nail )(?:guns?|pistol|rifles?|shotgun|handgun|firearms?)|"
+    r"(?:no-?violence|non-?violence|safety|no-?harm) (?:agreement|contract))\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (

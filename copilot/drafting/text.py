@@ -307,6 +307,7 @@ def is_question(sentence: str) -> bool:
 SYMPTOM = re.compile(
     r"\b(?:sleep\w*|slept|insomnia|(?<!\ba )nightmares?|flashbacks?|appetite|eating|energy|"
     r"tired\w*|fatigue\w*|exhausted|interest|enjoy\w*|mood|depress\w*|sad(?:ness)?|hopeless\w*|"
+    r"intrusive (?:thoughts?|images?|memor\w+)|"
     r"worthless\w*|guilt\w*|concentrat\w*|focus\w*|restless\w*|irritab\w*|on edge|"
     r"nervous\w*|anxi\w*|worr\w*|panic\w*|afraid|crav\w*|urges?|drinking|drinks|"
     r"vap(?:e|es|ed|ing)|smok(?:e|es|ed|ing))\b",

@@ -952,3 +952,36 @@ def test_quoted_words_inside_a_quote_keep_the_quote_closed():
 
     assert texts and all(not has_person(t) for t in texts)
     assert any("'it'd be fine if I didn't wake up.'" in t for t in texts)
+
+
+def test_a_short_follow_on_question_leaves_the_answer_to_the_risk_asked_before_it():
+    texts = risk_texts(
+        "Therapist: Any thoughts of hurting anyone else? Lisa, anyone?\n"
+        "Client: No. No, I'm not angry at anybody like that.\n"
+    )
+
+    assert len(texts) == 1
+    findings = risk.find_in_text(texts[0])
+    assert [(f.kind, f.negated) for f in findings] == [("homicidal_ideation", True)]
+    assert "suicid" not in texts[0]
+
+
+def test_the_thing_a_what_about_question_names_stands_for_it_in_the_answer():
+    texts = statement_texts(
+        "Therapist: Good. What about the zolpidem?\n"
+        "Client: I took it once. The 5 milligrams.\n"
+        "Therapist: And how was the weekend?\n"
+        "Client: I took it easy, mostly.\n"
+    )
+
+    assert any("took the zolpidem once" in t for t in texts)
+    assert not any("easy" in t and "zolpidem" in t for t in texts)
+
+
+def test_word_from_another_provider_lethal_means_and_a_safety_agreement_are_documented():
+    assert documented_in_therapy("Clinician got a note from Dr. Lin's office.")
+    assert documented_in_therapy("Last time client told clinician about the pistol.")
+    assert documented_in_therapy("First, a no-violence agreement, no physical contact at all.")
+    assert not documented_in_therapy("Client reports that the nerf gun broke.")
+    assert not documented_in_therapy("Client reports that Dr. Lin's office has new carpet.")
+    assert documented_in_therapy("Client's SCARED was 41.")
