@@ -2,7 +2,7 @@
 check before signing.
 
 For each set (tests/drafting/therapy/, which the engine's rules were written against;
-tests/drafting/heldout/ to heldout13/, written separately; heldout to heldout11 were
+tests/drafting/heldout/ to heldout15/, written separately; heldout to heldout11 were
 read after their first run and are now training data of the salience model, heldout12
 on are not)
 prints:
@@ -65,7 +65,8 @@ SETS = {
     "heldout11 (written blind 2026-12-07; its misses read; trained on)": SESSIONS / "heldout11",
     "heldout12 (written blind 2026-12-07; four drafts read)": SESSIONS / "heldout12",
     "heldout13 (written blind 2026-12-07; its lost facts read)": SESSIONS / "heldout13",
-    "heldout14 (written blind 2026-12-07)": SESSIONS / "heldout14",
+    "heldout14 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout14",
+    "heldout15 (written blind 2026-12-08)": SESSIONS / "heldout15",
 }
 CHATTER = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon)|welcome|thanks?|thank you|okay|ok|"
