@@ -745,7 +745,15 @@ def _joined(p: Proposition, seg: Segment, sentence: str) -> Proposition:
     tail = third_person(_lower_start(sentence.rstrip(".!?").strip()))
     if has_person(tail):  # "Tell you." to someone: nothing the statement can carry
         return p
-    return replace(p, text=f"{p.text.rstrip('.!?')}; {tail}.", segments=(*p.segments, seg))
+    if is_filler(tail):  # "Three." / "Yeah.": the source, not the word
+        return replace(p, segments=(*p.segments, seg))
+    head = p.text.rstrip(".!?")
+    last, first = re.search(r"([\w'-]+)$", head), re.match(r"[\w'-]+", tail)
+    if last and first and last[1].lower() == first[0].lower():
+        # said again, more fully: "Forty. Forty percent." -> "forty percent", not
+        # "forty; forty percent"
+        return replace(p, text=f"{head}{tail[first.end() :]}.", segments=(*p.segments, seg))
+    return replace(p, text=f"{head}; {tail}.", segments=(*p.segments, seg))
 
 
 # A question asks with its first word ("Is that bad?", "How long?") or with a tag at

@@ -985,3 +985,18 @@ def test_word_from_another_provider_lethal_means_and_a_safety_agreement_are_docu
     assert not documented_in_therapy("Client reports that the nerf gun broke.")
     assert not documented_in_therapy("Client reports that Dr. Lin's office has new carpet.")
     assert documented_in_therapy("Client's SCARED was 41.")
+
+
+def test_a_fragment_said_again_more_fully_or_a_yeah_after_it_is_written_once():
+    texts = statement_texts(
+        "Therapist: How much do you believe it now?\n"
+        "Client: Forty. Forty percent.\n"
+        "Therapist: And how many nights did you sleep through?\n"
+        "Client: Three. Yeah.\n"
+        "Therapist: How many jars do you make a year?\n"
+        "Client: Twenty. Twenty-five.\n"
+    )
+
+    assert any(re.search(r"\bforty percent\b", t) and "forty;" not in t for t in texts)
+    assert not any(re.search(r"(?i)\byeah\b", t) for t in texts)
+    assert any(re.search(r"(?i)twenty; twenty-five", t) for t in texts)
