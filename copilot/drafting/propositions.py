@@ -579,6 +579,15 @@ def _turn_propositions(
     return result
 
 
+# Someone "What about …?" may ask of, whom an answer's "it" does not stand for.
+_PERSON_NOUN = re.compile(
+    r"(?i)\b(?:mom|mum|mother|dad|father|parents?|wife|husband|partner|spouse|son|daughter|"
+    r"niece|nephew|sister|brother|siblings?|kids?|children|baby|boss|friends?|family|grand\w+|"
+    r"aunt|uncle|cousin|girlfriend|boyfriend|roommate|co-?workers?|teacher|doctor|psychiatrist|"
+    r"sponsor|neighbou?rs?)\b"
+)
+
+
 def _it_named(question: str, sentence: str) -> str:
     """An answer's first "it" (or "them") named by the thing a "What about …?" question
     asked of: "What about the zolpidem?" / "I took it once." -> "I took the zolpidem
@@ -586,8 +595,8 @@ def _it_named(question: str, sentence: str) -> str:
     take my meds.", made third person later). Unchanged when the question asks of no
     such thing or the answer holds no pronoun for it."""
     about = _ABOUT.match(_VOCATIVE.sub("", question).rstrip("?").strip())
-    if about is None:
-        return sentence
+    if about is None or _PERSON_NOUN.search(about["np"]):
+        return sentence  # "What about your niece?" / "She'd be messed up by it."
     np = about["np"].strip()
     yours = re.match(r"(?i)(?:how about |what about )?your\b", _VOCATIVE.sub("", question))
     named = f"{'my' if yours else 'the'} {np}"

@@ -354,9 +354,13 @@ def tidy(sentence: str) -> str:
     text = re.sub(r"(\w) (n't)\b", r"\1\2", text)
     text = re.sub(r"\b(wan|gon) na\b", r"\1na", text, flags=re.IGNORECASE)
     text = _DISFLUENCY.sub("", text)
+    # words cut off and said again: "She'd- she'd", "I can't- I can't"
     text = re.sub(
-        r"(?<![\w-])[A-Za-z]{1,6}-,?\s+(?=[A-Za-z])", "", text
-    )  # false starts: "ex- exerting"
+        r"(?<![\w'-])((?:[\w']+ ){0,2}[\w']+)-,?\s+\1\b", r"\1", text, flags=re.IGNORECASE
+    )
+    text = re.sub(
+        r"(?<![\w'-])[A-Za-z]{1,6}-,?\s+(?=[A-Za-z])", "", text
+    )  # false starts: "ex- exerting"; not the end of "She'd- she'd"
     text = _REPEATED.sub(_once, text)
     text = re.sub(r"\b((?:[\w']+ ){0,2}[\w']+), \1\b(?!-)", r"\1", text, flags=re.IGNORECASE)
     text = re.sub(r"(?:,\s*)?\byou know\b(?:,\s*|(?=[.!?]$))", " ", text, flags=re.IGNORECASE)

@@ -393,3 +393,17 @@ def test_polish_keeps_meaning_negation_and_numbers(kept):
 )
 def test_tidy_keeps_a_number_said_twice(said):
     assert tidy(said) == said
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("She'd- she'd be messed up by it.", "She'd be messed up by it."),
+        ("I can't- I can't get the seatbelt off.", "I can't get the seatbelt off."),
+        ("It'- it's her money too.", "It's her money too."),
+        ("We're- we're fine.", "We're fine."),
+        ("It was l- like awful.", "It was like awful."),
+    ],
+)
+def test_a_word_cut_off_and_said_again_is_written_once_with_its_apostrophe(said, written):
+    assert tidy(said) == written
