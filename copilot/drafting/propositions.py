@@ -1162,6 +1162,11 @@ _CLINICIAN_FRAMES: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
         (r"^let's (?:review|go over|look at|look over) ", "Reviewed ", "intervention"),
         (r"^let's ", "Will ", "plan"),
         (
+            r"^(?:so |and |okay,? |now,? )*let me (?!know\b)(?:just |also |quickly )?",
+            "Will ",
+            "plan",
+        ),
+        (
             r"^(?:so |and )*(?:we|I) (talked about|discussed|practiced|reviewed|worked on|went "
             r"over|looked at|identified|explored|processed|made|created|completed) ",
             "{}",
@@ -1227,10 +1232,87 @@ def clinician_statement(sentence: str) -> tuple[str, Kind] | None:
                 rest = _ASSIGNED.sub("", rest)
             sentence, kind = head + rest, frame_kind
             break
+    if kind == "plan" and sentence.startswith("Will "):
+        moved = _in_session(sentence)
+        if moved is not None:
+            if not moved[0]:
+                return None
+            sentence, kind = moved
     text = you_as_client(_clinician_first_person(sentence))
     if has_person(text):
         return None
     return terminated(capitalised(text.strip())), kind
+
+
+# What a clinician announces doing now, in the session ("I'd like to start with sleep",
+# "Let me ask you something", "Let's go back to the hotspot"), not a plan for after it.
+_NOW = re.compile(
+    r"^Will (?:also |first |just |quickly )?(?P<move>ask|start (?:with|by)|check in|"
+    r"go back to|come back to|get back to|go through|go over|look at|talk about|"
+    r"try something(?: called)?|try (?:a|an|this|that)|take (?:a|one) (?:look|minute|moment|"
+    r"second|breath)|slow (?:down|that down|it down|this down)|be honest|skip|pause|stop)"
+    r"\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_NOW_AS_DONE = {
+    "ask": ("Clinician asked", "clinician"),
+    "start with": ("Clinician started with", "intervention"),  # "… the GAD-7", "… spinning"
+    "start by": ("Clinician started by", "intervention"),
+    "check in": ("Clinician checked in", "clinician"),
+    "go through": ("Reviewed", "intervention"),
+    "go over": ("Reviewed", "intervention"),
+    "look at": ("Reviewed", "intervention"),
+    "talk about": ("Discussed", "intervention"),
+    "try something called": ("Clinician introduced", "intervention"),
+}
+_RETURNED = ("go back to", "come back to", "get back to")
+# A time after this session: what is said with it is a plan ("I'll check in on that next
+# week", "I'll ask your prescriber tomorrow").
+_LATER = re.compile(
+    r"\b(?:next (?:time|week|session|visit|month)|tomorrow|between sessions|at home|"
+    r"before (?:next|we meet|our next)|from now on|going forward|each (?:week|session)|"
+    r"every (?:week|session)|from time to time|this (?:week|weekend)|later this week|"
+    r"in (?:a|two|three|\d) weeks?|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    r"after (?:the|this|our) (?:session|appointment))\b",
+    re.IGNORECASE,
+)
+# Words that say nothing of what was asked or done: "Let me ask you something."
+_SAYS_NOTHING_NOW = content_stems(
+    "client clinician you something some things questions question ask asks asked everyone "
+    "everybody anyone directly this that it these those one too also again today now here "
+    "first little bit quick quickly couple few everyone regularly always do does"
+)
+
+
+def _in_session(sentence: str) -> tuple[str, Kind] | None:
+    """A clinician's "Will …" said of the session itself, as what was done: "Will ask
+    some safety questions" -> ("Clinician asked some safety questions.", "clinician"),
+    "Will go back to the hotspot" -> ("Returned to the hotspot.", "intervention");
+    ("", "clinician") for one that says nothing ("Will take a look.", "Will come back to
+    that.", "Will ask client something."); None for a plan ("Will check in on mood next
+    time.", "Will call client tomorrow", "Will ask client's mom to come in", "Will check
+    in with client's dietitian") or any other "Will …"."""
+    now = _NOW.match(sentence)
+    if now is None or _LATER.search(sentence):
+        return None
+    move = now["move"].lower()
+    rest = now["rest"].rstrip(".!?").strip()
+    if re.match(r"(?i)(?:with (?!client\b)|(?!client\b)[\w']+(?: [\w']+){0,2} to )", rest):
+        return None  # "check in with client's dietitian", "ask client's mom to come in"
+    said = content_stems(rest) - _SAYS_NOTHING_NOW
+    if move in _RETURNED:
+        if not said:
+            return "", "clinician"
+        return terminated(f"Returned to {rest}"), "intervention"
+    head = _NOW_AS_DONE.get(move)
+    if head is None:  # "Will take a look.", "Will be honest with client."; not what follows
+        return ("", "clinician") if len(said) <= _ASIDE_WORDS else None
+    if not said:
+        return "", "clinician"
+    return terminated(f"{head[0]} {rest}"), head[1]
+
+
+_ASIDE_WORDS = 2  # "Will slow down on that one." says nothing; "…: clinician is worried …" does
 
 
 _CLINICIAN_I = tuple(

@@ -441,13 +441,19 @@ def chit_chat(p: Proposition) -> bool:
 
 def risk_assessment(props: Sequence[Proposition]) -> list[bool]:
     """Which propositions answer the risk assessment that follows a positive risk
-    statement (plan, means, intent, protective factors): the client's answers and
+    statement the client (or a partner or parent) made, of their own (plan, means,
+    intent, protective factors; not a relative's suicide, `RiskFinding.about_other`, nor
+    the clinician's words about suicide): the client's answers and
     statements after it that say something (not `says_nothing`), up to the clinician's
     next plan or intervention or ASSESSMENT_SPAN propositions after the last risk
     statement, when the session has moved on."""
     result, since = [], None  # propositions since the last positive risk statement
     for p in props:
-        if p.kind == "risk" and any(not f.negated for f in risk.find_in_text(p.text)):
+        # the client's own words, not the clinician's psychoeducation nor an answer that is
+        # risk only by the question before it
+        clinicians = bool(p.segments) and all(seg.speaker == "clinician" for seg in p.segments)
+        said = not clinicians and not p.by_context
+        if p.kind == "risk" and said and any(_own_risk(f) for f in risk.find_in_text(p.text)):
             since = 0
         elif p.kind in {"plan", "intervention"}:
             since = None
@@ -459,6 +465,17 @@ def risk_assessment(props: Sequence[Proposition]) -> list[bool]:
 
 
 ASSESSMENT_SPAN = 8  # propositions after a risk statement that may still assess it
+
+
+def _own_risk(finding: risk.RiskFinding) -> bool:
+    """Is `finding` a positive one of the client's own? Not about another person
+    (`about_other`), nor said of "himself" or "herself": a transcript's client is "I",
+    written "they", so "since he killed himself" is a brother's suicide."""
+    return (
+        finding.positive
+        and not finding.about_other
+        and not re.search(r"\b(?:him|her)self\b", finding.quote, re.IGNORECASE)
+    )
 
 
 def documented_in_therapy(text: str) -> bool:

@@ -822,6 +822,48 @@ def test_the_risk_assessment_after_a_risk_statement_ends_when_the_session_moves_
     assert assessed[ASSESSMENT_SPAN] and not any(assessed[ASSESSMENT_SPAN + 1 :])
 
 
+def test_no_risk_assessment_follows_a_relatives_suicide_or_the_clinicians_words():
+    def said(text, kind="client", speaker="client", by_context=False):
+        seg = Segment(0, len(text), text, speaker)
+        return Proposition(text, (seg,), "client", kind, 0.5, by_context=by_context)
+
+    after = [said("Client reports that Owen scored on a header.")]
+    grieved = said('Client stated, "Since Danny... since he killed himself."', "risk")
+    taught = said(
+        "That's something a lot of people who lose someone to suicide describe.",
+        "risk",
+        speaker="clinician",
+    )
+    by_question = said(
+        'About suicidal thoughts, asked "How often?": "Daily."', "risk", by_context=True
+    )
+    own = said('Client stated, "I keep thinking they would be better off without me."', "risk")
+    for start in (grieved, taught, by_question):
+        assert risk_assessment([start, *after]) == [False, False]
+    assert risk_assessment([own, *after]) == [False, True]
+
+
+def test_a_clinicians_move_in_the_session_is_what_was_done_not_a_plan():
+    assert clinician_statement("I'd like to start with the GAD-7.") == (
+        "Clinician started with the GAD-7.",
+        "intervention",
+    )
+    assert clinician_statement("Let's go back to the hotspot, the gun against the glass.") == (
+        "Returned to the hotspot, the gun against the glass.",
+        "intervention",
+    )
+    assert clinician_statement("I'm going to try something called dreams within conflict.") == (
+        "Clinician introduced dreams within conflict.",
+        "intervention",
+    )
+    for nothing in ("Let me ask you something.", "I'll come back to that.", "Let's take a look."):
+        assert clinician_statement(nothing) is None
+    # plans for after the session stay plans
+    assert clinician_statement("I'll check in on your mood again next time.")[1] == "plan"
+    assert clinician_statement("I want to ask your mom to come in.")[1] == "plan"
+    assert clinician_statement("I'll check in with your dietitian about snacks.")[1] == "plan"
+
+
 def test_a_therapists_spoken_heading_is_no_statement_of_the_note():
     def clinician(text, speaker="clinician"):
         seg = Segment(0, len(text), text, speaker)
