@@ -1612,9 +1612,21 @@ def _endorsed_risk(turn: Turn, made: Sequence[Proposition]) -> str | None:
     texts = [seg.text for seg in turn.segments] + [p.text for p in made if not p.by_context]
     for text in texts:
         for finding in risk.find_in_text(text):
-            if finding.positive and not finding.about_other:
+            if own_risk(finding):
                 return finding.kind
     return None
+
+
+def own_risk(finding: risk.RiskFinding) -> bool:
+    """Is `finding`, read in a transcript, a positive one of the client's own? Not about
+    another person (`about_other`), nor said of "himself" or "herself": a transcript's
+    client is "I" (written "they"), so "since he killed himself" is a brother's
+    suicide."""
+    return (
+        finding.positive
+        and not finding.about_other
+        and not re.search(r"\b(?:him|her)self\b", finding.quote, re.IGNORECASE)
+    )
 
 
 # A suggestion for someone else, not a question of the risk ("Could Jonah take one of the

@@ -27,7 +27,7 @@ import numpy as np
 
 from . import risk
 from .classifier import TECHNIQUE
-from .propositions import MEASURE, WEEKDAY, Proposition
+from .propositions import MEASURE, WEEKDAY, Proposition, own_risk
 from .text import ASIDE_OPENER, STAGE_DIRECTION, SYMPTOM, content_stems, without_frame
 
 MODEL_FILE = Path(__file__).parent / "data" / "salience.npz"
@@ -453,7 +453,7 @@ def risk_assessment(props: Sequence[Proposition]) -> list[bool]:
         # risk only by the question before it
         clinicians = bool(p.segments) and all(seg.speaker == "clinician" for seg in p.segments)
         said = not clinicians and not p.by_context
-        if p.kind == "risk" and said and any(_own_risk(f) for f in risk.find_in_text(p.text)):
+        if p.kind == "risk" and said and any(own_risk(f) for f in risk.find_in_text(p.text)):
             since = 0
         elif p.kind in {"plan", "intervention"}:
             since = None
@@ -465,17 +465,6 @@ def risk_assessment(props: Sequence[Proposition]) -> list[bool]:
 
 
 ASSESSMENT_SPAN = 8  # propositions after a risk statement that may still assess it
-
-
-def _own_risk(finding: risk.RiskFinding) -> bool:
-    """Is `finding` a positive one of the client's own? Not about another person
-    (`about_other`), nor said of "himself" or "herself": a transcript's client is "I",
-    written "they", so "since he killed himself" is a brother's suicide."""
-    return (
-        finding.positive
-        and not finding.about_other
-        and not re.search(r"\b(?:him|her)self\b", finding.quote, re.IGNORECASE)
-    )
 
 
 def documented_in_therapy(text: str) -> bool:
