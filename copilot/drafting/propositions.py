@@ -1034,9 +1034,16 @@ def _lower_start(body: str) -> str:
     acronym = first.isupper() and len(first.strip(".,;:!?")) > 1  # "STOP", not "A bit"
     if first == "I" or first.startswith(("I'", "I\u2019")) or acronym or _named_first(body):
         return body
+    if body[:1].isupper() and _CALENDAR.match(body):  # "Monday, Wednesday, and Saturday"
+        return body
     return body[:1].lower() + body[1:]
 
 
+_CALENDAR = re.compile(
+    rf"(?:{WEEKDAY}|january|february|march|april|june|july|august|september|october|"
+    r"november|december)(?:['\u2019]s)?\b(?!-)",
+    re.IGNORECASE,
+)
 # Words a sentence often starts with, which the tagger may still call a name.
 _OPENERS = COMMON_START | frozenset(
     ["we", "our", "you", "your", "so", "and", "or", "well", "okay", "just", "walk"]

@@ -1042,3 +1042,15 @@ def test_a_fragment_said_again_more_fully_or_a_yeah_after_it_is_written_once():
     assert any(re.search(r"\bforty percent\b", t) and "forty;" not in t for t in texts)
     assert not any(re.search(r"(?i)\byeah\b", t) for t in texts)
     assert any(re.search(r"(?i)twenty; twenty-five", t) for t in texts)
+
+
+def test_a_weekday_or_month_keeps_its_capital_after_the_reporting_frame():
+    texts = statement_texts(
+        "Therapist: Which days did you walk?\n"
+        "Client: Monday, Wednesday, and Saturday. Twenty minutes after work.\n"
+        "Therapist: And the nap?\n"
+        "Client: Sunday, I fell asleep on the couch.\n"
+    )
+
+    assert any("Monday, Wednesday, and Saturday" in t for t in texts), texts
+    assert any("Sunday, they fell asleep" in t for t in texts), texts
