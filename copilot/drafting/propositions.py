@@ -1257,7 +1257,8 @@ _NOW = re.compile(
     r"^Will (?:also |first |just |quickly )?(?P<move>ask|start (?:with|by)|check in|"
     r"go back to|come back to|get back to|go through|go over|look at|talk about|"
     r"try something(?: called)?|try (?:a|an|this|that)|take (?:a|one) (?:look|minute|moment|"
-    r"second|breath)|slow (?:down|that down|it down|this down)|be honest|skip|pause|stop)"
+    r"second|breath)|slow (?:down|that down|it down|this down)|be honest|skip|pause|stop|"
+    r"write|jot|draw|show|sit|understand|make sure (?:I|clinician) understand)"
     r"\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
@@ -1271,6 +1272,10 @@ _NOW_AS_DONE = {
     "look at": ("Reviewed", "intervention"),
     "talk about": ("Discussed", "intervention"),
     "try something called": ("Clinician introduced", "intervention"),
+    "write": ("Clinician wrote", "intervention"),  # "… the safety plan", "… on a card"
+    "jot": ("Clinician jotted", "intervention"),
+    "draw": ("Clinician drew", "clinician"),
+    "show": ("Clinician showed", "clinician"),
 }
 _RETURNED = ("go back to", "come back to", "get back to")
 # A time after this session: what is said with it is a plan ("I'll check in on that next
@@ -1287,7 +1292,7 @@ _LATER = re.compile(
 _SAYS_NOTHING_NOW = content_stems(
     "client clinician you something some things questions question ask asks asked everyone "
     "everybody anyone directly this that it these those one too also again today now here "
-    "first little bit quick quickly couple few everyone regularly always do does"
+    "first little bit quick quickly couple few everyone regularly always do does down right"
 )
 
 
@@ -1304,7 +1309,9 @@ def _in_session(sentence: str) -> tuple[str, Kind] | None:
         return None
     move = now["move"].lower()
     rest = now["rest"].rstrip(".!?").strip()
-    if re.match(r"(?i)(?:with (?!client\b)|(?!client\b)[\w']+(?: [\w']+){0,2} to )", rest):
+    if re.match(
+        r"(?i)(?:with (?!client\b|you\b)|(?!client\b|you\b)[\w']+(?: [\w']+){0,2} to )", rest
+    ):
         return None  # "check in with client's dietitian", "ask client's mom to come in"
     said = content_stems(rest) - _SAYS_NOTHING_NOW
     if move in _RETURNED:

@@ -856,8 +856,13 @@ def test_a_clinicians_move_in_the_session_is_what_was_done_not_a_plan():
         "Clinician introduced dreams within conflict.",
         "intervention",
     )
-    for nothing in ("Let me ask you something.", "I'll come back to that.", "Let's take a look."):
-        assert clinician_statement(nothing) is None
+    assert clinician_statement("Let me write the safety plan.") == (
+        "Clinician wrote the safety plan.",
+        "intervention",
+    )
+    nothing = ("Let me ask you something.", "I'll come back to that.", "Let's take a look.")
+    for said in (*nothing, "I want to understand it properly.", "I'll write that down."):
+        assert clinician_statement(said) is None
     # plans for after the session stay plans
     assert clinician_statement("I'll check in on your mood again next time.")[1] == "plan"
     assert clinician_statement("I want to ask your mom to come in.")[1] == "plan"
