@@ -895,7 +895,9 @@ _SMALL_TALK_QUESTION = re.compile(
     r"(?:do you want|would you like|can I (?:get|make) you|fancy) (?:a |some )?(?:cup of )?"
     r"(?:tea|coffee|water|glass of water|biscuit)|"
     r"(?:is it|it's|a bit) (?:too )?(?:cold|hot|warm|chilly|stuffy) in here|heater|thermostat|"
-    r"(?:did|have) you (?:see|watch|catch) the (?:match|game|finale|episode|race|fight))\b",
+    r"(?:did|have) you (?:see|watch|catch) the (?:match|game|finale|episode|race|fight)|"
+    r"anything fun|(?:any|big) plans (?:for|this) (?:the )?weekend|over (?:the )?break|"
+    r"(?:new )?(?:leash|harness|puppy|kitten))\b",
     re.IGNORECASE,
 )
 
@@ -1686,8 +1688,19 @@ _FOLLOWS_UP = re.compile(
     r"further|how or when|thought about how|"
     r"urges?|act on|do(?:ing)? (?:anything|something|it)|make (?:that|it) happen|hurt|injur\w*|"
     r"marks?|bruis\w*|medical|anyone|anybody|someone|strangers?|coworkers?|wounds?|cuts?|"
-    r"infect\w*|bleed\w*|hot to the touch)\b",
+    r"infect\w*|bleed\w*|hot to the touch|"
+    # the means handed over ("give them to Ruth", "have her hold on to those")
+    r"(?:give|giving|hand|handing|take|taking|hold|holding|lock|locking) (?:on ?to )?"
+    r"(?:them|those|it)(?: (?:to|up|away|in|out))?)\b",
     re.IGNORECASE,
+)
+
+
+# A person or pet named inside a question ("Is Maya still on the team?"), not a place of
+# care ("the ER at St. Adeline's"), a day, a month or "I".
+_NAMES_SOMEONE = re.compile(
+    r"(?<=\w )(?!I\b|I'|ER\b|St\.|Dr\.|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)[A-Z][a-z]+\b"
+    r"(?![^?]*\b(?:ER|emergency|hospital|988|crisis|clinic)\b)"
 )
 
 
@@ -1716,12 +1729,15 @@ def risk_answer_in_context(
         return None  # "Same time next Wednesday?" books the next session, whatever came before
     if not own and (ASIDE_OPENER.search(asked) or _SMALL_TALK_QUESTION.search(asked)):
         return None  # "Oh, sorry, is that cat hair on your jumper?" leaves the risk talk
+    follows_up = bool(_FOLLOWS_UP.search(asked) or _MEANS.search(asked))
+    if not own and not follows_up and _NAMES_SOMEONE.search(_VOCATIVE.sub("", asked)):
+        return None  # "Is Maya still on the soccer team?", "How's Biscuit doing?"
     said = " ".join(capitalised(tidy(seg.text)) for seg in answer).strip()
     core = capitalised(core_question(asked))
     # a no to a question that neither asks of the risk nor follows it up ("Do you need to
     # answer?", "Would you go to the ER today?") denies nothing of it: it is written with
     # its question, not as "Denies, asked about …"
-    asks = bool(own) or bool(_FOLLOWS_UP.search(asked) or _MEANS.search(asked))
+    asks = bool(own) or follows_up
     no = asks and (_NEGATIVE.match(sentence) or _DENIAL.search(said)) and not _affirmed(said)
     other = answer[0].other  # a partner or parent answering: named, not taken for the client
     if no and not any(f.positive for f in risk.find_in_text(said)):

@@ -1059,3 +1059,22 @@ def test_a_weekday_or_month_keeps_its_capital_after_the_reporting_frame():
 
     assert any("Monday, Wednesday, and Saturday" in t for t in texts), texts
     assert any("Sunday, they fell asleep" in t for t in texts), texts
+
+
+def test_small_talk_or_a_named_pet_after_risk_talk_is_no_risk_answer():
+    opening = "Therapist: Any thoughts of suicide this week?\nClient: Some, yeah. Passing ones.\n"
+    for question, answer in [
+        ("How's Biscuit doing with the new leash?", "She still pulls like a freight train."),
+        ("Anything fun this weekend?", "My friend and I are going to the farmers market."),
+        ("Is Maya still on the soccer team?", "Yeah, she made captain."),
+    ]:
+        texts = risk_texts(f"{opening}Therapist: {question}\nClient: {answer}\n")
+        assert not any(question in t for t in texts), texts
+    # a question of the means, naming who will hold them, still follows the risk up
+    texts = risk_texts(
+        "Therapist: Any thoughts of suicide this week?\n"
+        "Client: Yeah. I've been saving my pills.\n"
+        "Therapist: Would you be willing to give them to Ruth tonight?\n"
+        "Client: Yeah. I can do that.\n"
+    )
+    assert any("give them to Ruth" in t for t in texts), texts
