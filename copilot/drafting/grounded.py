@@ -23,7 +23,16 @@ from .classifier import Classified, get_classifier
 from .propositions import Proposition, propositions
 from .salience import ALWAYS_KEPT, asides, closing_start, get_salience, opening_end
 from .templates import NoteTemplate, RequiredItem, SectionSpec
-from .text import Segment, Statement, segment, split_sentences, statements, tidy, without_frame
+from .text import (
+    LABELED_ASIDE,
+    Segment,
+    Statement,
+    segment,
+    split_sentences,
+    statements,
+    tidy,
+    without_frame,
+)
 from .types import DraftedSection, DraftRequest, DraftSentence, InputKind, Source
 from .vectors import DIMENSIONS, embed_sentences
 
@@ -69,7 +78,11 @@ def analyse(request: DraftRequest, *, always: Collection[str] = ALWAYS_KEPT) -> 
             segments, len(request.text), person_term(request.text), always=always
         )
     else:
-        found = [_with_subject(s) for s in statements(request.text)[1]]
+        found = [
+            _with_subject(s)
+            for s in statements(request.text)[1]
+            if not LABELED_ASIDE.match(s.text)  # "(aside: car in shop again, …)"
+        ]
         vectors, labels = None, [s.label for s in found]
     goals = disclosable(request.chart.goals)
     classified = get_classifier().classify(

@@ -318,7 +318,10 @@ class SalienceModel:
                 recorded
                 or (
                     bool(s >= self.threshold)
-                    and not (therapy and (conversational(p) or says_nothing(p) or chit_chat(p)))
+                    and not (
+                        therapy
+                        and (conversational(p) or says_nothing(p) or chit_chat(p) or sports_talk(p))
+                    )
                 )
                 or p.kind in always
                 or (p.kind == "answer" and bool(_NUMBER.search(p.text)))
@@ -436,6 +439,35 @@ def chit_chat(p: Proposition) -> bool:
         or _TECHNIQUE_WORDS.search(text)
         or _EVENT.search(text)
         or any(_DRUG_LIKE.fullmatch(m) for m in _NAME.findall(text))
+    )
+
+
+# A game told of: its score, its plays, its season ("they lost on penalties", "she pitched
+# the last two innings", "came back from fourteen down in the fourth").
+_SPORTS = re.compile(
+    r"\b(?:innings?|overtime|quarterback|touchdowns?|home runs?|play-?offs?|semi-?finals?|"
+    r"quarter-?finals?|championship|tournament|season tickets|(?:first|second|third|fourth) "
+    r"quarter|in the fourth|half-?time|on penalties|penalty kicks?|shoot-?out|headers?|"
+    r"corner kick|free kick|hat trick|pitched|pitcher|batting|goalie|striker|"
+    r"(?:won|lost) (?:the|their|his|her|our) (?:game|match|final)|won \w+ to \w+|"
+    r"(?:twelve|fourteen|ten|eleven|nine|\d+) and under)\b",
+    re.IGNORECASE,
+)
+
+
+def sports_talk(p: Proposition) -> bool:
+    """Is `p` a client's or family member's report of a game (`_SPORTS`) that states no
+    symptom, technique, measure, risk, conflict or loss (`_EVENT`)? A therapy note may
+    record that the client went to the game, not how it went. Only the salience score
+    is overruled, as for `chit_chat`."""
+    if p.kind not in {"client", "other"} or not _SPORTS.search(p.text):
+        return False
+    return not (
+        SYMPTOM.search(p.text)
+        or documented_in_therapy(p.text)
+        or _TECHNIQUE_WORDS.search(p.text)
+        or _EVENT.search(p.text)
+        or risk.find_in_text(p.text)
     )
 
 

@@ -369,6 +369,12 @@ def tidy(sentence: str) -> str:
     return _finished(text)
 
 
+# What a clinician's own shorthand marks as outside the session's business: "(aside:
+# pt's car in shop again, chatted abt her nephew's Lego castle)", "Small talk: …".
+LABELED_ASIDE = re.compile(
+    r"^\(?\s*(?:aside|small[- ]talk|chit[- ]?chat|social chat|off[- ]topic)\s*[:\-–—]",
+    re.IGNORECASE,
+)
 # A transcriber's stage direction: "(laughs)", "(long pause)", "[sighs]", "[laughs a
 # little]": a few lower-case words in parentheses or brackets, not what anyone said.
 STAGE_DIRECTION = re.compile(r"\s*(?:\((?:[a-z]+[ ,]*){1,4}\)|\[(?:[a-z]+[ ,]*){1,4}\])")

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import UTC, datetime
 
 import pytest
 
+from copilot.chart import ChartContext, Client
 from copilot.drafting.chart_facts import format_date
 from copilot.drafting.grounded import ENGINE_NAME, ENGINE_VERSION, compose, link_sources
 from copilot.drafting.templates import get_template
@@ -328,3 +330,18 @@ async def test_part2_entries_stay_out_of_drafts_and_prompts(gateway):
         assert restricted not in written
         assert restricted not in prompt
     assert "F41.1" in prompt
+
+
+def test_what_the_clinicians_shorthand_labels_an_aside_is_left_out():
+    client = Client("c-1", "Example client", None, None, None, None, None)
+    chart = ChartContext(client=client, read_at=datetime.now(tz=UTC))
+    notes = (
+        "Med mgmt f/u. Sertraline 100mg, adherent.\n"
+        "(aside: pt's car in shop again, chatted abt her nephew's Lego castle)\n"
+        "Small talk: the new coffee machine.\n"
+        "Mood 6/10, sleep 7h.\n"
+    )
+    written = " ".join(t for s in draft(chart, notes).values() for t in texts(s))
+    assert "Sertraline 100" in written or "sertraline 100" in written.lower()
+    assert "Mood 6/10" in written or "mood 6/10" in written.lower()
+    assert not re.search(r"(?i)lego|coffee machine|car in shop", written)

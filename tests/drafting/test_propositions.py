@@ -27,6 +27,7 @@ from copilot.drafting.salience import (
     documented_in_therapy,
     get_salience,
     risk_assessment,
+    sports_talk,
     topic_only,
 )
 from copilot.drafting.templates import get_template
@@ -1078,3 +1079,14 @@ def test_small_talk_or_a_named_pet_after_risk_talk_is_no_risk_answer():
         "Client: Yeah. I can do that.\n"
     )
     assert any("give them to Ruth" in t for t in texts), texts
+
+
+def test_how_a_game_went_is_small_talk_but_a_fight_at_it_is_not():
+    def said(text):
+        return Proposition(text, (), "client", "client", 0.5)
+
+    assert sports_talk(said("Client reports the Hornets won; twelve and under."))
+    assert sports_talk(said("Client reports that she pitched the last two innings."))
+    assert not sports_talk(said("Client reports that they yelled at the ref in overtime."))
+    assert not sports_talk(said("Client reports feeling anxious at the playoffs."))
+    assert not sports_talk(said("Client reports that they went to their son's game."))
