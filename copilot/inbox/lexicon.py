@@ -49,6 +49,10 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         r"\bdos(?:e|es|age|ing)\b|\d+\s?mg\b|side[- ]effects?|\bmeds?\b|medicat\w+",
         r"\bpills?\b|tablets?|capsules?|\bgeneric\b|taper\w*|coming off|wean\w*",
         _MEDS,
+        # Spanish, Portuguese, French
+        r"\breceta\b|recarga|\bdosis\b|pastillas|medicamentos?|farmacia|efectos secundarios|"
+        r"receita|rem[eé]dios?|farm[aá]cia|efeitos colaterais|ordonnance|m[ée]dicaments?|"
+        r"pharmacie|effets secondaires|\bgamot\b|reseta",
     ),
     "billing": (
         r"insurance|insurer|copay\w*|co-pay\w*|coinsurance|deductible|\bbill\w*|invoice",
@@ -58,6 +62,8 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         r"sliding scale|refund|\bhsa\b|\bfsa\b|credit card|statement|collections",
         r"reduced (?:rate|fee)|\bfees?\b|\brates?\b|cover(?:s|ed|age)?\b|care ?credit|autopay",
         r"card (?:on file|declined|was declined|is fine|expired)|retry (?:it|the (?:charge|payment))|\bowe\b|cost",
+        r"factura|\bseguro\b|copago|\bcobro|\bsaldo\b|\bpago\b|fatura|cobran[cç]a|facture|"
+        r"assurance|mutuelle|\bbayad\b|singil",
     ),
     "scheduling": (
         r"reschedul\w*|cancel\w*|\bmove\b|\bmoving\b|\bswitch\b|\bbook\w*|rebook\w*",
@@ -68,6 +74,7 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         r"on my way|be there|parking|traffic|waiting room|front desk|\bearlier\b|\blater\b",
         r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|tomorrow|tmrw|next week",
         r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm)\b",
+        r"\bcitas?\b|reprogramar|cancelar|consulta|remarcar|rendez-vous|annuler",
     ),
     "administrative": (
         r"\brecords?\b|\bforms?\b|paperwork|\bletter\b|\bnote for\b|documentation",
@@ -79,6 +86,8 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         r"preferred name|pronouns|in (?:my|the) (?:chart|file|system)|proof of|two[- ]factor|\b2fa\b",
         r"verification code|\bcode\b|text reminders?|email reminders?|notifications?|opt out|unsubscribe",
         r"emergency contact|legal (?:last )?name|passport|proxy access",
+        r"formulario|expediente|contrase[nñ]a|formul[aá]rio|prontu[aá]rio|senha|formulaire|"
+        r"dossier|mot de passe",
     ),
     "clinical": (
         r"anxi\w+|panic\w*|depress\w*|\bmood\b|\bsad\w*|\blow\b|\bdown\b|worr\w+|stress\w*",
@@ -90,6 +99,8 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         r"\btips?\b|\bnormal\b|panic attacks?|checking|rituals?|compulsi\w+|obsess\w+|intrusive",
         r"\bemdr\b|\bocd\b|\badhd\b|\bptsd\b|dreams?|tantrums?|meltdowns?|bedtime|appetite|eating",
         r"should i (?:tell|talk|push|let)|how (?:do|can|should) i (?:handle|deal|cope|talk|tell|support)",
+        r"ansiedad|depresi[oó]n|pesadillas|ataques? de p[aá]nico|\btarea\b|ansiedade|depress[aã]o|"
+        r"pesadelos|anxi[ée]t[ée]|d[ée]pression|cauchemars|\bexercices?\b|pagkabalisa|lungkot",
     ),
 }
 
@@ -156,6 +167,16 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"je n'?aurai plus besoin|je (?:ne )?veux (?:plus vivre|mourir)|"
         r"(?:veux|vais) en finir(?! avec)|en finir avec (?:la vie|tout|ma vie)|"
         r"me suicider|(?:j'?ai )?confi[ée] mon (?:chat|chien)",
+        # more of the same in Spanish, Portuguese, French and Tagalog (the C-SSRS's
+        # translations ask of wishing to be dead, of killing oneself and of self-harm)
+        r"quiero desaparecer|ya no quiero estar aqu[ií]|no vale la pena (?:vivir|seguir)|"
+        r"acabar con (?:todo|mi vida)|(?:pienso|pensando) en (?:matarme|quitarme la vida|morirme)|"
+        r"hacerme da[nñ]o|lastimarme|cortarme|me cort[eé]\b|"
+        r"quero sumir|n[aã]o quero mais (?:viver|estar aqui)|tirar a (?:minha )?(?:pr[oó]pria )?vida|"
+        r"me machucar|me cortei|me cortar\b|"
+        r"je ne veux plus (?:[eê]tre l[aà]|exister)|mettre fin [aà] (?:mes jours|ma vie)|"
+        r"me faire du mal|me couper\b|je me suis coup[ée]|"
+        r"magpakamatay|ayoko na(?:ng)? mabuhay|gusto ko na(?:ng)? mamatay|saktan ang sarili",
     ),
     "goodbye or affairs in order": (
         r"goodbye|good-bye|last message|final message|farewell",
@@ -291,6 +312,12 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"(?:lo|la|me|los|las) (?:deja|dejan|tiene|tienen) encerrad[oa]s?|pastillas de m[aá]s|"
         r"sexual (?:messages|texts|photos|pictures|comments)|molest\w*|groom(?:ing|ed) (?:her|him|my)|"
         r"inappropriate(?:ly)? touch\w*|touched (?:her|him|me) (?:at|during|after|in|under|when|while)\b",
+        # Spanish, Portuguese, French and Tagalog
+        r"\bme (?:pega|peg[oó]|golpea|golpe[oó]|amenaza|amenaz[oó])\b|"
+        r"tengo miedo de (?:[eé]l|ella|mi (?:esposo|esposa|pareja|novio|pap[aá]|padrastro))|"
+        r"\b(?:ele|ela) me (?:bate|bateu|amea[cç]a|amea[cç]ou)\b|tenho medo dele|"
+        r"\b(?:il|elle) me (?:frappe|menace)\b|m'a frapp[ée]|j'ai peur de lui|"
+        r"sinasaktan (?:ako|niya ako)|binubugbog",
     ),
     "medical emergency": (
         r"took (?:all|like \d+|\d+|a bunch|too many|the whole|way too|my whole)"
@@ -340,6 +367,15 @@ URGENT_CUES: dict[str, tuple[str, ...]] = {
         r"opioids?|fentanyl|vicodin|norcos?|sleeping pills|ambien|seroquel)",
         r"(?:took|taking|had|popped|swallowed|used) (?:\w+ ){0,8}?(?:roommate|friend|mom|dad|mother|"
         r"father|brother|sister|boyfriend|girlfriend|grandma|grandpa)'?s " + _BORROWED,
+        # Spanish, Portuguese, French and Tagalog: pills taken, breath, chest, seizure, swelling
+        r"(?:me )?tom[eé] (?:todas|todos|muchas|muchos) (?:las |los |mis )?(?:pastillas|p[ií]ldoras|"
+        r"medicinas)|sobredosis|no puedo respirar|dolor (?:fuerte )?(?:en el|de) pecho|"
+        r"se me (?:est[aá] )?hinchando|"
+        r"tomei (?:todos|todas|muitos|muitas) (?:os |as |meus |minhas )?(?:comprimidos|rem[eé]dios|"
+        r"p[ií]lulas)|n[aã]o consigo respirar|dor no peito|"
+        r"j'ai pris (?:tous|toutes) (?:mes|les) (?:m[ée]dicaments|comprim[ée]s|cachets)|"
+        r"je n'arrive pas [aà] respirer|douleur (?:[aà]|dans) la poitrine|"
+        r"ininom ko (?:lahat|lahat ng gamot)|hindi (?:ako )?makahinga",
     ),
     "psychosis with danger": (
         r"voices? (?:\w+ ){0,3}(?:telling|told|tells|says|said) (?:me|her|him) to",

@@ -151,6 +151,13 @@ def spans_hold(text: str, spans: tuple[Span, ...]) -> bool:
             "her arm hard enough to leave marks.",
             "harm to others",
         ),
+        # Spanish, Portuguese, French and Tagalog
+        ("Ya no quiero estar aquí. Pienso en quitarme la vida.", "suicidal thoughts"),
+        ("Mi esposo me pegó anoche y tengo miedo de él.", "abuse or danger"),
+        ("Tomé todas mis pastillas hace una hora.", "medical emergency"),
+        ("Desculpa, não quero mais viver.", "suicidal thoughts"),
+        ("Il me frappe quand il boit, j'ai peur de lui.", "abuse or danger"),
+        ("Ayoko nang mabuhay, pagod na ako sa lahat.", "suicidal thoughts"),
     ],
 )
 def test_urgent_messages_are_urgent_with_the_words_that_decided(text, family):
@@ -317,3 +324,21 @@ def test_the_sentence_model_reads_each_sentence_beside_its_neighbours_and_messag
     assert context[1, 4:8].tolist() == [0.5, 0.0, 0.5, 0.0]  # rows 0 and 2, averaged
     assert context[0, 4:8].tolist() == [0.0, 0.5, 0.0, 0.0]  # no sentence before the first
     assert (context[:, 8:] == message).all()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Quisiera cambiar mi cita del jueves al viernes, por favor.", "scheduling"),
+        ("¿Me pueden mandar la factura de octubre? Mi seguro la pide.", "billing"),
+        ("Necesito una recarga de mi receta de sertralina.", "medication"),
+        ("Tengo mucha ansiedad por las noches y pesadillas, ¿es normal?", "clinical"),
+        ("Preciso remarcar minha consulta de segunda.", "scheduling"),
+        ("Je voudrais annuler mon rendez-vous de lundi.", "scheduling"),
+    ],
+)
+def test_a_routine_message_in_spanish_portuguese_or_french_finds_its_category(text, category):
+    found = one(text)
+
+    assert found.category == category
+    assert spans_hold(text, found.reasons)
