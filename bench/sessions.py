@@ -66,7 +66,7 @@ SETS = {
     "heldout12 (written blind 2026-12-07; four drafts read)": SESSIONS / "heldout12",
     "heldout13 (written blind 2026-12-07; its lost facts read)": SESSIONS / "heldout13",
     "heldout14 (written blind 2026-12-07; its misses read)": SESSIONS / "heldout14",
-    "heldout15 (written blind 2026-12-08)": SESSIONS / "heldout15",
+    "heldout15 (written blind 2026-12-08; first run recorded, not read)": SESSIONS / "heldout15",
 }
 CHATTER = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon)|welcome|thanks?|thank you|okay|ok|"
