@@ -598,7 +598,7 @@ def _it_named(question: str, sentence: str) -> str:
     if about is None or _PERSON_NOUN.search(about["np"]):
         return sentence  # "What about your niece?" / "She'd be messed up by it."
     np = about["np"].strip()
-    yours = re.match(r"(?i)(?:how about |what about )?your\b", _VOCATIVE.sub("", question))
+    yours = re.search(r"(?i)\byour $", about[0][: about.start("np")])
     named = f"{'my' if yours else 'the'} {np}"
     plural = np.endswith("s") and not np.endswith("ss")
     pronoun = r"\bthem\b" if plural else r"\bit\b(?!['’])"
@@ -621,6 +621,10 @@ def _says_something(sentence: str) -> bool:
 
 
 WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"  # case-blind
+MONTH = (  # case-blind
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)"
+)
 _CLOCK = (
     r"(?:\d{1,2}(?:[:.]\d{2})?(?: ?[ap]\.?m\.?| o'clock)?|noon|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
@@ -1041,10 +1045,8 @@ def _lower_start(body: str) -> str:
     return body[:1].lower() + body[1:]
 
 
-_CALENDAR = re.compile(
-    rf"(?:{WEEKDAY}|january|february|march|april|june|july|august|september|october|"
-    r"november|december)(?:['\u2019]s)?\b(?!-)",
-    re.IGNORECASE,
+_CALENDAR = re.compile(  # not "May I …"
+    rf"(?!may\b)(?:{WEEKDAY}|{MONTH})(?:['\u2019]s)?\b(?!-)", re.IGNORECASE
 )
 # Words a sentence often starts with, which the tagger may still call a name.
 _OPENERS = COMMON_START | frozenset(
@@ -1294,7 +1296,7 @@ _LATER = re.compile(
 _SAYS_NOTHING_NOW = content_stems(
     "client clinician you something some things questions question ask asks asked everyone "
     "everybody anyone directly this that it these those one too also again today now here "
-    "first little bit quick quickly couple few everyone regularly always do does down right"
+    "first little bit quick quickly couple few regularly always do does down right"
 )
 
 
@@ -1699,7 +1701,7 @@ _FOLLOWS_UP = re.compile(
 # A person or pet named inside a question ("Is Maya still on the team?"), not a place of
 # care ("the ER at St. Adeline's"), a day, a month or "I".
 _NAMES_SOMEONE = re.compile(
-    r"(?<=\w )(?!I\b|I'|ER\b|St\.|Dr\.|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)[A-Z][a-z]+\b"
+    rf"(?<=\w )(?!I\b|I'|ER\b|St\.|Dr\.|(?i:{WEEKDAY}|{MONTH})\b)[A-Z][a-z]+\b"
     r"(?![^?]*\b(?:ER|emergency|hospital|988|crisis|clinic)\b)"
 )
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from . import risk
 from .classifier import TECHNIQUE
-from .propositions import MEASURE, WEEKDAY, Proposition, own_risk
+from .propositions import MEASURE, MONTH, WEEKDAY, Proposition, own_risk
 from .text import ASIDE_OPENER, STAGE_DIRECTION, SYMPTOM, content_stems, without_frame
 
 MODEL_FILE = Path(__file__).parent / "data" / "salience.npz"
@@ -400,9 +400,8 @@ _NAME = re.compile(
     r"(?:(?<=\w )|(?<=\w[,;:] ))(?<!\bthat )(?!I\b|I'|Client\b|Clinician\b)(?!(?:Mom|Mommy|Mama|"
     r"Dad|Daddy|Papa|Grandma|Grandpa|Nana|Granny)\b)[A-Z][a-z]+"
 )
-_MONTHS_AND_DAYS = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?)\b"
+_MONTHS_AND_DAYS = re.compile(  # capitalised: "March", "Sundays"
+    rf"\b(?=(?-i:[A-Z]))(?:{MONTH}|{WEEKDAY}s?)\b", re.IGNORECASE
 )
 # What a therapy note records of a named person or place besides symptoms: a loss, a
 # break-up or a move (a precipitant), a conflict, a body's alarm ("about jumped out of
@@ -434,11 +433,20 @@ def chit_chat(p: Proposition) -> bool:
     text = _MONTHS_AND_DAYS.sub("", p.text)
     return bool(_NAME.search(text)) and not (
         _NUMBER.search(text)
-        or SYMPTOM.search(text)
+        or _records_something(text)
+        or any(_DRUG_LIKE.fullmatch(m) for m in _NAME.findall(text))
+    )
+
+
+def _records_something(text: str) -> bool:
+    """Does `text` state what a therapy note records beside small talk: a symptom, what
+    `documented_in_therapy` holds, a technique or measure, or a loss or conflict
+    (`_EVENT`)?"""
+    return bool(
+        SYMPTOM.search(text)
         or documented_in_therapy(text)
         or _TECHNIQUE_WORDS.search(text)
         or _EVENT.search(text)
-        or any(_DRUG_LIKE.fullmatch(m) for m in _NAME.findall(text))
     )
 
 
@@ -462,13 +470,7 @@ def sports_talk(p: Proposition) -> bool:
     is overruled, as for `chit_chat`."""
     if p.kind not in {"client", "other"} or not _SPORTS.search(p.text):
         return False
-    return not (
-        SYMPTOM.search(p.text)
-        or documented_in_therapy(p.text)
-        or _TECHNIQUE_WORDS.search(p.text)
-        or _EVENT.search(p.text)
-        or risk.find_in_text(p.text)
-    )
+    return not (_records_something(p.text) or risk.find_in_text(p.text))
 
 
 def risk_assessment(props: Sequence[Proposition]) -> list[bool]:

@@ -844,23 +844,26 @@ def test_no_risk_assessment_follows_a_relatives_suicide_or_the_clinicians_words(
     assert risk_assessment([own, *after]) == [False, True]
 
 
-def test_a_clinicians_move_in_the_session_is_what_was_done_not_a_plan():
-    assert clinician_statement("I'd like to start with the GAD-7.") == (
-        "Clinician started with the GAD-7.",
-        "intervention",
-    )
-    assert clinician_statement("Let's go back to the hotspot, the gun against the glass.") == (
-        "Returned to the hotspot, the gun against the glass.",
-        "intervention",
-    )
-    assert clinician_statement("I'm going to try something called dreams within conflict.") == (
-        "Clinician introduced dreams within conflict.",
-        "intervention",
-    )
-    assert clinician_statement("Let me write the safety plan.") == (
-        "Clinician wrote the safety plan.",
-        "intervention",
-    )
+@pytest.mark.parametrize(
+    ("said", "done"),
+    [
+        ("I'd like to start with the GAD-7.", "Clinician started with the GAD-7."),
+        (
+            "Let's go back to the hotspot, the gun against the glass.",
+            "Returned to the hotspot, the gun against the glass.",
+        ),
+        (
+            "I'm going to try something called dreams within conflict.",
+            "Clinician introduced dreams within conflict.",
+        ),
+        ("Let me write the safety plan.", "Clinician wrote the safety plan."),
+    ],
+)
+def test_a_clinicians_move_in_the_session_is_what_was_done(said, done):
+    assert clinician_statement(said) == (done, "intervention")
+
+
+def test_a_clinicians_move_that_says_nothing_is_left_out_and_a_plan_stays_a_plan():
     nothing = ("Let me ask you something.", "I'll come back to that.", "Let's take a look.")
     for said in (*nothing, "I want to understand it properly.", "I'll write that down."):
         assert clinician_statement(said) is None
